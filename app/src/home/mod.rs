@@ -1,0 +1,163 @@
+//! Role-aware home screens: what each kind of user does first.
+
+use crate::{
+    i18n::{Msgs, t, use_locale},
+    identity::{Jurisdiction, Role, SessionUser},
+    ui::problem::ErrorPanel,
+    use_session,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Title, intro and links of a role's home screen. Pure, so it is unit-tested.
+pub fn home_screen(role: Role) -> (fn(&Msgs) -> &'static str, fn(&Msgs) -> &'static str, &'static str) {
+    match role {
+        Role::Citizen => (|m| m.home_citizen_title, |m| m.home_citizen_body, "citizen"),
+        Role::Collector => (|m| m.home_collector_title, |m| m.home_collector_body, "collector"),
+        Role::CivilStatusOfficial | Role::CommuneChairman => (|m| m.home_official_title, |m| m.home_official_body, "official"),
+        Role::CounterOfficer => (|m| m.home_counter_title, |m| m.home_counter_body, "counter"),
+        Role::AgencyAdmin | Role::ProvinceAdmin => (|m| m.home_manager_title, |m| m.home_manager_body, "manager"),
+        Role::HotlineAgent => (|m| m.home_hotline_title, |m| m.home_hotline_body, "hotline"),
+        Role::HealthFacility => (|m| m.home_facility_title, |m| m.home_facility_body, "facility"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    Procedures,
+    Commune,
+    Calendar,
+    Audit,
+    ApiDocs,
+}
+
+/// The links a role's home shows; each leads to something the role is allowed to use.
+pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> {
+    let mut links = Vec::new();
+    let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
+    match role {
+        Role::Citizen | Role::HotlineAgent => links.push(Link::Procedures),
+        Role::HealthFacility => links.push(Link::ApiDocs),
+        Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
+            if has_commune {
+                links.push(Link::Commune);
+            }
+            links.push(Link::Procedures);
+        }
+        Role::AgencyAdmin | Role::ProvinceAdmin => {
+            if has_commune {
+                links.push(Link::Commune);
+            }
+            if crate::identity::can_manage_calendar(role, jurisdiction) {
+                links.push(Link::Calendar);
+            }
+            links.push(Link::Audit);
+            links.push(Link::Procedures);
+        }
+    }
+    links
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Title text=t(|m| m.app_name) />
+        <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(None) => view! { <GuestHome /> }.into_any(),
+                    Ok(Some(user)) => view! { <UserHome user /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn GuestHome() -> impl IntoView {
+    view! {
+        <section class="hero" data-home="guest">
+            <h1>{t(|m| m.home_guest_title)}</h1>
+            <p>{t(|m| m.home_guest_body)}</p>
+            <div class="actions">
+                <A href="/login/citizen" attr:class="button primary">{t(|m| m.login_as_citizen)}</A>
+                <A href="/procedures" attr:class="button">{t(|m| m.open_procedures)}</A>
+                <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UserHome(user: SessionUser) -> impl IntoView {
+    let locale = use_locale();
+    let (title, body, kind) = home_screen(user.role);
+    let role = user.role;
+    let links = home_links(user.role, user.jurisdiction.as_ref());
+    let commune = user.jurisdiction.as_ref().and_then(|j| j.commune_code()).map(str::to_owned);
+    let jurisdiction = user.jurisdiction.clone();
+    view! {
+        <section class="panel" data-home=kind>
+            <p class="muted">{t(|m| m.hello)} ", " <strong>{user.display_name.clone()}</strong></p>
+            <h1>{move || title(locale.get().msgs())}</h1>
+            <p>{move || body(locale.get().msgs())}</p>
+            <dl class="profile">
+                <dt>{t(|m| m.your_role)}</dt>
+                <dd data-role=role.as_str()>{move || role.label(locale.get().msgs())}</dd>
+                {user.agency_name.clone().map(|a| view! { <dt>{t(|m| m.your_agency)}</dt><dd>{a}</dd> })}
+                {jurisdiction
+                    .map(|j| {
+                        let whole = matches!(j, Jurisdiction::Province { .. });
+                        let name = j.name().to_owned();
+                        view! {
+                            <dt>{t(|m| m.your_jurisdiction)}</dt>
+                            <dd>{name} {move || whole.then(|| format!(" ({})", locale.get().msgs().whole_province))}</dd>
+                        }
+                    })}
+            </dl>
+            <ul class="tiles">
+                {links
+                    .into_iter()
+                    .map(|l| {
+                        let (href, label): (String, fn(&Msgs) -> &'static str) = match l {
+                            Link::Procedures => ("/procedures".into(), |m| m.open_procedures),
+                            Link::Commune => (format!("/commune/{}", commune.clone().unwrap_or_default()), |m| m.open_commune),
+                            Link::Calendar => ("/admin/calendar".into(), |m| m.open_calendar),
+                            Link::Audit => ("/admin/audit".into(), |m| m.open_audit),
+                            Link::ApiDocs => ("/api/docs".into(), |m| m.open_api_docs),
+                        };
+                        let external = matches!(l, Link::ApiDocs).then_some("external");
+                        view! {
+                            <li>
+                                <a class="tile" href=href rel=external>{move || label(locale.get().msgs())}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_its_own_home_kind() {
+        let kinds: Vec<_> = Role::ALL.iter().map(|r| home_screen(*r).2).collect();
+        assert_eq!(kinds, ["citizen", "collector", "facility", "official", "official", "counter", "hotline", "manager", "manager"]);
+    }
+
+    #[test]
+    fn only_province_administrators_get_the_calendar_link() {
+        let province = Jurisdiction::Province { code: "52".into(), name: "Gia Lai".into() };
+        let commune = Jurisdiction::Commune { code: "21583".into(), name: "Phường Quy Nhơn".into(), province_code: "52".into() };
+        assert!(home_links(Role::ProvinceAdmin, Some(&province)).contains(&Link::Calendar));
+        assert!(!home_links(Role::AgencyAdmin, Some(&commune)).contains(&Link::Calendar));
+        assert_eq!(home_links(Role::CivilStatusOfficial, Some(&commune))[0], Link::Commune);
+    }
+}

@@ -1,0 +1,614 @@
+//! Vietnamese-first translations and formatting.
+//!
+//! Every text is a field of [`Msgs`]; `VI` and `EN` are both complete values of that struct,
+//! so a missing translation or a misspelt key is a compile error. No ICU data is shipped to
+//! the browser, which keeps the first page small on slow phones.
+
+use crate::error::{AppError, FieldError};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+pub const LOCALE_COOKIE: &str = "lang";
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vi" => Some(Self::Vi),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+    pub fn other(self) -> Self {
+        match self {
+            Self::Vi => Self::En,
+            Self::En => Self::Vi,
+        }
+    }
+    pub fn msgs(self) -> &'static Msgs {
+        match self {
+            Self::Vi => &VI,
+            Self::En => &EN,
+        }
+    }
+
+    /// Locale of a request: the `lang` cookie, then `Accept-Language`, then Vietnamese.
+    /// Server and browser must agree, so the browser reads back what the server rendered.
+    pub fn resolve(cookie_header: Option<&str>, accept_language: Option<&str>) -> Self {
+        let from_cookie = cookie_header.and_then(|h| {
+            h.split(';').find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                (k.trim() == LOCALE_COOKIE).then(|| Self::parse(v)).flatten()
+            })
+        });
+        if let Some(l) = from_cookie {
+            return l;
+        }
+        // Take the first listed language we support, in the client's order of preference.
+        let mut best: Option<(f32, Self)> = None;
+        for part in accept_language.unwrap_or("").split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(l) = Self::parse(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+/// The locale signal provided by `App`.
+pub fn use_locale() -> RwSignal<Locale> {
+    expect_context::<RwSignal<Locale>>()
+}
+
+/// A reactive text: `t(|m| m.login_title)`.
+pub fn t(f: fn(&'static Msgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let l = use_locale();
+    move || f(l.get().msgs())
+}
+
+/// The messages of the current locale, read reactively.
+pub fn msgs() -> &'static Msgs {
+    use_locale().get().msgs()
+}
+
+/// Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset avoids
+/// shipping a time-zone database to the browser.
+pub fn vn_offset() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("BUG: +07:00 is a valid offset")
+}
+
+/// `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh.
+pub fn format_datetime(at: DateTime<Utc>) -> String {
+    at.with_timezone(&vn_offset()).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// `dd/MM/yyyy`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `1.250.000 ₫`: dots group thousands in Vietnamese.
+pub fn format_vnd(dong: i64) -> String {
+    let digits = dong.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{}{} ₫", if dong < 0 { "-" } else { "" }, out)
+}
+
+pub struct Msgs {
+    pub lang_name: &'static str,
+    pub switch_to: &'static str,
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_home: &'static str,
+    pub nav_procedures: &'static str,
+    pub nav_login: &'static str,
+    pub nav_logout: &'static str,
+    pub loading: &'static str,
+    pub offline_banner: &'static str,
+
+    pub login_staff_title: &'static str,
+    pub login_staff_intro: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub login_submit: &'static str,
+    pub login_citizen_title: &'static str,
+    pub login_citizen_intro: &'static str,
+    pub phone: &'static str,
+    pub phone_hint: &'static str,
+    pub request_code: &'static str,
+    pub code: &'static str,
+    pub code_hint: &'static str,
+    pub code_sent: &'static str,
+    pub verify_code: &'static str,
+    pub use_other_phone: &'static str,
+    pub login_as_staff: &'static str,
+    pub login_as_citizen: &'static str,
+
+    pub err_required: &'static str,
+    pub err_too_long: fn(u16) -> String,
+    pub err_too_short: fn(u16) -> String,
+    pub err_invalid: &'static str,
+    pub err_bad_credentials: &'static str,
+    pub err_bad_code: &'static str,
+    pub err_throttled: fn(u32) -> String,
+    pub err_not_found: &'static str,
+    pub err_unauthorized: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_internal: fn(&str) -> String,
+    pub err_transport: &'static str,
+    pub err_conflict_generic: &'static str,
+    pub err_calendar_duplicate: &'static str,
+
+    pub role_citizen: &'static str,
+    pub role_collector: &'static str,
+    pub role_health_facility: &'static str,
+    pub role_civil_status_official: &'static str,
+    pub role_commune_chairman: &'static str,
+    pub role_counter_officer: &'static str,
+    pub role_hotline_agent: &'static str,
+    pub role_agency_admin: &'static str,
+    pub role_province_admin: &'static str,
+
+    pub hello: &'static str,
+    pub your_role: &'static str,
+    pub your_agency: &'static str,
+    pub your_jurisdiction: &'static str,
+    pub whole_province: &'static str,
+    pub home_guest_title: &'static str,
+    pub home_guest_body: &'static str,
+    pub home_citizen_title: &'static str,
+    pub home_citizen_body: &'static str,
+    pub home_collector_title: &'static str,
+    pub home_collector_body: &'static str,
+    pub home_official_title: &'static str,
+    pub home_official_body: &'static str,
+    pub home_counter_title: &'static str,
+    pub home_counter_body: &'static str,
+    pub home_manager_title: &'static str,
+    pub home_manager_body: &'static str,
+    pub home_hotline_title: &'static str,
+    pub home_hotline_body: &'static str,
+    pub home_facility_title: &'static str,
+    pub home_facility_body: &'static str,
+    pub open_commune: &'static str,
+    pub open_calendar: &'static str,
+    pub open_audit: &'static str,
+    pub open_procedures: &'static str,
+    pub open_api_docs: &'static str,
+
+    pub commune_title: &'static str,
+    pub agencies: &'static str,
+    pub offices: &'static str,
+    pub counters: &'static str,
+    pub staff: &'static str,
+    pub former_communes: &'static str,
+    pub address: &'static str,
+
+    pub procedures_title: &'static str,
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    pub procedure_code: &'static str,
+    pub field_of_work: &'static str,
+    pub processing_time: &'static str,
+    pub working_days: fn(i16) -> String,
+    pub same_day: &'static str,
+    pub fee: &'static str,
+    pub free: &'static str,
+    pub required_documents: &'static str,
+    pub no_results: &'static str,
+
+    pub calendar_title: &'static str,
+    pub calendar_intro: &'static str,
+    pub date: &'static str,
+    pub kind: &'static str,
+    pub kind_holiday: &'static str,
+    pub kind_working: &'static str,
+    pub name: &'static str,
+    pub name_english: &'static str,
+    pub legal_basis: &'static str,
+    pub add: &'static str,
+    pub remove: &'static str,
+    pub saved: &'static str,
+    pub year: &'static str,
+    pub working_days_in_year: fn(i32, i64) -> String,
+
+    pub audit_title: &'static str,
+    pub when: &'static str,
+    pub who: &'static str,
+    pub action: &'static str,
+    pub record: &'static str,
+    pub from_where: &'static str,
+
+    pub dev_inbox_title: &'static str,
+    pub dev_inbox_intro: &'static str,
+    pub channel: &'static str,
+    pub recipient: &'static str,
+    pub message: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub go_home: &'static str,
+    pub error_title: &'static str,
+}
+
+impl Msgs {
+    pub fn field_error(&self, e: FieldError) -> String {
+        match e {
+            FieldError::Required => self.err_required.to_owned(),
+            FieldError::TooLong { max } => (self.err_too_long)(max),
+            FieldError::TooShort { min } => (self.err_too_short)(min),
+            FieldError::Invalid => self.err_invalid.to_owned(),
+        }
+    }
+
+    pub fn app_error(&self, e: &AppError) -> String {
+        match e {
+            AppError::Validation(_) => self.err_invalid.to_owned(),
+            AppError::BadCredentials => self.err_bad_credentials.to_owned(),
+            AppError::Throttled(s) => (self.err_throttled)(*s),
+            AppError::NotFound => self.err_not_found.to_owned(),
+            AppError::Unauthorized => self.err_unauthorized.to_owned(),
+            AppError::Forbidden => self.err_forbidden.to_owned(),
+            AppError::Conflict(key) => self.conflict(key).to_owned(),
+            AppError::Internal(id) => (self.err_internal)(&id.to_string()),
+            AppError::Transport(_) => self.err_transport.to_owned(),
+        }
+    }
+
+    fn conflict(&self, key: &str) -> &'static str {
+        match key {
+            "bad_code" => self.err_bad_code,
+            "calendar_duplicate" => self.err_calendar_duplicate,
+            _ => self.err_conflict_generic,
+        }
+    }
+}
+
+pub static VI: Msgs = Msgs {
+    lang_name: "Tiếng Việt",
+    switch_to: "English",
+    app_name: "Phục vụ",
+    tagline: "Hành chính công chủ động, phục vụ người dân",
+    skip_to_content: "Bỏ qua đến nội dung chính",
+    nav_home: "Trang chủ",
+    nav_procedures: "Thủ tục",
+    nav_login: "Đăng nhập",
+    nav_logout: "Đăng xuất",
+    loading: "Đang tải…",
+    offline_banner: "Bạn đang ngoại tuyến. Một số chức năng tạm thời không dùng được.",
+
+    login_staff_title: "Đăng nhập cán bộ",
+    login_staff_intro: "Dành cho cán bộ, công chức, cộng tác viên và cơ sở y tế.",
+    username: "Tên đăng nhập",
+    password: "Mật khẩu",
+    login_submit: "Đăng nhập",
+    login_citizen_title: "Đăng nhập người dân",
+    login_citizen_intro: "Nhập số điện thoại, chúng tôi sẽ gửi mã xác thực một lần.",
+    phone: "Số điện thoại",
+    phone_hint: "Ví dụ: 0905 123 456",
+    request_code: "Gửi mã xác thực",
+    code: "Mã xác thực",
+    code_hint: "6 chữ số, có hiệu lực trong 5 phút",
+    code_sent: "Đã gửi mã xác thực đến số điện thoại của bạn.",
+    verify_code: "Xác nhận",
+    use_other_phone: "Dùng số điện thoại khác",
+    login_as_staff: "Cán bộ đăng nhập tại đây",
+    login_as_citizen: "Người dân đăng nhập bằng số điện thoại",
+
+    err_required: "Vui lòng nhập thông tin này.",
+    err_too_long: |n| format!("Tối đa {n} ký tự."),
+    err_too_short: |n| format!("Tối thiểu {n} ký tự."),
+    err_invalid: "Thông tin chưa hợp lệ.",
+    err_bad_credentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
+    err_bad_code: "Mã xác thực không đúng hoặc đã hết hạn.",
+    err_throttled: |s| {
+        format!("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.", s.div_ceil(60))
+    },
+    err_not_found: "Không tìm thấy nội dung yêu cầu.",
+    err_unauthorized: "Vui lòng đăng nhập để tiếp tục.",
+    err_forbidden: "Bạn không có quyền xem hoặc thay đổi dữ liệu này.",
+    err_internal: |id| format!("Hệ thống gặp sự cố. Vui lòng thử lại sau. Mã lỗi: {id}"),
+    err_transport: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.",
+    err_conflict_generic: "Thao tác không thực hiện được vì dữ liệu đã thay đổi.",
+    err_calendar_duplicate: "Ngày này đã có trong lịch.",
+
+    role_citizen: "Người dân",
+    role_collector: "Cộng tác viên Hội LHPN",
+    role_health_facility: "Cơ sở y tế",
+    role_civil_status_official: "Công chức Tư pháp – Hộ tịch",
+    role_commune_chairman: "Chủ tịch UBND xã",
+    role_counter_officer: "Cán bộ Một cửa",
+    role_hotline_agent: "Tổng đài viên",
+    role_agency_admin: "Quản trị cơ quan",
+    role_province_admin: "Quản trị cấp tỉnh",
+
+    hello: "Xin chào",
+    your_role: "Vai trò",
+    your_agency: "Cơ quan",
+    your_jurisdiction: "Địa bàn",
+    whole_province: "Toàn tỉnh",
+    home_guest_title: "Dịch vụ công gần hơn với người dân",
+    home_guest_body: "Đặt lịch làm thủ tục, theo dõi số thứ tự, đánh giá sự phục vụ, và đăng ký khai sinh, kết hôn, khai tử ngay tại nhà.",
+    home_citizen_title: "Việc của bạn",
+    home_citizen_body: "Tra cứu thủ tục hành chính, chuẩn bị giấy tờ trước khi đến Bộ phận Một cửa.",
+    home_collector_title: "Công việc thực địa",
+    home_collector_body: "Thông tin địa bàn xã bạn phụ trách.",
+    home_official_title: "Hồ sơ hộ tịch của xã",
+    home_official_body: "Thông tin cơ quan, Bộ phận Một cửa và cán bộ của xã.",
+    home_counter_title: "Quầy tiếp nhận",
+    home_counter_body: "Các quầy và thủ tục của Bộ phận Một cửa.",
+    home_manager_title: "Quản lý",
+    home_manager_body: "Lịch làm việc, nhật ký thao tác và danh mục thủ tục.",
+    home_hotline_title: "Tổng đài hỗ trợ",
+    home_hotline_body: "Tra cứu nhanh thủ tục để hướng dẫn người gọi.",
+    home_facility_title: "Kết nối cơ sở y tế",
+    home_facility_body: "Gửi thông báo sinh qua API tích hợp.",
+    open_commune: "Thông tin xã",
+    open_calendar: "Lịch ngày làm việc",
+    open_audit: "Nhật ký thao tác",
+    open_procedures: "Danh mục thủ tục",
+    open_api_docs: "Tài liệu API",
+
+    commune_title: "Thông tin xã",
+    agencies: "Cơ quan",
+    offices: "Nơi tiếp nhận",
+    counters: "Quầy",
+    staff: "Cán bộ",
+    former_communes: "Xã, phường cũ (trước 01/7/2025)",
+    address: "Địa chỉ",
+
+    procedures_title: "Thủ tục hành chính",
+    search: "Tìm",
+    search_placeholder: "Ví dụ: khai sinh",
+    procedure_code: "Mã thủ tục",
+    field_of_work: "Lĩnh vực",
+    processing_time: "Thời hạn giải quyết",
+    working_days: |n| format!("{n} ngày làm việc"),
+    same_day: "Trong ngày",
+    fee: "Lệ phí",
+    free: "Miễn phí",
+    required_documents: "Thành phần hồ sơ",
+    no_results: "Không có kết quả.",
+
+    calendar_title: "Lịch ngày làm việc",
+    calendar_intro: "Ngày nghỉ lễ, Tết và ngày làm bù. Thời hạn giải quyết hồ sơ và lịch hẹn tính theo lịch này.",
+    date: "Ngày",
+    kind: "Loại",
+    kind_holiday: "Nghỉ lễ, Tết",
+    kind_working: "Làm việc bù",
+    name: "Tên",
+    name_english: "Tên tiếng Anh",
+    legal_basis: "Căn cứ",
+    add: "Thêm",
+    remove: "Xóa",
+    saved: "Đã lưu.",
+    year: "Năm",
+    working_days_in_year: |y, n| format!("Năm {y} có {n} ngày làm việc."),
+
+    audit_title: "Nhật ký thao tác",
+    when: "Thời điểm",
+    who: "Người thực hiện",
+    action: "Thao tác",
+    record: "Bản ghi",
+    from_where: "Từ địa chỉ",
+
+    dev_inbox_title: "Hộp thư thử nghiệm",
+    dev_inbox_intro: "Tin nhắn SMS, Zalo, email mà hệ thống đã gửi qua bộ chuyển tiếp nội bộ (chỉ có ở môi trường phát triển).",
+    channel: "Kênh",
+    recipient: "Người nhận",
+    message: "Nội dung",
+
+    not_found_title: "Không tìm thấy trang",
+    not_found_body: "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
+    go_home: "Về trang chủ",
+    error_title: "Đã xảy ra lỗi",
+};
+
+pub static EN: Msgs = Msgs {
+    lang_name: "English",
+    switch_to: "Tiếng Việt",
+    app_name: "Phục vụ",
+    tagline: "Proactive public administration at people's service",
+    skip_to_content: "Skip to main content",
+    nav_home: "Home",
+    nav_procedures: "Procedures",
+    nav_login: "Log in",
+    nav_logout: "Log out",
+    loading: "Loading…",
+    offline_banner: "You are offline. Some functions are unavailable for now.",
+
+    login_staff_title: "Staff login",
+    login_staff_intro: "For officials, Women's Union collectors and health facilities.",
+    username: "Username",
+    password: "Password",
+    login_submit: "Log in",
+    login_citizen_title: "Citizen login",
+    login_citizen_intro: "Enter your phone number and we will send you a one-time code.",
+    phone: "Phone number",
+    phone_hint: "For example: 0905 123 456",
+    request_code: "Send code",
+    code: "One-time code",
+    code_hint: "6 digits, valid for 5 minutes",
+    code_sent: "A code has been sent to your phone.",
+    verify_code: "Confirm",
+    use_other_phone: "Use another phone number",
+    login_as_staff: "Staff log in here",
+    login_as_citizen: "Citizens log in with a phone number",
+
+    err_required: "Please fill in this field.",
+    err_too_long: |n| format!("At most {n} characters."),
+    err_too_short: |n| format!("At least {n} characters."),
+    err_invalid: "This value is not valid.",
+    err_bad_credentials: "Wrong username or password.",
+    err_bad_code: "The code is wrong or has expired.",
+    err_throttled: |s| format!("Too many attempts. Please try again in {} minutes.", s.div_ceil(60)),
+    err_not_found: "We could not find what you asked for.",
+    err_unauthorized: "Please log in to continue.",
+    err_forbidden: "You are not allowed to see or change this data.",
+    err_internal: |id| format!("Something went wrong on our side. Please try again later. Error id: {id}"),
+    err_transport: "Could not reach the server. Please check your connection and try again.",
+    err_conflict_generic: "This could not be done because the data has changed.",
+    err_calendar_duplicate: "This date is already in the calendar.",
+
+    role_citizen: "Citizen",
+    role_collector: "Women's Union collector",
+    role_health_facility: "Health facility",
+    role_civil_status_official: "Civil-status official",
+    role_commune_chairman: "Commune chairman",
+    role_counter_officer: "One-stop counter officer",
+    role_hotline_agent: "Hotline agent",
+    role_agency_admin: "Agency administrator",
+    role_province_admin: "Province administrator",
+
+    hello: "Hello",
+    your_role: "Role",
+    your_agency: "Agency",
+    your_jurisdiction: "Jurisdiction",
+    whole_province: "Whole province",
+    home_guest_title: "Public services closer to people",
+    home_guest_body: "Book a time for a procedure, follow your queue number, rate the service, and register births, marriages and deaths at home.",
+    home_citizen_title: "Your tasks",
+    home_citizen_body: "Look up administrative procedures and prepare your papers before visiting the one-stop office.",
+    home_collector_title: "Field work",
+    home_collector_body: "Information about the commune you serve.",
+    home_official_title: "The commune's civil registration",
+    home_official_body: "The commune's agency, one-stop office and staff.",
+    home_counter_title: "Reception counters",
+    home_counter_body: "The one-stop office's counters and procedures.",
+    home_manager_title: "Management",
+    home_manager_body: "Working-day calendar, audit log and the procedure catalogue.",
+    home_hotline_title: "Hotline",
+    home_hotline_body: "Look up procedures quickly to guide callers.",
+    home_facility_title: "Health facility integration",
+    home_facility_body: "Send birth notifications through the integration API.",
+    open_commune: "Commune information",
+    open_calendar: "Working-day calendar",
+    open_audit: "Audit log",
+    open_procedures: "Procedure catalogue",
+    open_api_docs: "API documentation",
+
+    commune_title: "Commune information",
+    agencies: "Agencies",
+    offices: "Offices",
+    counters: "Counters",
+    staff: "Staff",
+    former_communes: "Former communes (before 1 July 2025)",
+    address: "Address",
+
+    procedures_title: "Administrative procedures",
+    search: "Search",
+    search_placeholder: "For example: birth",
+    procedure_code: "Procedure code",
+    field_of_work: "Field",
+    processing_time: "Processing time",
+    working_days: |n| format!("{n} working days"),
+    same_day: "Same day",
+    fee: "Fee",
+    free: "Free",
+    required_documents: "Required documents",
+    no_results: "No results.",
+
+    calendar_title: "Working-day calendar",
+    calendar_intro: "Public holidays, Tết and make-up working days. Due dates and bookings are computed from this calendar.",
+    date: "Date",
+    kind: "Kind",
+    kind_holiday: "Holiday",
+    kind_working: "Make-up working day",
+    name: "Name",
+    name_english: "English name",
+    legal_basis: "Legal basis",
+    add: "Add",
+    remove: "Remove",
+    saved: "Saved.",
+    year: "Year",
+    working_days_in_year: |y, n| format!("{y} has {n} working days."),
+
+    audit_title: "Audit log",
+    when: "When",
+    who: "Who",
+    action: "Action",
+    record: "Record",
+    from_where: "From",
+
+    dev_inbox_title: "Developer inbox",
+    dev_inbox_intro: "SMS, Zalo and email messages the system sent through the local adapter (development only).",
+    channel: "Channel",
+    recipient: "Recipient",
+    message: "Message",
+
+    not_found_title: "Page not found",
+    not_found_body: "The page you are looking for does not exist or has moved.",
+    go_home: "Go to the home page",
+    error_title: "Something went wrong",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_wins_over_accept_language() {
+        assert_eq!(Locale::resolve(Some("a=b; lang=en"), Some("vi")), Locale::En);
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(Locale::resolve(None, Some("fr-FR, en-US;q=0.8, vi;q=0.5")), Locale::En);
+        assert_eq!(Locale::resolve(None, Some("vi-VN,vi;q=0.9,en;q=0.8")), Locale::Vi);
+    }
+
+    #[test]
+    fn vietnamese_is_the_default() {
+        assert_eq!(Locale::resolve(None, None), Locale::Vi);
+        assert_eq!(Locale::resolve(Some("lang=xx"), Some("de")), Locale::Vi);
+    }
+
+    #[test]
+    fn money_uses_dot_grouping_and_the_dong_sign() {
+        assert_eq!(format_vnd(1_250_000), "1.250.000 ₫");
+        assert_eq!(format_vnd(0), "0 ₫");
+        assert_eq!(format_vnd(-15_000), "-15.000 ₫");
+    }
+
+    #[test]
+    fn times_are_shown_in_ho_chi_minh_city_time() {
+        let at = DateTime::parse_from_rfc3339("2026-01-31T17:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(format_datetime(at), "01/02/2026 00:30");
+    }
+
+    #[test]
+    fn vietnamese_texts_are_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        for s in [VI.tagline, VI.role_civil_status_official, VI.home_guest_body] {
+            assert_eq!(s.nfc().collect::<String>(), s);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Who is calling, and may they do this? Checked on the server for every state change and read.
+
+use super::{Jurisdiction, Role, SessionUser, domain, repo};
+use crate::{
+    error::AppError,
+    state::{AppState, request_meta},
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+pub const SESSION_COOKIE: &str = "phucvu_session";
+
+/// The signed-in user with what authorization needs.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub display_name: String,
+    pub agency_id: Option<Uuid>,
+    pub agency_name: Option<String>,
+    pub province_code: Option<String>,
+    pub commune_code: Option<String>,
+    pub jurisdiction: Option<Jurisdiction>,
+}
+
+impl AuthUser {
+    pub fn session_user(&self) -> SessionUser {
+        SessionUser {
+            user_id: self.user_id,
+            display_name: self.display_name.clone(),
+            role: self.role,
+            agency_name: self.agency_name.clone(),
+            jurisdiction: self.jurisdiction.clone(),
+        }
+    }
+
+    /// Refuses (Forbidden) unless this user may see the commune's records.
+    pub fn require_commune(&self, commune_code: &str, province_code: &str) -> Result<(), AppError> {
+        if domain::can_view_commune_records(self.role, self.jurisdiction.as_ref(), commune_code, province_code) {
+            Ok(())
+        } else {
+            tracing::info!(user_id = %self.user_id, commune_code, "refused access to another jurisdiction's records");
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Session tokens are random; the database only keeps their SHA-256.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn session_token_from_cookies(cookie_header: Option<&str>) -> Option<String> {
+    cookie::Cookie::split_parse(cookie_header?)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// The user of the current request, if the session cookie is valid.
+pub async fn current_user(st: &AppState) -> Result<Option<AuthUser>, AppError> {
+    let meta = request_meta(&st.settings);
+    let Some(token) = session_token_from_cookies(meta.cookie_header.as_deref()) else {
+        return Ok(None);
+    };
+    let mut conn = st.db.acquire().await?;
+    Ok(repo::session_user(&mut conn, &token_hash(&token)).await?)
+}
+
+/// The current user, or `Unauthorized`.
+pub async fn require_user(st: &AppState) -> Result<AuthUser, AppError> {
+    current_user(st).await?.ok_or(AppError::Unauthorized)
+}

@@ -1,0 +1,138 @@
+//! phucvu: the Leptos app shared by the server (SSR) and the browser (hydration).
+
+#![recursion_limit = "256"]
+
+pub mod audit;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod identity;
+pub mod notify;
+pub mod reference;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use crate::{
+    i18n::{Locale, t},
+    identity::{
+        SessionUser,
+        server::{Login, Logout, VerifyCode, current_user},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#b3261e" />
+                <meta name="description" content=locale.msgs().tagline />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" id="leptos" href="/pkg/phucvu.css" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+                <script src="/register-sw.js" defer></script>
+            </body>
+        </html>
+    }
+}
+
+/// The locale the server renders with; the browser reads it back from `<html lang>`.
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| {
+                let h = |n: http::header::HeaderName| p.headers.get(n).and_then(|v| v.to_str().ok());
+                Locale::resolve(h(http::header::COOKIE), h(http::header::ACCEPT_LANGUAGE))
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document_locale()
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn document_locale() -> Locale {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Locale::parse(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Locale::default()
+    }
+}
+
+/// Session-wide actions and the signed-in user, shared through context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub login: ServerAction<Login>,
+    pub verify: ServerAction<VerifyCode>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<Result<Option<SessionUser>, error::AppError>>,
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(request_locale());
+    provide_context(locale);
+
+    let login = ServerAction::<Login>::new();
+    let verify = ServerAction::<VerifyCode>::new();
+    let logout = ServerAction::<Logout>::new();
+    // Refetched whenever someone logs in or out.
+    let user = Resource::new(move || (login.version().get(), verify.version().get(), logout.version().get()), |_| current_user());
+    provide_context(Session { login, verify, logout, user });
+
+    view! {
+        <Title text=t(|m| m.app_name) />
+        <Router>
+            <ui::layout::Layout>
+                <Routes fallback=ui::not_found::NotFound>
+                    <Route path=StaticSegment("") view=home::HomePage />
+                    <Route path=path!("/login") view=identity::pages::StaffLoginPage />
+                    <Route path=path!("/login/citizen") view=identity::pages::CitizenLoginPage />
+                    <Route path=path!("/procedures") view=reference::pages::ProceduresPage />
+                    <Route path=path!("/commune/:code") view=reference::pages::CommunePage />
+                    <Route path=path!("/admin/calendar") view=reference::pages::CalendarPage />
+                    <Route path=path!("/admin/audit") view=audit::pages::AuditPage />
+                    <Route path=path!("/dev/inbox") view=notify::pages::DevInboxPage />
+                </Routes>
+            </ui::layout::Layout>
+        </Router>
+    }
+}

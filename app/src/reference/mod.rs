@@ -1,0 +1,110 @@
+//! Reference data as data: administrative units (with the 2025 merge mapping), agencies,
+//! offices and counters, the procedure catalogue and the working-day calendar.
+//! Tables: province, commune, commune_merge, agency, office, counter, procedure,
+//! procedure_document, calendar_week_rule, calendar_day.
+
+pub mod calendar;
+pub mod pages;
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureDocument {
+    pub name: String,
+    pub name_en: String,
+    pub copies: String,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Procedure {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub field: String,
+    pub field_en: String,
+    pub processing_days: i16,
+    pub fee_vnd: i64,
+    pub fee_note: String,
+    pub fee_note_en: String,
+    pub legal_basis: String,
+    pub documents: Vec<ProcedureDocument>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterView {
+    pub number: i16,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeView {
+    pub name: String,
+    pub address: String,
+    pub counters: Vec<CounterView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub display_name: String,
+    pub role: crate::identity::Role,
+}
+
+/// A commune as its officials see it. Contains staff names, so it is jurisdiction-checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommuneOverview {
+    pub code: String,
+    pub full_name: String,
+    pub province_name: String,
+    pub agencies: Vec<String>,
+    pub offices: Vec<OfficeView>,
+    pub staff: Vec<StaffView>,
+    pub former_communes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarEntry {
+    pub day: chrono::NaiveDate,
+    pub kind: calendar::DayKind,
+    pub name: String,
+    pub name_en: String,
+    pub legal_basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub entries: Vec<CalendarEntry>,
+    pub working_days: i64,
+    pub can_edit: bool,
+}
+
+/// Trimmed, NFC-normalised, non-empty text of at most `max` characters.
+pub fn required_text(raw: &str, max: u16) -> Result<String, crate::error::FieldError> {
+    let s = optional_text(raw, max)?;
+    if s.is_empty() { Err(crate::error::FieldError::Required) } else { Ok(s) }
+}
+
+/// Trimmed, NFC-normalised text of at most `max` characters (may be empty).
+pub fn optional_text(raw: &str, max: u16) -> Result<String, crate::error::FieldError> {
+    use unicode_normalization::UnicodeNormalization;
+    let s: String = raw.trim().nfc().collect();
+    if s.chars().count() > usize::from(max) { Err(crate::error::FieldError::TooLong { max }) } else { Ok(s) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldError;
+
+    #[test]
+    fn texts_are_trimmed_and_composed() {
+        assert_eq!(required_text("  Tết Nguye\u{0302}n đán ", 50).unwrap(), "Tết Nguyên đán");
+        assert_eq!(required_text("   ", 50), Err(FieldError::Required));
+        assert_eq!(optional_text("abc", 2), Err(FieldError::TooLong { max: 2 }));
+        assert_eq!(optional_text("", 2).unwrap(), "");
+    }
+}

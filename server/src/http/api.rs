@@ -1,0 +1,164 @@
+//! Integration API for other systems (hospitals, queue devices, telephone exchange), versioned
+//! under `/api/v1`. The OpenAPI 3 document is generated from these handlers' annotations.
+
+use super::error::{ErrorBody, HttpError};
+use app::state::AppState;
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State},
+    response::Html,
+    routing::get,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "phucvu integration API", description = "Reference data and, in later versions, births from hospitals, queue devices and the hotline exchange. All times are UTC (RFC 3339)."),
+    paths(list_provinces, list_communes, former_commune, list_procedures),
+    components(schemas(Province, Commune, Successor, Procedure, ErrorBody)),
+    tags((name = "reference", description = "Administrative units and the procedure catalogue"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/api/docs", get(docs))
+        .route("/api/v1/provinces", get(list_provinces))
+        .route("/api/v1/provinces/{code}/communes", get(list_communes))
+        .route("/api/v1/former-communes/{code}", get(former_commune))
+        .route("/api/v1/procedures", get(list_procedures))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Province {
+    /// Two-digit code (QĐ 19/2025/QĐ-TTg), e.g. `52` for Gia Lai.
+    code: String,
+    full_name: String,
+    name_en: String,
+}
+
+/// The 34 current provinces and centrally-run cities.
+#[utoipa::path(get, path = "/api/v1/provinces", tag = "reference", responses((status = 200, body = [Province])))]
+async fn list_provinces(State(st): State<AppState>) -> Result<Json<Vec<Province>>, HttpError> {
+    let rows = sqlx::query_as!(Province, "select province_code as code, full_name, name_en from province order by province_code").fetch_all(&st.db).await?;
+    Ok(Json(rows))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Commune {
+    /// Five-digit code.
+    code: String,
+    full_name: String,
+    name_en: String,
+    /// `Ward`, `Commune` or `Special administrative region`.
+    unit_type: String,
+}
+
+/// Current communes, wards and special zones of a province.
+#[utoipa::path(get, path = "/api/v1/provinces/{code}/communes", tag = "reference",
+    params(("code" = String, Path, description = "Two-digit province code")),
+    responses((status = 200, body = [Commune]), (status = 404, body = ErrorBody)))]
+async fn list_communes(State(st): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<Commune>>, HttpError> {
+    let rows = sqlx::query_as!(
+        Commune,
+        "select commune_code as code, full_name, name_en, unit_type from commune where province_code = $1 order by commune_code",
+        code
+    )
+    .fetch_all(&st.db)
+    .await?;
+    if rows.is_empty() {
+        return Err(app::error::AppError::NotFound.into());
+    }
+    Ok(Json(rows))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Successor {
+    /// The current commune's code.
+    code: String,
+    name: String,
+    province_code: String,
+    /// `full`: the whole former commune went there; `partial`: part of it.
+    merge_type: String,
+}
+
+/// Which current commune(s) a pre-July-2025 commune became. Papers, ID cards and the population
+/// database still carry former communes.
+#[utoipa::path(get, path = "/api/v1/former-communes/{code}", tag = "reference",
+    params(("code" = String, Path, description = "Five-digit code of the former commune")),
+    responses((status = 200, body = [Successor]), (status = 404, body = ErrorBody)))]
+async fn former_commune(State(st): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<Successor>>, HttpError> {
+    let rows = sqlx::query_as!(
+        Successor,
+        "select new_code as code, new_name as name, new_province_code as province_code, merge_type from commune_merge where old_code = $1 order by new_code",
+        code
+    )
+    .fetch_all(&st.db)
+    .await?;
+    if rows.is_empty() {
+        return Err(app::error::AppError::NotFound.into());
+    }
+    Ok(Json(rows))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Procedure {
+    code: String,
+    name: String,
+    name_en: String,
+    field: String,
+    /// Working days; 0 = the same day.
+    processing_days: i16,
+    fee_vnd: i64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ProcedureQuery {
+    /// Words to look for, accents and case ignored.
+    q: Option<String>,
+}
+
+/// The procedure catalogue, optionally searched.
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "reference", params(ProcedureQuery), responses((status = 200, body = [Procedure])))]
+async fn list_procedures(State(st): State<AppState>, Query(q): Query<ProcedureQuery>) -> Result<Json<Vec<Procedure>>, HttpError> {
+    let query: String = q.q.unwrap_or_default().chars().take(100).collect();
+    let list = app::reference::service::search_procedures(&st.db, &query).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|p| Procedure { code: p.code, name: p.name, name_en: p.name_en, field: p.field, processing_days: p.processing_days, fee_vnd: p.fee_vnd })
+            .collect(),
+    ))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Browsable documentation: a server-rendered list of operations (works without JavaScript),
+/// enhanced by Swagger UI served from our own origin when its files were installed (npm
+/// `swagger-ui-dist`, copied by `make`).
+async fn docs() -> Html<String> {
+    let doc = ApiDoc::openapi();
+    let mut items = String::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("DELETE", &item.delete)];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                let summary = op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default();
+                items.push_str(&format!("<li><code>{method} {}</code> — {}</li>", escape(path), escape(&summary)));
+            }
+        }
+    }
+    Html(format!(
+        r##"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>phucvu API</title><link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css"></head>
+<body><main id="swagger-ui"><h1>{title} {version}</h1><p><a href="/api/openapi.json">OpenAPI 3 document (JSON)</a></p><ul>{items}</ul></main>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script>if (window.SwaggerUIBundle) {{ window.ui = SwaggerUIBundle({{ url: "/api/openapi.json", dom_id: "#swagger-ui" }}); }}</script>
+</body></html>"##,
+        title = escape(&doc.info.title),
+        version = escape(&doc.info.version),
+    ))
+}

@@ -1,0 +1,70 @@
+//! Plain axum routes beside the Leptos ones: language switch, health, integration API.
+
+pub mod api;
+pub mod error;
+
+use app::{i18n::Locale, state::AppState};
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/lang/{code}", get(switch_language)).route("/healthz", get(healthz)).merge(api::routes())
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Only same-site paths: `/x`, never `//host` or `http://…` (no open redirect).
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/",
+    }
+}
+
+/// Sets the `lang` cookie for a year and goes back to the page.
+async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>, State(st): State<AppState>) -> Response {
+    let Some(locale) = Locale::parse(&code) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let secure = if st.settings.cookie_secure { "; Secure" } else { "" };
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", app::i18n::LOCALE_COOKIE, locale.code());
+    let mut resp = Redirect::to(safe_next(q.next.as_deref())).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Liveness and database reachability, for load balancers.
+async fn healthz(State(st): State<AppState>) -> Response {
+    match sqlx::query_scalar!("select 1 as \"one!\"").fetch_one(&st.db).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn language_switch_never_redirects_off_site() {
+        assert_eq!(safe_next(Some("/procedures?q=a")), "/procedures?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
