@@ -90,9 +90,11 @@ impl EmbeddedPg {
             tracing::info!(port, "reusing the running embedded PostgreSQL cluster");
         } else {
             let socket_dir = dir.clone();
+            // Test clusters trade durability for speed; never set this for real data.
+            let fast = if matches!(std::env::var("PHUCVU_PG_FAST").as_deref(), Ok("1")) { " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" } else { "" };
             let mut c = pg.cmd("pg_ctl");
             c.arg("start").arg("-w").arg("-D").arg(&pg.data_dir).arg("-l").arg(dir.join("postgres.log")).arg("-o").arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200{fast}",
                 socket_dir.display()
             ));
             pg.run(c, "pg_ctl start")?;

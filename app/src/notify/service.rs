@@ -82,10 +82,12 @@ pub async fn dispatch_due(db: &PgPool, notifier: &dyn Notifier, limit: i64) -> R
     let mut sent = 0;
     for _ in 0..limit {
         let mut tx = db.begin().await?;
+        // NO KEY UPDATE, not UPDATE: an adapter writing rows that reference this one (the local
+        // adapter does) needs a KEY SHARE lock on it and must not wait for us.
         let row = sqlx::query!(
             r#"select notification_id, channel, recipient, subject, body, attempts from notification
                where status = 'pending' and next_attempt_at <= now()
-               order by next_attempt_at limit 1 for update skip locked"#
+               order by next_attempt_at limit 1 for no key update skip locked"#
         )
         .fetch_optional(&mut *tx)
         .await?;

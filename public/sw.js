@@ -1,0 +1,74 @@
+// phucvu service worker: keeps the app shell and static assets for slow or absent networks.
+// Pages: network first, then the cached copy, then the offline page.
+// Static assets (/pkg, /icons): served from cache, refreshed in the background.
+// Server functions and the API (/api): always the network; never cached.
+const VERSION = 'phucvu-v1';
+const SHELL = [
+  '/',
+  '/offline.html',
+  '/manifest.webmanifest',
+  '/pkg/phucvu.js',
+  '/pkg/phucvu_bg.wasm',
+  '/pkg/phucvu.css',
+  '/icons/icon.svg',
+  '/icons/icon-192.png',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(VERSION).then((cache) =>
+      // One missing file must not stop the install: add them one by one.
+      Promise.all(SHELL.map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => undefined)))
+    ).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+function isStatic(url) {
+  return url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/') || url.pathname === '/manifest.webmanifest';
+}
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+
+  if (req.mode === 'navigate') {
+    event.respondWith(
+      fetch(req)
+        .then((resp) => {
+          if (resp.ok) {
+            const copy = resp.clone();
+            caches.open(VERSION).then((c) => c.put(req, copy));
+          }
+          return resp;
+        })
+        .catch(() => caches.match(req).then((hit) => hit || caches.match('/offline.html')))
+    );
+    return;
+  }
+
+  if (isStatic(url)) {
+    event.respondWith(
+      caches.open(VERSION).then((cache) =>
+        cache.match(req).then((hit) => {
+          const refresh = fetch(req)
+            .then((resp) => {
+              if (resp.ok) cache.put(req, resp.clone());
+              return resp;
+            })
+            .catch(() => hit);
+          return hit || refresh;
+        })
+      )
+    );
+  }
+});

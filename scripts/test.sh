@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Everything CI checks: formatting, clippy (ssr and hydrate separately), unit, database and HTTP
+# tests against a private PostgreSQL cluster, then end-to-end tests in Chromium against the
+# release build. Prints one summary line per suite at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export SQLX_OFFLINE=true
+mkdir -p target
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (server side, then browser side: never in one cargo invocation)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "release build"
+scripts/build.sh
+
+step "test database cluster"
+export PHUCVU_PG_DIR=target/pg-test PHUCVU_PG_PORT="${PHUCVU_TEST_PG_PORT:-54339}" PHUCVU_PG_FAST=1
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  target/release/phucvu db-stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+db_url=$(target/release/phucvu db-start)
+admin_url="${db_url%/*}/postgres"
+
+step "unit, database and HTTP tests"
+# sqlx::test creates and drops a fresh database per test on this cluster.
+DATABASE_URL="$admin_url" cargo test -p app -p server --features app/ssr 2>&1 | tee target/rust-tests.log
+rust_passed=$(grep -Eo '[0-9]+ passed' target/rust-tests.log | awk '{s+=$1} END {print s+0}')
+rust_failed=$(grep -Eo '[0-9]+ failed' target/rust-tests.log | awk '{s+=$1} END {print s+0}')
+
+step "end-to-end tests (release build, Chromium, phone and tablet viewports)"
+e2e_db="${admin_url%/*}/phucvu_e2e"
+psql "$admin_url" -q -c 'drop database if exists phucvu_e2e' -c 'create database phucvu_e2e'
+e2e_port="${PHUCVU_E2E_PORT:-3100}"
+DATABASE_URL="$e2e_db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$e2e_port" \
+  PHUCVU_DEMO_DATA=1 PHUCVU_DEV_INBOX=1 RUST_LOG=warn target/release/phucvu > target/e2e-server.log 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$e2e_port/healthz" >/dev/null && break; sleep 0.2; done
+set +e
+BASE_URL="http://127.0.0.1:$e2e_port" npx playwright test -c end2end/playwright.config.ts 2>&1 | tee target/e2e.log
+e2e_status=${PIPESTATUS[0]}
+set -e
+e2e_passed=$(grep -Eo '^ *[0-9]+ passed' target/e2e.log | tail -1 | awk '{print $1+0}')
+e2e_failed=$(grep -Eo '^ *[0-9]+ failed' target/e2e.log | tail -1 | awk '{print $1+0}')
+
+echo
+echo "rust: ${rust_passed} passed, ${rust_failed} failed"
+echo "e2e: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
+echo "total: $(( rust_passed + ${e2e_passed:-0} )) passed, $(( rust_failed + ${e2e_failed:-0} )) failed"
+exit "$e2e_status"
