@@ -17,10 +17,34 @@ pub const PROVINCE: &str = "52";
 
 /// (commune code, agency code, agency name, office name, address)
 const COMMUNES: [(&str, &str, &str, &str, &str); 4] = [
-    ("21583", "DEMO.H52.21583", "UBND phường Quy Nhơn", "Trung tâm Phục vụ hành chính công phường Quy Nhơn", "Phường Quy Nhơn, tỉnh Gia Lai"),
-    ("21853", "DEMO.H52.21853", "UBND xã Phù Cát", "Trung tâm Phục vụ hành chính công xã Phù Cát", "Xã Phù Cát, tỉnh Gia Lai"),
-    ("21910", "DEMO.H52.21910", "UBND phường An Nhơn", "Trung tâm Phục vụ hành chính công phường An Nhơn", "Phường An Nhơn, tỉnh Gia Lai"),
-    ("21952", "DEMO.H52.21952", "UBND xã Tuy Phước", "Trung tâm Phục vụ hành chính công xã Tuy Phước", "Xã Tuy Phước, tỉnh Gia Lai"),
+    (
+        "21583",
+        "DEMO.H52.21583",
+        "UBND phường Quy Nhơn",
+        "Trung tâm Phục vụ hành chính công phường Quy Nhơn",
+        "Phường Quy Nhơn, tỉnh Gia Lai",
+    ),
+    (
+        "21853",
+        "DEMO.H52.21853",
+        "UBND xã Phù Cát",
+        "Trung tâm Phục vụ hành chính công xã Phù Cát",
+        "Xã Phù Cát, tỉnh Gia Lai",
+    ),
+    (
+        "21910",
+        "DEMO.H52.21910",
+        "UBND phường An Nhơn",
+        "Trung tâm Phục vụ hành chính công phường An Nhơn",
+        "Phường An Nhơn, tỉnh Gia Lai",
+    ),
+    (
+        "21952",
+        "DEMO.H52.21952",
+        "UBND xã Tuy Phước",
+        "Trung tâm Phục vụ hành chính công xã Tuy Phước",
+        "Xã Tuy Phước, tỉnh Gia Lai",
+    ),
 ];
 
 /// A demo login, printed by `make run`.
@@ -45,7 +69,14 @@ async fn agency(db: &PgPool, code: &str, name: &str, kind: &str, commune: Option
     .await?)
 }
 
-async fn office(db: &PgPool, agency_id: Uuid, name: &str, address: &str, commune: &str, counters: &[&str]) -> Result<(), AppError> {
+async fn office(
+    db: &PgPool,
+    agency_id: Uuid,
+    name: &str,
+    address: &str,
+    commune: &str,
+    counters: &[&str],
+) -> Result<(), AppError> {
     let office_id = sqlx::query_scalar!(
         r#"insert into office (agency_id, name, address, commune_code) values ($1, $2, $3, $4)
            on conflict (agency_id, name) do update set address = excluded.address returning office_id"#,
@@ -71,16 +102,34 @@ async fn office(db: &PgPool, agency_id: Uuid, name: &str, address: &str, commune
 
 /// Loads the demo data and returns the accounts to print.
 pub async fn load(db: &PgPool) -> Result<Vec<DemoAccount>, AppError> {
-    let centre = agency(db, "DEMO.H52.TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh Gia Lai", "province_service_centre", None).await?;
-    office(db, centre, "Trung tâm Phục vụ hành chính công tỉnh Gia Lai", "Phường Quy Nhơn, tỉnh Gia Lai", "21583", &["Tư pháp", "Đất đai", "Đầu tư", "Lao động", "Y tế", "Ưu tiên"]).await?;
-    let hospital = agency(db, "DEMO.H52.BVDK", "Bệnh viện Đa khoa tỉnh Gia Lai (cơ sở Quy Nhơn)", "health_facility", None).await?;
+    let centre = agency(
+        db,
+        "DEMO.H52.TTPVHCC",
+        "Trung tâm Phục vụ hành chính công tỉnh Gia Lai",
+        "province_service_centre",
+        None,
+    )
+    .await?;
+    office(
+        db,
+        centre,
+        "Trung tâm Phục vụ hành chính công tỉnh Gia Lai",
+        "Phường Quy Nhơn, tỉnh Gia Lai",
+        "21583",
+        &["Tư pháp", "Đất đai", "Đầu tư", "Lao động", "Y tế", "Ưu tiên"],
+    )
+    .await?;
+    let hospital =
+        agency(db, "DEMO.H52.BVDK", "Bệnh viện Đa khoa tỉnh Gia Lai (cơ sở Quy Nhơn)", "health_facility", None).await?;
     let mut commune_agencies = Vec::new();
     for (code, agency_code, name, office_name, address) in COMMUNES {
         let id = agency(db, agency_code, name, "commune_committee", Some(code)).await?;
         office(db, id, office_name, address, code, &["Tư pháp – Hộ tịch", "Đất đai – Xây dựng", "Chứng thực"]).await?;
         commune_agencies.push((code, id));
     }
-    let union = agency(db, "DEMO.H52.HLHPN.21583", "Hội Liên hiệp Phụ nữ phường Quy Nhơn", "womens_union", Some("21583")).await?;
+    let union =
+        agency(db, "DEMO.H52.HLHPN.21583", "Hội Liên hiệp Phụ nữ phường Quy Nhơn", "womens_union", Some("21583"))
+            .await?;
     let quy_nhon = commune_agencies[0].1;
     let phu_cat = commune_agencies[1].1;
 
@@ -112,8 +161,16 @@ pub async fn load(db: &PgPool) -> Result<Vec<DemoAccount>, AppError> {
             },
         )
         .await?;
-        accounts.push(DemoAccount { login: username.to_owned(), role, where_: commune.unwrap_or("52 Gia Lai").to_owned() });
+        accounts.push(DemoAccount {
+            login: username.to_owned(),
+            role,
+            where_: commune.unwrap_or("52 Gia Lai").to_owned(),
+        });
     }
-    accounts.push(DemoAccount { login: format!("{DEMO_CITIZEN_PHONE} (SMS code at /dev/inbox)"), role: Role::Citizen, where_: String::new() });
+    accounts.push(DemoAccount {
+        login: format!("{DEMO_CITIZEN_PHONE} (SMS code at /dev/inbox)"),
+        role: Role::Citizen,
+        where_: String::new(),
+    });
     Ok(accounts)
 }

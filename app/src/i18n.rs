@@ -62,9 +62,7 @@ impl Locale {
         for part in accept_language.unwrap_or("").split(',') {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
             if let Some(l) = Self::parse(primary)
                 && best.is_none_or(|(bq, _)| q > bq)
@@ -329,9 +327,7 @@ pub static VI: Msgs = Msgs {
     err_invalid: "Thông tin chưa hợp lệ.",
     err_bad_credentials: "Tên đăng nhập hoặc mật khẩu không đúng.",
     err_bad_code: "Mã xác thực không đúng hoặc đã hết hạn.",
-    err_throttled: |s| {
-        format!("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.", s.div_ceil(60))
-    },
+    err_throttled: |s| format!("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {} phút.", s.div_ceil(60)),
     err_not_found: "Không tìm thấy nội dung yêu cầu.",
     err_unauthorized: "Vui lòng đăng nhập để tiếp tục.",
     err_forbidden: "Bạn không có quyền xem hoặc thay đổi dữ liệu này.",

@@ -115,7 +115,10 @@ pub fn App() -> impl IntoView {
     let verify = ServerAction::<VerifyCode>::new();
     let logout = ServerAction::<Logout>::new();
     // Refetched whenever someone logs in or out.
-    let user = Resource::new(move || (login.version().get(), verify.version().get(), logout.version().get()), |_| current_user());
+    let user = Resource::new(
+        move || (login.version().get(), verify.version().get(), logout.version().get()),
+        |_| current_user(),
+    );
     provide_context(Session { login, verify, logout, user });
 
     view! {

@@ -53,7 +53,8 @@ pub fn request_meta(settings: &Settings) -> RequestMeta {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return RequestMeta::default();
     };
-    let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header =
+        |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let forwarded = settings
         .trust_proxy
         .then(|| header(http::header::HeaderName::from_static("x-forwarded-for")))

@@ -18,20 +18,43 @@ fn meta() -> RequestMeta {
 }
 
 async fn login(db: &PgPool, username: &str) -> AuthUser {
-    service::login_staff(db, &Settings::default(), &meta(), Username::parse(username).unwrap(), Password::parse(demo::DEMO_PASSWORD).unwrap()).await.expect("demo login").user
+    service::login_staff(
+        db,
+        &Settings::default(),
+        &meta(),
+        Username::parse(username).unwrap(),
+        Password::parse(demo::DEMO_PASSWORD).unwrap(),
+    )
+    .await
+    .expect("demo login")
+    .user
 }
 
 async fn wrong_login(db: &PgPool, username: &str) -> AppError {
-    service::login_staff(db, &Settings::default(), &meta(), Username::parse(username).unwrap(), Password::parse("wrong password").unwrap())
-        .await
-        .err()
-        .expect("a wrong password must fail")
+    service::login_staff(
+        db,
+        &Settings::default(),
+        &meta(),
+        Username::parse(username).unwrap(),
+        Password::parse("wrong password").unwrap(),
+    )
+    .await
+    .err()
+    .expect("a wrong password must fail")
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_staff_login_opens_a_session_whose_token_is_stored_only_as_a_hash(db: PgPool) {
     demo::load(&db).await.unwrap();
-    let s = service::login_staff(&db, &Settings::default(), &meta(), Username::parse("QuyNhon.HoTich").unwrap(), Password::parse(demo::DEMO_PASSWORD).unwrap()).await.unwrap();
+    let s = service::login_staff(
+        &db,
+        &Settings::default(),
+        &meta(),
+        Username::parse("QuyNhon.HoTich").unwrap(),
+        Password::parse(demo::DEMO_PASSWORD).unwrap(),
+    )
+    .await
+    .unwrap();
     assert_eq!(s.user.role, Role::CivilStatusOfficial);
     assert_eq!(s.user.commune_code.as_deref(), Some("21583"));
     let stored: Vec<String> = sqlx::query_scalar("select session_hash from user_session").fetch_all(&db).await.unwrap();
@@ -43,7 +66,8 @@ async fn a_staff_login_opens_a_session_whose_token_is_stored_only_as_a_hash(db: 
 #[sqlx::test(migrations = "../migrations")]
 async fn passwords_are_stored_as_argon2id_hashes(db: PgPool) {
     demo::load(&db).await.unwrap();
-    let hashes: Vec<String> = sqlx::query_scalar("select password_hash from app_user where role <> 'citizen'").fetch_all(&db).await.unwrap();
+    let hashes: Vec<String> =
+        sqlx::query_scalar("select password_hash from app_user where role <> 'citizen'").fetch_all(&db).await.unwrap();
     assert_eq!(hashes.len(), 10);
     for h in hashes {
         assert!(h.starts_with("$argon2id$"), "{h}");
@@ -60,12 +84,32 @@ async fn ten_wrong_passwords_in_a_row_are_throttled_even_for_the_right_one_after
     }
     assert!(results[..5].iter().all(|e| *e == AppError::BadCredentials), "{results:?}");
     assert!(results[5..].iter().all(|e| matches!(e, AppError::Throttled(s) if *s > 0 && *s <= 900)), "{results:?}");
-    let right = service::login_staff(&db, &Settings::default(), &meta(), Username::parse("quynhon.hotich").unwrap(), Password::parse(demo::DEMO_PASSWORD).unwrap()).await;
+    let right = service::login_staff(
+        &db,
+        &Settings::default(),
+        &meta(),
+        Username::parse("quynhon.hotich").unwrap(),
+        Password::parse(demo::DEMO_PASSWORD).unwrap(),
+    )
+    .await;
     assert!(matches!(right, Err(AppError::Throttled(_))));
     // Another account from elsewhere is not affected.
     let other = RequestMeta { ip: Some("198.51.100.9".parse().unwrap()), ..meta() };
-    assert!(service::login_staff(&db, &Settings::default(), &other, Username::parse("phucat.hotich").unwrap(), Password::parse(demo::DEMO_PASSWORD).unwrap()).await.is_ok());
-    let failures: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'login_failed'").fetch_one(&db).await.unwrap();
+    assert!(
+        service::login_staff(
+            &db,
+            &Settings::default(),
+            &other,
+            Username::parse("phucat.hotich").unwrap(),
+            Password::parse(demo::DEMO_PASSWORD).unwrap()
+        )
+        .await
+        .is_ok()
+    );
+    let failures: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'login_failed'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert_eq!(failures, 5, "refused attempts are not even checked");
 }
 
@@ -78,15 +122,29 @@ async fn unknown_usernames_get_the_same_answer_as_wrong_passwords(db: PgPool) {
 
 async fn delivered_code(db: &PgPool, phone: &str) -> String {
     dispatch_due(db, &LocalNotifier { db: db.clone() }, 10).await.unwrap();
-    let body: String = sqlx::query_scalar("select body from local_message where recipient = $1 order by local_message_id desc limit 1").bind(phone).fetch_one(db).await.unwrap();
-    body.split_whitespace().map(|w| w.trim_end_matches('.')).find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit())).expect("a code in the SMS").to_owned()
+    let body: String = sqlx::query_scalar(
+        "select body from local_message where recipient = $1 order by local_message_id desc limit 1",
+    )
+    .bind(phone)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    body.split_whitespace()
+        .map(|w| w.trim_end_matches('.'))
+        .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .expect("a code in the SMS")
+        .to_owned()
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_citizen_logs_in_with_the_code_sent_through_the_outbox(db: PgPool) {
     let phone = PhoneVn::parse("0912 345 678").unwrap();
     service::request_code(&db, &meta(), &phone).await.unwrap();
-    let pending: i64 = sqlx::query_scalar("select count(*) from notification where status = 'pending' and channel = 'sms'").fetch_one(&db).await.unwrap();
+    let pending: i64 =
+        sqlx::query_scalar("select count(*) from notification where status = 'pending' and channel = 'sms'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
     assert_eq!(pending, 1, "the SMS waits in the outbox until the dispatcher runs");
     let code = delivered_code(&db, phone.as_str()).await;
     let sent: String = sqlx::query_scalar("select status from notification").fetch_one(&db).await.unwrap();
@@ -95,9 +153,14 @@ async fn a_citizen_logs_in_with_the_code_sent_through_the_outbox(db: PgPool) {
     assert!(!stored.contains(&code));
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let e = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(wrong).unwrap()).await.err().unwrap();
+    let e = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(wrong).unwrap())
+        .await
+        .err()
+        .unwrap();
     assert_eq!(e, AppError::Conflict("bad_code".into()));
-    let s = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap()).await.unwrap();
+    let s = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap())
+        .await
+        .unwrap();
     assert_eq!(s.user.role, Role::Citizen);
     // A code works once.
     let again = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap()).await;
@@ -111,7 +174,11 @@ async fn a_code_is_dead_after_five_wrong_guesses(db: PgPool) {
     let code = delivered_code(&db, phone.as_str()).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert!(service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(wrong).unwrap()).await.is_err());
+        assert!(
+            service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(wrong).unwrap())
+                .await
+                .is_err()
+        );
     }
     let right = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap()).await;
     assert_eq!(right.err(), Some(AppError::Conflict("bad_code".into())));
@@ -147,7 +214,21 @@ async fn an_official_of_one_commune_is_refused_another_communes_records(db: PgPo
 #[sqlx::test(migrations = "../migrations")]
 async fn the_audit_log_refuses_updates_and_deletes(db: PgPool) {
     let mut conn = db.acquire().await.unwrap();
-    record(&mut conn, None, &meta(), Entry { action: "test", entity_type: "thing", entity_id: Some("1".into()), province_code: Some("52"), commune_code: None, details: serde_json::json!({}) }).await.unwrap();
+    record(
+        &mut conn,
+        None,
+        &meta(),
+        Entry {
+            action: "test",
+            entity_type: "thing",
+            entity_id: Some("1".into()),
+            province_code: Some("52"),
+            commune_code: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .await
+    .unwrap();
     assert!(sqlx::query("update audit_event set action = 'x'").execute(&db).await.is_err());
     assert!(sqlx::query("delete from audit_event").execute(&db).await.is_err());
     assert!(sqlx::query("truncate audit_event").execute(&db).await.is_err());
@@ -158,7 +239,14 @@ async fn the_audit_log_refuses_updates_and_deletes(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn demo_data_loads_twice_without_duplicates(db: PgPool) {
     demo::load(&db).await.unwrap();
-    let count = || async { sqlx::query_scalar::<_, i64>("select (select count(*) from app_user) + (select count(*) from agency) + (select count(*) from counter)").fetch_one(&db).await.unwrap() };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select (select count(*) from app_user) + (select count(*) from agency) + (select count(*) from counter)",
+        )
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
     let first = count().await;
     demo::load(&db).await.unwrap();
     assert_eq!(count().await, first);
@@ -179,11 +267,13 @@ async fn procedures_are_found_with_or_without_accents(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reference_data_holds_gia_lai_and_the_2025_merges(db: PgPool) {
-    let communes: i64 = sqlx::query_scalar("select count(*) from commune where province_code = '52'").fetch_one(&db).await.unwrap();
+    let communes: i64 =
+        sqlx::query_scalar("select count(*) from commune where province_code = '52'").fetch_one(&db).await.unwrap();
     assert_eq!(communes, 135);
     let provinces: i64 = sqlx::query_scalar("select count(*) from province").fetch_one(&db).await.unwrap();
     assert_eq!(provinces, 34);
-    let merged: i64 = sqlx::query_scalar("select count(*) from commune_merge where new_code = '21583'").fetch_one(&db).await.unwrap();
+    let merged: i64 =
+        sqlx::query_scalar("select count(*) from commune_merge where new_code = '21583'").fetch_one(&db).await.unwrap();
     assert!(merged > 1, "Phường Quy Nhơn was formed from several former wards");
 }
 
@@ -193,15 +283,32 @@ async fn only_the_province_administrator_edits_the_calendar_and_it_is_audited(db
     let admin = login(&db, "tinh.quantri").await;
     let commune_admin = login(&db, "quynhon.quantri").await;
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
-    let entry = CalendarEntry { day, kind: DayKind::Holiday, name: "Nghỉ thử".into(), name_en: "Test".into(), legal_basis: "QĐ thử".into() };
+    let entry = CalendarEntry {
+        day,
+        kind: DayKind::Holiday,
+        name: "Nghỉ thử".into(),
+        name_en: "Test".into(),
+        legal_basis: "QĐ thử".into(),
+    };
     let before = reference::service::calendar_year(&db, &admin, 2026).await.unwrap();
     assert!(before.can_edit);
-    assert_eq!(reference::service::add_calendar_day(&db, &commune_admin, &meta(), entry.clone()).await.err(), Some(AppError::Forbidden));
+    assert_eq!(
+        reference::service::add_calendar_day(&db, &commune_admin, &meta(), entry.clone()).await.err(),
+        Some(AppError::Forbidden)
+    );
     reference::service::add_calendar_day(&db, &admin, &meta(), entry.clone()).await.unwrap();
-    assert_eq!(reference::service::add_calendar_day(&db, &admin, &meta(), entry).await.err(), Some(AppError::Conflict("calendar_duplicate".into())));
+    assert_eq!(
+        reference::service::add_calendar_day(&db, &admin, &meta(), entry).await.err(),
+        Some(AppError::Conflict("calendar_duplicate".into()))
+    );
     let after = reference::service::calendar_year(&db, &admin, 2026).await.unwrap();
     assert_eq!(after.working_days, before.working_days - 1);
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'calendar_day_added' and entity_id = '2026-12-31'").fetch_one(&db).await.unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'calendar_day_added' and entity_id = '2026-12-31'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
     assert_eq!(audited, 1);
     reference::service::remove_calendar_day(&db, &admin, &meta(), day).await.unwrap();
     assert_eq!(reference::service::calendar_year(&db, &admin, 2026).await.unwrap().working_days, before.working_days);

@@ -36,9 +36,14 @@ impl Config {
                 trust_proxy: flag("PHUCVU_TRUST_PROXY"),
                 session_hours: std::env::var("PHUCVU_SESSION_HOURS").ok().and_then(|h| h.parse().ok()).unwrap_or(12),
             },
-            embedded_dir: std::env::var("PHUCVU_PG_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/pg")),
+            embedded_dir: std::env::var("PHUCVU_PG_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| PathBuf::from("target/pg")),
             embedded_port: std::env::var("PHUCVU_PG_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(54329),
-            db_max_connections: std::env::var("PHUCVU_DB_MAX_CONNECTIONS").ok().and_then(|p| p.parse().ok()).unwrap_or(20),
+            db_max_connections: std::env::var("PHUCVU_DB_MAX_CONNECTIONS")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(20),
         })
     }
 }

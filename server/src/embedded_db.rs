@@ -33,7 +33,10 @@ fn find_bin_dir() -> anyhow::Result<PathBuf> {
     if let Some((_, p)) = versions.pop() {
         return Ok(p);
     }
-    let out = Command::new("pg_config").arg("--bindir").output().context("PostgreSQL binaries not found: install the `postgresql` package (make run does)")?;
+    let out = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .context("PostgreSQL binaries not found: install the `postgresql` package (make run does)")?;
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
@@ -64,7 +67,11 @@ impl EmbeddedPg {
         std::fs::create_dir_all(&dir)?;
         if as_postgres {
             // The postgres user must reach the folder; a checkout under /root is not reachable.
-            let reachable = Command::new("runuser").args(["-u", "postgres", "--", "test", "-x"]).arg(dir.parent().unwrap_or(&dir)).status().is_ok_and(|s| s.success());
+            let reachable = Command::new("runuser")
+                .args(["-u", "postgres", "--", "test", "-x"])
+                .arg(dir.parent().unwrap_or(&dir))
+                .status()
+                .is_ok_and(|s| s.success());
             if !reachable {
                 let tag: u32 = dir.to_string_lossy().bytes().fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
                 dir = PathBuf::from(format!("/var/tmp/phucvu-pg-{tag:08x}"));
@@ -76,7 +83,8 @@ impl EmbeddedPg {
                 bail!("could not give {} to the postgres user", dir.display());
             }
         }
-        let mut pg = Self { data_dir: dir.join("data"), bin_dir: find_bin_dir()?, as_postgres, port, started_by_us: false };
+        let mut pg =
+            Self { data_dir: dir.join("data"), bin_dir: find_bin_dir()?, as_postgres, port, started_by_us: false };
         if !pg.data_dir.join("PG_VERSION").exists() {
             tracing::info!(dir = %pg.data_dir.display(), "creating the embedded PostgreSQL cluster");
             let mut c = pg.cmd("initdb");
@@ -91,12 +99,18 @@ impl EmbeddedPg {
         } else {
             let socket_dir = dir.clone();
             // Test clusters trade durability for speed; never set this for real data.
-            let fast = if matches!(std::env::var("PHUCVU_PG_FAST").as_deref(), Ok("1")) { " -c fsync=off -c synchronous_commit=off -c full_page_writes=off" } else { "" };
+            let fast = if matches!(std::env::var("PHUCVU_PG_FAST").as_deref(), Ok("1")) {
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            } else {
+                ""
+            };
             let mut c = pg.cmd("pg_ctl");
-            c.arg("start").arg("-w").arg("-D").arg(&pg.data_dir).arg("-l").arg(dir.join("postgres.log")).arg("-o").arg(format!(
-                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200{fast}",
-                socket_dir.display()
-            ));
+            c.arg("start").arg("-w").arg("-D").arg(&pg.data_dir).arg("-l").arg(dir.join("postgres.log")).arg("-o").arg(
+                format!(
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200{fast}",
+                    socket_dir.display()
+                ),
+            );
             pg.run(c, "pg_ctl start")?;
             pg.started_by_us = true;
             tracing::info!(port, "embedded PostgreSQL started");
@@ -130,7 +144,10 @@ impl EmbeddedPg {
 pub async fn ensure_database(admin_url: &str, database: &str) -> anyhow::Result<()> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    let exists: bool = sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)").bind(database).fetch_one(&mut conn).await?;
+    let exists: bool = sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
+        .bind(database)
+        .fetch_one(&mut conn)
+        .await?;
     if !exists {
         // Identifiers cannot be bound; the name is ours and checked here.
         anyhow::ensure!(database.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "bad database name");

@@ -26,7 +26,11 @@ use tower_http::{
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
-    Ok(PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(5)).connect(url).await?)
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await?)
 }
 
 pub fn leptos_options(site_root: &str, pkg_dir: &str, addr: SocketAddr) -> LeptosOptions {
@@ -42,7 +46,12 @@ pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings) 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
-    let header = |name: &'static str, value: &'static str| SetResponseHeaderLayer::if_not_present(axum::http::HeaderName::from_static(name), axum::http::HeaderValue::from_static(value));
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(
+            axum::http::HeaderName::from_static(name),
+            axum::http::HeaderValue::from_static(value),
+        )
+    };
     Router::new()
         .merge(http::routes())
         .leptos_routes(&state, routes, {
@@ -66,10 +75,16 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves. TCP_NODELAY: streamed SSR otherwise waits ~40 ms per
 /// response on Nagle + delayed ACK.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

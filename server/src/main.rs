@@ -2,7 +2,10 @@
 //! for scripts (tests, benchmarks).
 
 use anyhow::Context;
-use server::{config::Config, embedded_db::{self, EmbeddedPg}};
+use server::{
+    config::Config,
+    embedded_db::{self, EmbeddedPg},
+};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -58,7 +61,8 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
     let options = server::leptos_options(&config.site_root, &config.site_pkg_dir, config.addr);
     let state = server::app_state(db.clone(), options, config.settings.clone());
     tokio::spawn(app::notify::service::run_dispatcher(db.clone(), state.notifier.clone()));
-    let listener = tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);
     println!("phucvu is serving on http://{}", config.addr);
     server::serve(listener, server::router(state), shutdown_signal()).await?;

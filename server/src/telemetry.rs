@@ -6,5 +6,9 @@ pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let json = matches!(std::env::var("PHUCVU_LOG_JSON").as_deref(), Ok("1" | "true"));
     let registry = tracing_subscriber::registry().with(filter);
-    let _ = if json { registry.with(fmt::layer().json()).try_init() } else { registry.with(fmt::layer().compact()).try_init() };
+    let _ = if json {
+        registry.with(fmt::layer().json()).try_init()
+    } else {
+        registry.with(fmt::layer().compact()).try_init()
+    };
 }

@@ -13,7 +13,12 @@ pub struct Entry<'a> {
 }
 
 #[tracing::instrument(skip_all, fields(action = entry.action))]
-pub async fn record(conn: &mut PgConnection, actor: Option<&AuthUser>, meta: &RequestMeta, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+pub async fn record(
+    conn: &mut PgConnection,
+    actor: Option<&AuthUser>,
+    meta: &RequestMeta,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"insert into audit_event (actor_user_id, actor_role, action, entity_type, entity_id,
                                     province_code, commune_code, ip, user_agent, details)

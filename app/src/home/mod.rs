@@ -15,7 +15,9 @@ pub fn home_screen(role: Role) -> (fn(&Msgs) -> &'static str, fn(&Msgs) -> &'sta
     match role {
         Role::Citizen => (|m| m.home_citizen_title, |m| m.home_citizen_body, "citizen"),
         Role::Collector => (|m| m.home_collector_title, |m| m.home_collector_body, "collector"),
-        Role::CivilStatusOfficial | Role::CommuneChairman => (|m| m.home_official_title, |m| m.home_official_body, "official"),
+        Role::CivilStatusOfficial | Role::CommuneChairman => {
+            (|m| m.home_official_title, |m| m.home_official_body, "official")
+        }
         Role::CounterOfficer => (|m| m.home_counter_title, |m| m.home_counter_body, "counter"),
         Role::AgencyAdmin | Role::ProvinceAdmin => (|m| m.home_manager_title, |m| m.home_manager_body, "manager"),
         Role::HotlineAgent => (|m| m.home_hotline_title, |m| m.home_hotline_body, "hotline"),
@@ -149,13 +151,19 @@ mod tests {
     #[test]
     fn every_role_has_its_own_home_kind() {
         let kinds: Vec<_> = Role::ALL.iter().map(|r| home_screen(*r).2).collect();
-        assert_eq!(kinds, ["citizen", "collector", "facility", "official", "official", "counter", "hotline", "manager", "manager"]);
+        assert_eq!(
+            kinds,
+            ["citizen", "collector", "facility", "official", "official", "counter", "hotline", "manager", "manager"]
+        );
     }
 
     #[test]
     fn only_province_administrators_get_the_calendar_link() {
         let province = Jurisdiction::Province { code: "52".into(), name: "Gia Lai".into() };
-        let commune = Jurisdiction::Commune { code: "21583".into(), name: "Phường Quy Nhơn".into(), province_code: "52".into() };
+        let commune =
+            Jurisdiction::Commune {
+                code: "21583".into(), name: "Phường Quy Nhơn".into(), province_code: "52".into()
+            };
         assert!(home_links(Role::ProvinceAdmin, Some(&province)).contains(&Link::Calendar));
         assert!(!home_links(Role::AgencyAdmin, Some(&commune)).contains(&Link::Calendar));
         assert_eq!(home_links(Role::CivilStatusOfficial, Some(&commune))[0], Link::Commune);

@@ -120,7 +120,12 @@ pub struct SessionUser {
 /// Whether a user may see the records of a commune (its dossiers, staff, offices).
 /// Staff see their own commune, or every commune of their province when their jurisdiction is
 /// the province. Citizens and health-facility accounts see only their own records, elsewhere.
-pub fn can_view_commune_records(role: Role, jurisdiction: Option<&Jurisdiction>, commune_code: &str, province_code: &str) -> bool {
+pub fn can_view_commune_records(
+    role: Role,
+    jurisdiction: Option<&Jurisdiction>,
+    commune_code: &str,
+    province_code: &str,
+) -> bool {
     match role {
         Role::Citizen | Role::HealthFacility => false,
         _ => jurisdiction.is_some_and(|j| j.covers_commune(commune_code, province_code)),
@@ -309,7 +314,10 @@ mod tests {
 
     #[test]
     fn officials_see_only_their_own_communes_records() {
-        let quy_nhon = Jurisdiction::Commune { code: "21583".into(), name: "Phường Quy Nhơn".into(), province_code: "52".into() };
+        let quy_nhon =
+            Jurisdiction::Commune {
+                code: "21583".into(), name: "Phường Quy Nhơn".into(), province_code: "52".into()
+            };
         let province = Jurisdiction::Province { code: "52".into(), name: "Gia Lai".into() };
         assert!(can_view_commune_records(Role::CivilStatusOfficial, Some(&quy_nhon), "21583", "52"));
         assert!(!can_view_commune_records(Role::CivilStatusOfficial, Some(&quy_nhon), "21853", "52"));
@@ -323,7 +331,8 @@ mod tests {
     #[test]
     fn only_a_province_administrator_edits_the_calendar() {
         let province = Jurisdiction::Province { code: "52".into(), name: "Gia Lai".into() };
-        let commune = Jurisdiction::Commune { code: "21583".into(), name: "Quy Nhơn".into(), province_code: "52".into() };
+        let commune =
+            Jurisdiction::Commune { code: "21583".into(), name: "Quy Nhơn".into(), province_code: "52".into() };
         assert!(can_manage_calendar(Role::ProvinceAdmin, Some(&province)));
         assert!(!can_manage_calendar(Role::AgencyAdmin, Some(&commune)));
         assert!(!can_manage_calendar(Role::AgencyAdmin, Some(&province)));

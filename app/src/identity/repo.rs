@@ -25,7 +25,9 @@ impl UserRow {
                 name: self.commune_name.unwrap_or_default(),
                 province_code: p.clone(),
             }),
-            (Some(p), None) => Some(Jurisdiction::Province { code: p.clone(), name: self.province_name.unwrap_or_default() }),
+            (Some(p), None) => {
+                Some(Jurisdiction::Province { code: p.clone(), name: self.province_name.unwrap_or_default() })
+            }
             _ => None,
         };
         AuthUser {
@@ -130,7 +132,12 @@ pub async fn record_attempt(conn: &mut PgConnection, key: &str, succeeded: bool)
 }
 
 /// Failures for `key` within the window and after the last success, with the oldest one's time.
-pub async fn recent_failures(conn: &mut PgConnection, key: &str, window_secs: f64, limit: i64) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+pub async fn recent_failures(
+    conn: &mut PgConnection,
+    key: &str,
+    window_secs: f64,
+    limit: i64,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
     let rows = sqlx::query_scalar!(
         r#"select at from login_attempt
            where key = $1 and not succeeded and at > now() - make_interval(secs => $2)
@@ -146,7 +153,12 @@ pub async fn recent_failures(conn: &mut PgConnection, key: &str, window_secs: f6
 }
 
 /// Code requests for a phone number or from an address within the window.
-pub async fn recent_challenges(conn: &mut PgConnection, phone: Option<&str>, ip: Option<IpNetwork>, window_secs: f64) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+pub async fn recent_challenges(
+    conn: &mut PgConnection,
+    phone: Option<&str>,
+    ip: Option<IpNetwork>,
+    window_secs: f64,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select created_at from otp_challenge
            where (phone = $1 or ip = $2) and created_at > now() - make_interval(secs => $3)
@@ -159,7 +171,13 @@ pub async fn recent_challenges(conn: &mut PgConnection, phone: Option<&str>, ip:
     .await
 }
 
-pub async fn insert_challenge(conn: &mut PgConnection, phone: &str, code_hash: &str, ttl_secs: f64, ip: Option<IpNetwork>) -> Result<Uuid, sqlx::Error> {
+pub async fn insert_challenge(
+    conn: &mut PgConnection,
+    phone: &str,
+    code_hash: &str,
+    ttl_secs: f64,
+    ip: Option<IpNetwork>,
+) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar!(
         r#"insert into otp_challenge (phone, code_hash, expires_at, ip)
            values ($1, $2, now() + make_interval(secs => $3), $4) returning challenge_id"#,
@@ -202,7 +220,11 @@ pub async fn consume_challenge(conn: &mut PgConnection, id: Uuid) -> Result<(), 
 }
 
 /// The citizen account of a phone number, created on first login.
-pub async fn citizen_for_phone(conn: &mut PgConnection, phone: &str, display_name: &str) -> Result<(Uuid, bool), sqlx::Error> {
+pub async fn citizen_for_phone(
+    conn: &mut PgConnection,
+    phone: &str,
+    display_name: &str,
+) -> Result<(Uuid, bool), sqlx::Error> {
     if let Some(id) = sqlx::query_scalar!("select user_id from app_user where phone = $1 and role = 'citizen'", phone)
         .fetch_optional(&mut *conn)
         .await?

@@ -10,7 +10,9 @@ mod cookies {
     use leptos::prelude::*;
 
     fn set(value: String) {
-        if let (Some(opts), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value)) {
+        if let (Some(opts), Ok(v)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&value))
+        {
             opts.append_header(http::header::SET_COOKIE, v);
         }
     }
@@ -26,7 +28,12 @@ mod cookies {
     }
 
     pub fn clear_session(settings: &Settings) {
-        let c = cookie::Cookie::build((SESSION_COOKIE, "")).path("/").http_only(true).same_site(cookie::SameSite::Lax).secure(settings.cookie_secure).max_age(cookie::time::Duration::ZERO);
+        let c = cookie::Cookie::build((SESSION_COOKIE, ""))
+            .path("/")
+            .http_only(true)
+            .same_site(cookie::SameSite::Lax)
+            .secure(settings.cookie_secure)
+            .max_age(cookie::time::Duration::ZERO);
         set(c.to_string());
     }
 }

@@ -64,7 +64,8 @@ async fn verify_password(password: Password, hash: Option<String>) -> Result<boo
                 })
                 .clone()
         });
-        let ok = PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(password.expose().as_bytes(), &parsed).is_ok());
+        let ok = PasswordHash::new(&hash)
+            .is_ok_and(|parsed| Argon2::default().verify_password(password.expose().as_bytes(), &parsed).is_ok());
         known && ok
     })
     .await
@@ -85,24 +86,51 @@ fn throttle_wait(failures: &[chrono::DateTime<Utc>], max: i64, window_secs: f64)
     Some((window_secs - elapsed).max(1.0).ceil() as u32)
 }
 
-async fn new_session(db: &PgPool, user_id: uuid::Uuid, settings: &Settings, meta: &RequestMeta) -> Result<(String, AuthUser), AppError> {
+async fn new_session(
+    db: &PgPool,
+    user_id: uuid::Uuid,
+    settings: &Settings,
+    meta: &RequestMeta,
+) -> Result<(String, AuthUser), AppError> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let mut conn = db.acquire().await?;
-    repo::insert_session(&mut conn, &authz::token_hash(&token), user_id, settings.session_hours, ip(meta), meta.user_agent.as_deref()).await?;
+    repo::insert_session(
+        &mut conn,
+        &authz::token_hash(&token),
+        user_id,
+        settings.session_hours,
+        ip(meta),
+        meta.user_agent.as_deref(),
+    )
+    .await?;
     let user = repo::auth_user(&mut conn, user_id).await?;
     Ok((token, user))
 }
 
 #[tracing::instrument(skip_all, fields(username = %username.as_str()))]
-pub async fn login_staff(db: &PgPool, settings: &Settings, meta: &RequestMeta, username: Username, password: Password) -> Result<NewSession, AppError> {
+pub async fn login_staff(
+    db: &PgPool,
+    settings: &Settings,
+    meta: &RequestMeta,
+    username: Username,
+    password: Password,
+) -> Result<NewSession, AppError> {
     let user_key = format!("user:{}", username.as_str());
     let ip_key = meta.ip.map(|ip| format!("ip:{ip}"));
     let mut conn = db.acquire().await?;
-    let mut wait = throttle_wait(&repo::recent_failures(&mut conn, &user_key, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_USER).await?, MAX_FAILURES_PER_USER, FAILURE_WINDOW_SECS);
+    let mut wait = throttle_wait(
+        &repo::recent_failures(&mut conn, &user_key, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_USER).await?,
+        MAX_FAILURES_PER_USER,
+        FAILURE_WINDOW_SECS,
+    );
     if let Some(k) = &ip_key {
-        let w = throttle_wait(&repo::recent_failures(&mut conn, k, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_IP).await?, MAX_FAILURES_PER_IP, FAILURE_WINDOW_SECS);
+        let w = throttle_wait(
+            &repo::recent_failures(&mut conn, k, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_IP).await?,
+            MAX_FAILURES_PER_IP,
+            FAILURE_WINDOW_SECS,
+        );
         wait = wait.max(w);
     }
     if let Some(secs) = wait {
@@ -121,7 +149,14 @@ pub async fn login_staff(db: &PgPool, settings: &Settings, meta: &RequestMeta, u
             &mut conn,
             None,
             meta,
-            Entry { action: "login_failed", entity_type: "app_user", entity_id: user_id.map(|u| u.to_string()), province_code: None, commune_code: None, details: json!({ "username": username.as_str() }) },
+            Entry {
+                action: "login_failed",
+                entity_type: "app_user",
+                entity_id: user_id.map(|u| u.to_string()),
+                province_code: None,
+                commune_code: None,
+                details: json!({ "username": username.as_str() }),
+            },
         )
         .await?;
         return Err(AppError::BadCredentials);
@@ -157,22 +192,35 @@ pub async fn request_code(db: &PgPool, meta: &RequestMeta, phone: &PhoneVn) -> R
         Some(ip) => repo::recent_challenges(&mut tx, None, Some(ip), OTP_WINDOW_SECS).await?,
         None => Vec::new(),
     };
-    let wait = throttle_wait(&by_phone, OTP_MAX_PER_PHONE as i64, OTP_WINDOW_SECS).max(throttle_wait(&by_ip, OTP_MAX_PER_IP as i64, OTP_WINDOW_SECS));
+    let wait = throttle_wait(&by_phone, OTP_MAX_PER_PHONE as i64, OTP_WINDOW_SECS).max(throttle_wait(
+        &by_ip,
+        OTP_MAX_PER_IP as i64,
+        OTP_WINDOW_SECS,
+    ));
     if let Some(secs) = wait {
         tracing::warn!("code requests throttled");
         return Err(AppError::Throttled(secs));
     }
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     // The phone number salts the hash; the code itself is never stored.
-    let id = repo::insert_challenge(&mut tx, phone.as_str(), &code_hash(phone.as_str(), &code), OTP_TTL_SECS, ip(meta)).await?;
+    let id = repo::insert_challenge(&mut tx, phone.as_str(), &code_hash(phone.as_str(), &code), OTP_TTL_SECS, ip(meta))
+        .await?;
     // Unaccented on purpose: SMS gateways bill Vietnamese diacritics as UCS-2 (70 chars a part).
-    let body = format!("Ma xac thuc Phuc vu cua ban la {code}. Co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.");
+    let body =
+        format!("Ma xac thuc Phuc vu cua ban la {code}. Co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.");
     notify::enqueue(&mut tx, Channel::Sms, phone.as_str(), "", &body).await?;
     audit::record(
         &mut tx,
         None,
         meta,
-        Entry { action: "otp_requested", entity_type: "otp_challenge", entity_id: Some(id.to_string()), province_code: None, commune_code: None, details: json!({ "phone": phone.masked() }) },
+        Entry {
+            action: "otp_requested",
+            entity_type: "otp_challenge",
+            entity_id: Some(id.to_string()),
+            province_code: None,
+            commune_code: None,
+            details: json!({ "phone": phone.masked() }),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -181,7 +229,13 @@ pub async fn request_code(db: &PgPool, meta: &RequestMeta, phone: &PhoneVn) -> R
 
 /// Checks a one-time code and opens a citizen session, creating the account on first login.
 #[tracing::instrument(skip_all, fields(phone = %phone.masked()))]
-pub async fn verify_code(db: &PgPool, settings: &Settings, meta: &RequestMeta, phone: &PhoneVn, code: &OtpCode) -> Result<NewSession, AppError> {
+pub async fn verify_code(
+    db: &PgPool,
+    settings: &Settings,
+    meta: &RequestMeta,
+    phone: &PhoneVn,
+    code: &OtpCode,
+) -> Result<NewSession, AppError> {
     let mut tx = db.begin().await?;
     let Some(ch) = repo::open_challenge(&mut tx, phone.as_str()).await? else {
         return Err(AppError::Conflict("bad_code".into()));
@@ -191,7 +245,8 @@ pub async fn verify_code(db: &PgPool, settings: &Settings, meta: &RequestMeta, p
     }
     let expected = code_hash(phone.as_str(), code.as_str());
     // Constant-time comparison of the two hex digests.
-    let same = expected.len() == ch.code_hash.len() && expected.bytes().zip(ch.code_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = expected.len() == ch.code_hash.len()
+        && expected.bytes().zip(ch.code_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     if !same {
         repo::fail_challenge(&mut tx, ch.challenge_id).await?;
         tx.commit().await?;
@@ -202,7 +257,8 @@ pub async fn verify_code(db: &PgPool, settings: &Settings, meta: &RequestMeta, p
     tx.commit().await?;
     let (token, user) = new_session(db, user_id, settings, meta).await?;
     let mut conn = db.acquire().await?;
-    audit::record(&mut conn, Some(&user), meta, login_entry(&user, if created { "otp_first_login" } else { "otp" })).await?;
+    audit::record(&mut conn, Some(&user), meta, login_entry(&user, if created { "otp_first_login" } else { "otp" }))
+        .await?;
     Ok(NewSession { token, user })
 }
 
@@ -214,7 +270,14 @@ pub async fn logout(db: &PgPool, meta: &RequestMeta, token: &str, user: Option<&
             &mut tx,
             Some(u),
             meta,
-            Entry { action: "logout", entity_type: "app_user", entity_id: Some(u.user_id.to_string()), province_code: u.province_code.as_deref(), commune_code: u.commune_code.as_deref(), details: json!({}) },
+            Entry {
+                action: "logout",
+                entity_type: "app_user",
+                entity_id: Some(u.user_id.to_string()),
+                province_code: u.province_code.as_deref(),
+                commune_code: u.commune_code.as_deref(),
+                details: json!({}),
+            },
         )
         .await?;
     }
@@ -240,5 +303,15 @@ pub async fn ensure_staff(db: &PgPool, s: NewStaff<'_>) -> Result<bool, AppError
         return Ok(false);
     }
     let hash = hash_password(s.password).await?;
-    Ok(repo::insert_staff(&mut conn, s.username.as_str(), &hash, s.display_name, s.role, s.agency_id, s.province_code, s.commune_code).await?)
+    Ok(repo::insert_staff(
+        &mut conn,
+        s.username.as_str(),
+        &hash,
+        s.display_name,
+        s.role,
+        s.agency_id,
+        s.province_code,
+        s.commune_code,
+    )
+    .await?)
 }

@@ -52,14 +52,24 @@ impl Notifier for LocalNotifier {
         .fetch_one(&self.db)
         .await
         .map_err(|e| NotifyError::Temporary(e.to_string()))?;
-        tracing::info!(channel = msg.channel.as_str(), local_message_id = id, "local adapter delivered a message (see /dev/inbox)");
+        tracing::info!(
+            channel = msg.channel.as_str(),
+            local_message_id = id,
+            "local adapter delivered a message (see /dev/inbox)"
+        );
         Ok(format!("local-{id}"))
     }
 }
 
 /// Queues a message; it is sent after the surrounding transaction commits.
 #[tracing::instrument(skip_all, fields(channel = channel.as_str()))]
-pub async fn enqueue(conn: &mut PgConnection, channel: Channel, recipient: &str, subject: &str, body: &str) -> Result<Uuid, sqlx::Error> {
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    channel: Channel,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Result<Uuid, sqlx::Error> {
     let id = sqlx::query_scalar!(
         r#"insert into notification (channel, recipient, subject, body) values ($1, $2, $3, $4)
            returning notification_id"#,

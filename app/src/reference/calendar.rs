@@ -42,7 +42,10 @@ pub struct WorkCalendar {
 }
 
 impl WorkCalendar {
-    pub fn new(mut week_rules: Vec<(NaiveDate, Vec<u32>)>, exceptions: impl IntoIterator<Item = (NaiveDate, DayKind)>) -> Self {
+    pub fn new(
+        mut week_rules: Vec<(NaiveDate, Vec<u32>)>,
+        exceptions: impl IntoIterator<Item = (NaiveDate, DayKind)>,
+    ) -> Self {
         week_rules.sort_by_key(|(d, _)| *d);
         Self { week_rules, exceptions: exceptions.into_iter().collect() }
     }
@@ -88,7 +91,8 @@ impl WorkCalendar {
     }
 
     pub fn working_days_in_year(&self, year: i32) -> i64 {
-        let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) else {
+        let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        else {
             return 0;
         };
         start.iter_days().take_while(|d| *d <= end).filter(|d| self.is_working_day(*d)).count() as i64

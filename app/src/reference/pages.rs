@@ -5,7 +5,10 @@ use super::{
 };
 use crate::{
     i18n::{Locale, format_date, format_vnd, t, use_locale},
-    ui::{field::Field, problem::{ErrorPanel, Problem}},
+    ui::{
+        field::Field,
+        problem::{ErrorPanel, Problem},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -169,7 +172,8 @@ pub fn CalendarPage() -> impl IntoView {
     let add = ServerAction::<AddCalendarDay>::new();
     let remove = ServerAction::<RemoveCalendarDay>::new();
     let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(2026));
-    let data = Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
+    let data =
+        Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let remove_error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
     view! {

@@ -35,7 +35,13 @@ pub async fn get_calendar(year: i32) -> Result<CalendarYear, AppError> {
 /// Adds a holiday or a make-up working day. Province administrators only; audited.
 /// Errors: Validation, Forbidden, Conflict("calendar_duplicate").
 #[server(endpoint = "calendar_add")]
-pub async fn add_calendar_day(day: String, kind: String, name: String, name_en: String, legal_basis: String) -> Result<(), AppError> {
+pub async fn add_calendar_day(
+    day: String,
+    kind: String,
+    name: String,
+    name_en: String,
+    legal_basis: String,
+) -> Result<(), AppError> {
     use super::{CalendarEntry, calendar::DayKind};
     use crate::{
         error::{FieldError, FieldErrors},
@@ -45,7 +51,11 @@ pub async fn add_calendar_day(day: String, kind: String, name: String, name_en: 
     let st = state()?;
     let user = authz::require_user(&st).await?;
     let mut errs = FieldErrors::default();
-    let day = errs.check("day", chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| if day.trim().is_empty() { FieldError::Required } else { FieldError::Invalid }));
+    let day = errs.check(
+        "day",
+        chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .map_err(|_| if day.trim().is_empty() { FieldError::Required } else { FieldError::Invalid }),
+    );
     let kind = errs.check("kind", DayKind::parse(&kind).ok_or(FieldError::Invalid));
     let name = errs.check("name", crate::reference::required_text(&name, 200));
     let name_en = crate::reference::required_text(&name_en, 200).ok();
@@ -54,7 +64,13 @@ pub async fn add_calendar_day(day: String, kind: String, name: String, name_en: 
         return Err(AppError::Validation(errs));
     };
     let name_en = name_en.unwrap_or_else(|| name.clone());
-    super::service::add_calendar_day(&st.db, &user, &request_meta(&st.settings), CalendarEntry { day, kind, name, name_en, legal_basis }).await?;
+    super::service::add_calendar_day(
+        &st.db,
+        &user,
+        &request_meta(&st.settings),
+        CalendarEntry { day, kind, name, name_en, legal_basis },
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/calendar?year={}", chrono::Datelike::year(&day)));
     Ok(())
 }
@@ -69,7 +85,8 @@ pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let user = authz::require_user(&st).await?;
-    let day = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| AppError::validation("day", FieldError::Invalid))?;
+    let day = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("day", FieldError::Invalid))?;
     super::service::remove_calendar_day(&st.db, &user, &request_meta(&st.settings), day).await?;
     leptos_axum::redirect(&format!("/admin/calendar?year={}", chrono::Datelike::year(&day)));
     Ok(())

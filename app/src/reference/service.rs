@@ -1,6 +1,9 @@
 //! Queries and changes of reference data.
 
-use super::{CalendarEntry, CalendarYear, CommuneOverview, CounterView, OfficeView, Procedure, ProcedureDocument, StaffView, calendar::{DayKind, WorkCalendar}};
+use super::{
+    CalendarEntry, CalendarYear, CommuneOverview, CounterView, OfficeView, Procedure, ProcedureDocument, StaffView,
+    calendar::{DayKind, WorkCalendar},
+};
 use crate::{
     audit::service::{self as audit, Entry},
     error::AppError,
@@ -64,7 +67,10 @@ pub async fn commune_overview(db: &PgPool, user: &AuthUser, code: &str) -> Resul
     // Authorize before reading anything private.
     user.require_commune(&commune.commune_code, &commune.province_code)?;
 
-    let agencies = sqlx::query_scalar!("select name from agency where commune_code = $1 order by name collate vi", code).fetch_all(&mut *conn).await?;
+    let agencies =
+        sqlx::query_scalar!("select name from agency where commune_code = $1 order by name collate vi", code)
+            .fetch_all(&mut *conn)
+            .await?;
     let offices = sqlx::query!(
         r#"select o.name, o.address,
                   coalesce(jsonb_agg(jsonb_build_object('number', k.number, 'name', k.name) order by k.number)
@@ -76,7 +82,11 @@ pub async fn commune_overview(db: &PgPool, user: &AuthUser, code: &str) -> Resul
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|o| OfficeView { name: o.name, address: o.address, counters: serde_json::from_value::<Vec<CounterView>>(o.counters).unwrap_or_default() })
+    .map(|o| OfficeView {
+        name: o.name,
+        address: o.address,
+        counters: serde_json::from_value::<Vec<CounterView>>(o.counters).unwrap_or_default(),
+    })
     .collect();
     let staff = sqlx::query!(
         r#"select display_name, role from app_user
@@ -88,16 +98,33 @@ pub async fn commune_overview(db: &PgPool, user: &AuthUser, code: &str) -> Resul
     .into_iter()
     .filter_map(|s| Some(StaffView { display_name: s.display_name, role: Role::parse(&s.role)? }))
     .collect();
-    let former_communes = sqlx::query_scalar!("select old_name from commune_merge where new_code = $1 order by old_name collate vi", code).fetch_all(&mut *conn).await?;
-    Ok(CommuneOverview { code: commune.commune_code, full_name: commune.full_name, province_name: commune.province_name, agencies, offices, staff, former_communes })
+    let former_communes = sqlx::query_scalar!(
+        "select old_name from commune_merge where new_code = $1 order by old_name collate vi",
+        code
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(CommuneOverview {
+        code: commune.commune_code,
+        full_name: commune.full_name,
+        province_name: commune.province_name,
+        agencies,
+        offices,
+        staff,
+        former_communes,
+    })
 }
 
 /// The whole calendar (rules and exceptions), to compute working days.
 pub async fn load_calendar(conn: &mut PgConnection) -> Result<WorkCalendar, sqlx::Error> {
-    let rules = sqlx::query!("select effective_from, rest_weekdays from calendar_week_rule").fetch_all(&mut *conn).await?;
+    let rules =
+        sqlx::query!("select effective_from, rest_weekdays from calendar_week_rule").fetch_all(&mut *conn).await?;
     let days = sqlx::query!("select day, kind from calendar_day").fetch_all(&mut *conn).await?;
     Ok(WorkCalendar::new(
-        rules.into_iter().map(|r| (r.effective_from, r.rest_weekdays.into_iter().map(|d| d as u32).collect())).collect(),
+        rules
+            .into_iter()
+            .map(|r| (r.effective_from, r.rest_weekdays.into_iter().map(|d| d as u32).collect()))
+            .collect(),
         days.into_iter().filter_map(|d| Some((d.day, DayKind::parse(&d.kind)?))),
     ))
 }
@@ -112,10 +139,23 @@ pub async fn calendar_year(db: &PgPool, user: &AuthUser, year: i32) -> Result<Ca
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .filter_map(|r| Some(CalendarEntry { day: r.day, kind: DayKind::parse(&r.kind)?, name: r.name, name_en: r.name_en, legal_basis: r.legal_basis }))
+    .filter_map(|r| {
+        Some(CalendarEntry {
+            day: r.day,
+            kind: DayKind::parse(&r.kind)?,
+            name: r.name,
+            name_en: r.name_en,
+            legal_basis: r.legal_basis,
+        })
+    })
     .collect();
     let cal = load_calendar(&mut conn).await?;
-    Ok(CalendarYear { year, entries, working_days: cal.working_days_in_year(year), can_edit: can_manage_calendar(user.role, user.jurisdiction.as_ref()) })
+    Ok(CalendarYear {
+        year,
+        entries,
+        working_days: cal.working_days_in_year(year),
+        can_edit: can_manage_calendar(user.role, user.jurisdiction.as_ref()),
+    })
 }
 
 fn require_calendar_admin(user: &AuthUser) -> Result<(), AppError> {
@@ -123,7 +163,12 @@ fn require_calendar_admin(user: &AuthUser) -> Result<(), AppError> {
 }
 
 /// Adds a holiday or make-up working day. Errors: Forbidden, Conflict("calendar_duplicate").
-pub async fn add_calendar_day(db: &PgPool, user: &AuthUser, meta: &RequestMeta, e: CalendarEntry) -> Result<(), AppError> {
+pub async fn add_calendar_day(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    e: CalendarEntry,
+) -> Result<(), AppError> {
     require_calendar_admin(user)?;
     let mut tx = db.begin().await?;
     let inserted = sqlx::query!(
@@ -161,10 +206,18 @@ pub async fn add_calendar_day(db: &PgPool, user: &AuthUser, meta: &RequestMeta, 
 }
 
 /// Removes a calendar exception. Errors: Forbidden, NotFound.
-pub async fn remove_calendar_day(db: &PgPool, user: &AuthUser, meta: &RequestMeta, day: NaiveDate) -> Result<(), AppError> {
+pub async fn remove_calendar_day(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    day: NaiveDate,
+) -> Result<(), AppError> {
     require_calendar_admin(user)?;
     let mut tx = db.begin().await?;
-    let old = sqlx::query!("delete from calendar_day where day = $1 returning kind, name", day).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+    let old = sqlx::query!("delete from calendar_day where day = $1 returning kind, name", day)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &mut tx,
         Some(user),

@@ -42,7 +42,12 @@ pub struct Province {
 /// The 34 current provinces and centrally-run cities.
 #[utoipa::path(get, path = "/api/v1/provinces", tag = "reference", responses((status = 200, body = [Province])))]
 async fn list_provinces(State(st): State<AppState>) -> Result<Json<Vec<Province>>, HttpError> {
-    let rows = sqlx::query_as!(Province, "select province_code as code, full_name, name_en from province order by province_code").fetch_all(&st.db).await?;
+    let rows = sqlx::query_as!(
+        Province,
+        "select province_code as code, full_name, name_en from province order by province_code"
+    )
+    .fetch_all(&st.db)
+    .await?;
     Ok(Json(rows))
 }
 
@@ -89,7 +94,10 @@ pub struct Successor {
 #[utoipa::path(get, path = "/api/v1/former-communes/{code}", tag = "reference",
     params(("code" = String, Path, description = "Five-digit code of the former commune")),
     responses((status = 200, body = [Successor]), (status = 404, body = ErrorBody)))]
-async fn former_commune(State(st): State<AppState>, Path(code): Path<String>) -> Result<Json<Vec<Successor>>, HttpError> {
+async fn former_commune(
+    State(st): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<Successor>>, HttpError> {
     let rows = sqlx::query_as!(
         Successor,
         "select new_code as code, new_name as name, new_province_code as province_code, merge_type from commune_merge where old_code = $1 order by new_code",
@@ -122,12 +130,22 @@ pub struct ProcedureQuery {
 
 /// The procedure catalogue, optionally searched.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "reference", params(ProcedureQuery), responses((status = 200, body = [Procedure])))]
-async fn list_procedures(State(st): State<AppState>, Query(q): Query<ProcedureQuery>) -> Result<Json<Vec<Procedure>>, HttpError> {
+async fn list_procedures(
+    State(st): State<AppState>,
+    Query(q): Query<ProcedureQuery>,
+) -> Result<Json<Vec<Procedure>>, HttpError> {
     let query: String = q.q.unwrap_or_default().chars().take(100).collect();
     let list = app::reference::service::search_procedures(&st.db, &query).await?;
     Ok(Json(
         list.into_iter()
-            .map(|p| Procedure { code: p.code, name: p.name, name_en: p.name_en, field: p.field, processing_days: p.processing_days, fee_vnd: p.fee_vnd })
+            .map(|p| Procedure {
+                code: p.code,
+                name: p.name,
+                name_en: p.name_en,
+                field: p.field,
+                processing_days: p.processing_days,
+                fee_vnd: p.fee_vnd,
+            })
             .collect(),
     ))
 }

@@ -36,7 +36,8 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>, State(
         return StatusCode::NOT_FOUND.into_response();
     };
     let secure = if st.settings.cookie_secure { "; Secure" } else { "" };
-    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", app::i18n::LOCALE_COOKIE, locale.code());
+    let cookie =
+        format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", app::i18n::LOCALE_COOKIE, locale.code());
     let mut resp = Redirect::to(safe_next(q.next.as_deref())).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
