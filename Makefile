@@ -29,5 +29,5 @@ sqlx-prepare:
 
 # Stops the embedded cluster and deletes it (all local data).
 clean-db:
-	-target/release/phucvu db-stop
+	-target/release/server db-stop
 	rm -rf target/pg

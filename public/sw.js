@@ -8,7 +8,7 @@ const SHELL = [
   '/offline.html',
   '/manifest.webmanifest',
   '/pkg/phucvu.js',
-  '/pkg/phucvu_bg.wasm',
+  '/pkg/phucvu.wasm',
   '/pkg/phucvu.css',
   '/icons/icon.svg',
   '/icons/icon-192.png',

@@ -26,10 +26,10 @@ export PHUCVU_PG_DIR=target/pg-test PHUCVU_PG_PORT="${PHUCVU_TEST_PG_PORT:-54339
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  target/release/phucvu db-stop >/dev/null 2>&1 || true
+  target/release/server db-stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-db_url=$(target/release/phucvu db-start)
+db_url=$(target/release/server db-start)
 admin_url="${db_url%/*}/postgres"
 
 step "unit, database and HTTP tests"
@@ -43,7 +43,7 @@ e2e_db="${admin_url%/*}/phucvu_e2e"
 psql "$admin_url" -q -c 'drop database if exists phucvu_e2e' -c 'create database phucvu_e2e'
 e2e_port="${PHUCVU_E2E_PORT:-3100}"
 DATABASE_URL="$e2e_db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$e2e_port" \
-  PHUCVU_DEMO_DATA=1 PHUCVU_DEV_INBOX=1 RUST_LOG=warn target/release/phucvu > target/e2e-server.log 2>&1 &
+  PHUCVU_DEMO_DATA=1 PHUCVU_DEV_INBOX=1 RUST_LOG=warn target/release/server > target/e2e-server.log 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$e2e_port/healthz" >/dev/null && break; sleep 0.2; done
 set +e

@@ -26,7 +26,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
     path,
 };
@@ -125,15 +125,17 @@ pub fn App() -> impl IntoView {
         <Title text=t(|m| m.app_name) />
         <Router>
             <ui::layout::Layout>
+                // In-order streaming: every page is complete HTML without JavaScript (slow phones,
+                // wasm not yet loaded); Suspense boundaries are awaited in place.
                 <Routes fallback=ui::not_found::NotFound>
-                    <Route path=StaticSegment("") view=home::HomePage />
-                    <Route path=path!("/login") view=identity::pages::StaffLoginPage />
-                    <Route path=path!("/login/citizen") view=identity::pages::CitizenLoginPage />
-                    <Route path=path!("/procedures") view=reference::pages::ProceduresPage />
-                    <Route path=path!("/commune/:code") view=reference::pages::CommunePage />
-                    <Route path=path!("/admin/calendar") view=reference::pages::CalendarPage />
-                    <Route path=path!("/admin/audit") view=audit::pages::AuditPage />
-                    <Route path=path!("/dev/inbox") view=notify::pages::DevInboxPage />
+                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login") view=identity::pages::StaffLoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login/citizen") view=identity::pages::CitizenLoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/procedures") view=reference::pages::ProceduresPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/commune/:code") view=reference::pages::CommunePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/calendar") view=reference::pages::CalendarPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/audit") view=audit::pages::AuditPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/dev/inbox") view=notify::pages::DevInboxPage ssr=SsrMode::InOrder />
                 </Routes>
             </ui::layout::Layout>
         </Router>

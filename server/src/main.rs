@@ -1,4 +1,4 @@
-//! `phucvu` serves the app. `phucvu db-start` / `phucvu db-stop` manage the embedded cluster
+//! `server` serves the app. `server db-start` / `server db-stop` manage the embedded cluster
 //! for scripts (tests, benchmarks).
 
 use anyhow::Context;

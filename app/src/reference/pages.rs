@@ -171,7 +171,7 @@ pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
     let add = ServerAction::<AddCalendarDay>::new();
     let remove = ServerAction::<RemoveCalendarDay>::new();
-    let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(2026));
+    let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(0));
     let data =
         Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
@@ -181,11 +181,6 @@ pub fn CalendarPage() -> impl IntoView {
         <section class="panel">
             <h1>{t(|m| m.calendar_title)}</h1>
             <p>{t(|m| m.calendar_intro)}</p>
-            <Form method="GET" action="" attr:class="search">
-                <label for="year">{t(|m| m.year)}</label>
-                <input id="year" name="year" type="number" min="2000" max="2100" prop:value=move || year.get().to_string() />
-                <button type="submit" class="button">{t(|m| m.search)}</button>
-            </Form>
             <Problem error=remove_error />
             <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -193,6 +188,11 @@ pub fn CalendarPage() -> impl IntoView {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(CalendarYear { year, entries, working_days, can_edit }) => {
                             view! {
+                                <Form method="GET" action="" attr:class="search">
+                                    <label for="year">{t(|m| m.year)}</label>
+                                    <input id="year" name="year" type="number" min="2000" max="2100" value=year.to_string() />
+                                    <button type="submit" class="button">{t(|m| m.search)}</button>
+                                </Form>
                                 <p role="status">{move || (locale.get().msgs().working_days_in_year)(year, working_days)}</p>
                                 <table>
                                     <thead>

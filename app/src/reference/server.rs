@@ -20,7 +20,8 @@ pub async fn get_commune_overview(code: String) -> Result<CommuneOverview, AppEr
     super::service::commune_overview(&st.db, &user, code.trim()).await
 }
 
-/// The calendar exceptions of a year and its number of working days. Staff only.
+/// The calendar exceptions of a year (0 = the current year in Vietnam) and its number of
+/// working days. Staff only.
 #[server(endpoint = "calendar", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_calendar(year: i32) -> Result<CalendarYear, AppError> {
     use crate::{identity::authz, state::state};
@@ -29,6 +30,11 @@ pub async fn get_calendar(year: i32) -> Result<CalendarYear, AppError> {
     if !user.role.is_staff() {
         return Err(AppError::Forbidden);
     }
+    let year = if year == 0 {
+        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::i18n::vn_offset()))
+    } else {
+        year
+    };
     super::service::calendar_year(&st.db, &user, year.clamp(2000, 2100)).await
 }
 
