@@ -19,6 +19,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   say "installing PostgreSQL (server binaries for the embedded cluster)"
   apt_install postgresql
 fi
+if ! command -v curl >/dev/null; then apt_install curl; fi
 if [ $want_test = 1 ] && ! command -v chromium >/dev/null; then
   say "installing Chromium for end-to-end tests"
   apt_install chromium fonts-noto-core
