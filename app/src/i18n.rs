@@ -5,7 +5,7 @@
 //! the browser, which keeps the first page small on slow phones.
 
 use crate::error::{AppError, FieldError};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -96,14 +96,16 @@ pub fn vn_offset() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("BUG: +07:00 is a valid offset")
 }
 
-/// `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh.
+/// `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh. Formatted by hand: chrono's strftime engine would
+/// add tens of kilobytes to the wasm.
 pub fn format_datetime(at: DateTime<Utc>) -> String {
-    at.with_timezone(&vn_offset()).format("%d/%m/%Y %H:%M").to_string()
+    let local = at.with_timezone(&vn_offset()).naive_local();
+    format!("{} {:02}:{:02}", format_date(local.date()), local.hour(), local.minute())
 }
 
 /// `dd/MM/yyyy`.
 pub fn format_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
 /// `1.250.000 ₫`: dots group thousands in Vietnamese.
@@ -592,6 +594,11 @@ mod tests {
         assert_eq!(format_vnd(1_250_000), "1.250.000 ₫");
         assert_eq!(format_vnd(0), "0 ₫");
         assert_eq!(format_vnd(-15_000), "-15.000 ₫");
+    }
+
+    #[test]
+    fn dates_are_day_month_year_with_leading_zeros() {
+        assert_eq!(format_date(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()), "04/03/2026");
     }
 
     #[test]
