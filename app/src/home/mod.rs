@@ -10,8 +10,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// Title, intro and links of a role's home screen. Pure, so it is unit-tested.
-pub fn home_screen(role: Role) -> (fn(&Msgs) -> &'static str, fn(&Msgs) -> &'static str, &'static str) {
+/// Picks one text out of the messages of a locale.
+pub type Text = fn(&Msgs) -> &'static str;
+
+/// Title, intro and kind (`data-home`) of a role's home screen. Pure, so it is unit-tested.
+pub fn home_screen(role: Role) -> (Text, Text, &'static str) {
     match role {
         Role::Citizen => (|m| m.home_citizen_title, |m| m.home_citizen_body, "citizen"),
         Role::Collector => (|m| m.home_collector_title, |m| m.home_collector_body, "collector"),
@@ -124,7 +127,7 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                 {links
                     .into_iter()
                     .map(|l| {
-                        let (href, label): (String, fn(&Msgs) -> &'static str) = match l {
+                        let (href, label): (String, Text) = match l {
                             Link::Procedures => ("/procedures".into(), |m| m.open_procedures),
                             Link::Commune => (format!("/commune/{}", commune.clone().unwrap_or_default()), |m| m.open_commune),
                             Link::Calendar => ("/admin/calendar".into(), |m| m.open_calendar),

@@ -272,7 +272,7 @@ pub async fn insert_staff(
 }
 
 pub async fn username_exists(conn: &mut PgConnection, username: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(r#"select exists(select 1 from app_user where username = $1) as "e!""#, username)
+    sqlx::query_scalar!(r#"select exists(select 1 from app_user where username = $1) as "e!""#, username)
         .fetch_one(conn)
-        .await?)
+        .await
 }

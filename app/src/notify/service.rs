@@ -163,12 +163,19 @@ pub async fn run_dispatcher(db: PgPool, notifier: std::sync::Arc<dyn Notifier>) 
     };
     loop {
         if let Err(e) = dispatch_due(&db, notifier.as_ref(), 50).await {
-            tracing::error!(error = %e, "notification dispatch failed");
+            // Back off: a database outage must not turn into a tight loop of errors.
+            tracing::error!(error = %e, "notification dispatch failed; retrying in 5 s");
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            continue;
         }
         match listener.as_mut() {
-            Some(l) => {
-                let _ = tokio::time::timeout(Duration::from_secs(5), l.recv()).await;
-            }
+            Some(l) => match tokio::time::timeout(Duration::from_secs(5), l.recv()).await {
+                Ok(Ok(_)) | Err(_) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "notification listener failed; retrying in 5 s");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            },
             None => tokio::time::sleep(Duration::from_secs(2)).await,
         }
     }
