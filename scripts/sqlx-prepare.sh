@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PHUCVU_PG_DIR=target/pg-test PHUCVU_PG_PORT="${PHUCVU_TEST_PG_PORT:-54339}" PHUCVU_PG_FAST=1
 [ -x target/release/server ] || SQLX_OFFLINE=true cargo build --release -p server
-admin=$(target/release/server db-start); admin="${admin%/*}/postgres"
+admin=$(target/release/server db-start | tail -n 1); admin="${admin%/*}/postgres"
 db="${admin%/*}/phucvu_sqlx"
 psql "$admin" -q -c 'drop database if exists phucvu_sqlx' -c 'create database phucvu_sqlx'
 for f in migrations/*.sql; do psql "$db" -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null; done

@@ -29,7 +29,7 @@ cleanup() {
   target/release/server db-stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-db_url=$(target/release/server db-start)
+db_url=$(target/release/server db-start | tail -n 1)
 admin_url="${db_url%/*}/postgres"
 
 step "unit, database and HTTP tests"
