@@ -26,9 +26,9 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    Lazy, LazyRoute, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -120,6 +120,13 @@ pub fn App() -> impl IntoView {
         |_| current_user(),
     );
     provide_context(Session { login, verify, logout, user });
+    // Effects run only in the browser, after hydration: lets tests and monitoring tell a
+    // hydrated page from a server-rendered one.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Title text=t(|m| m.app_name) />
@@ -131,13 +138,40 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=identity::pages::StaffLoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login/citizen") view=identity::pages::CitizenLoginPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/procedures") view=reference::pages::ProceduresPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/commune/:code") view=reference::pages::CommunePage ssr=SsrMode::InOrder />
-                    <Route path=path!("/admin/calendar") view=reference::pages::CalendarPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/admin/audit") view=audit::pages::AuditPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/dev/inbox") view=notify::pages::DevInboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/procedures") view={Lazy::<ProceduresRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/commune/:code") view={Lazy::<CommuneRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/dev/inbox") view={Lazy::<DevInboxRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>
             </ui::layout::Layout>
         </Router>
     }
 }
+
+/// Pages a citizen's first visit does not need are split into their own wasm chunks
+/// (`cargo leptos build --split`) and fetched when first opened, keeping the first page small.
+macro_rules! lazy_page {
+    ($route:ident, $page:path) => {
+        #[derive(Clone, Copy)]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(ProceduresRoute, reference::pages::ProceduresPage);
+lazy_page!(CommuneRoute, reference::pages::CommunePage);
+lazy_page!(CalendarRoute, reference::pages::CalendarPage);
+lazy_page!(AuditRoute, audit::pages::AuditPage);
+lazy_page!(DevInboxRoute, notify::pages::DevInboxPage);
