@@ -6,7 +6,10 @@ use app::{
     audit::service::{Entry, record},
     demo,
     error::AppError,
-    identity::{AuthUser, OtpCode, Password, PhoneVn, Role, Username, service},
+    identity::{
+        AuthUser, OtpCode, Password, PhoneVn, Role, Username,
+        service::{self, NewSession},
+    },
     notify::service::{LocalNotifier, dispatch_due},
     reference::{self, CalendarEntry, calendar::DayKind},
     state::{RequestMeta, Settings},
@@ -17,44 +20,29 @@ fn meta() -> RequestMeta {
     RequestMeta { ip: Some("203.0.113.7".parse().unwrap()), user_agent: Some("test".into()), cookie_header: None }
 }
 
-async fn login(db: &PgPool, username: &str) -> AuthUser {
+async fn attempt(db: &PgPool, meta: &RequestMeta, username: &str, password: &str) -> Result<NewSession, AppError> {
     service::login_staff(
         db,
         &Settings::default(),
-        &meta(),
+        meta,
         Username::parse(username).unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
+        Password::parse(password).unwrap(),
     )
     .await
-    .expect("demo login")
-    .user
+}
+
+async fn login(db: &PgPool, username: &str) -> AuthUser {
+    attempt(db, &meta(), username, demo::DEMO_PASSWORD).await.expect("demo login").user
 }
 
 async fn wrong_login(db: &PgPool, username: &str) -> AppError {
-    service::login_staff(
-        db,
-        &Settings::default(),
-        &meta(),
-        Username::parse(username).unwrap(),
-        Password::parse("wrong password").unwrap(),
-    )
-    .await
-    .err()
-    .expect("a wrong password must fail")
+    attempt(db, &meta(), username, "wrong password").await.err().expect("a wrong password must fail")
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_staff_login_opens_a_session_whose_token_is_stored_only_as_a_hash(db: PgPool) {
     demo::load(&db).await.unwrap();
-    let s = service::login_staff(
-        &db,
-        &Settings::default(),
-        &meta(),
-        Username::parse("QuyNhon.HoTich").unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
+    let s = attempt(&db, &meta(), "QuyNhon.HoTich", demo::DEMO_PASSWORD).await.unwrap();
     assert_eq!(s.user.role, Role::CivilStatusOfficial);
     assert_eq!(s.user.commune_code.as_deref(), Some("21583"));
     let stored: Vec<String> = sqlx::query_scalar("select session_hash from user_session").fetch_all(&db).await.unwrap();
@@ -84,28 +72,11 @@ async fn ten_wrong_passwords_in_a_row_are_throttled_even_for_the_right_one_after
     }
     assert!(results[..5].iter().all(|e| *e == AppError::BadCredentials), "{results:?}");
     assert!(results[5..].iter().all(|e| matches!(e, AppError::Throttled(s) if *s > 0 && *s <= 900)), "{results:?}");
-    let right = service::login_staff(
-        &db,
-        &Settings::default(),
-        &meta(),
-        Username::parse("quynhon.hotich").unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
-    )
-    .await;
+    let right = attempt(&db, &meta(), "quynhon.hotich", demo::DEMO_PASSWORD).await;
     assert!(matches!(right, Err(AppError::Throttled(_))));
     // Another account from elsewhere is not affected.
     let other = RequestMeta { ip: Some("198.51.100.9".parse().unwrap()), ..meta() };
-    assert!(
-        service::login_staff(
-            &db,
-            &Settings::default(),
-            &other,
-            Username::parse("phucat.hotich").unwrap(),
-            Password::parse(demo::DEMO_PASSWORD).unwrap()
-        )
-        .await
-        .is_ok()
-    );
+    assert!(attempt(&db, &other, "phucat.hotich", demo::DEMO_PASSWORD).await.is_ok());
     let failures: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'login_failed'")
         .fetch_one(&db)
         .await

@@ -17,24 +17,22 @@ mod cookies {
         }
     }
 
-    pub fn set_session(token: &str, settings: &Settings) {
-        let c = cookie::Cookie::build((SESSION_COOKIE, token.to_owned()))
+    fn session_cookie(value: &str, max_age: cookie::time::Duration, settings: &Settings) -> String {
+        cookie::Cookie::build((SESSION_COOKIE, value.to_owned()))
             .path("/")
             .http_only(true)
             .same_site(cookie::SameSite::Lax)
             .secure(settings.cookie_secure)
-            .max_age(cookie::time::Duration::hours(settings.session_hours));
-        set(c.to_string());
+            .max_age(max_age)
+            .to_string()
+    }
+
+    pub fn set_session(token: &str, settings: &Settings) {
+        set(session_cookie(token, cookie::time::Duration::hours(settings.session_hours), settings));
     }
 
     pub fn clear_session(settings: &Settings) {
-        let c = cookie::Cookie::build((SESSION_COOKIE, ""))
-            .path("/")
-            .http_only(true)
-            .same_site(cookie::SameSite::Lax)
-            .secure(settings.cookie_secure)
-            .max_age(cookie::time::Duration::ZERO);
-        set(c.to_string());
+        set(session_cookie("", cookie::time::Duration::ZERO, settings));
     }
 }
 

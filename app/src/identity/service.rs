@@ -86,18 +86,20 @@ fn throttle_wait(failures: &[chrono::DateTime<Utc>], max: i64, window_secs: f64)
     Some((window_secs - elapsed).max(1.0).ceil() as u32)
 }
 
+/// Opens a session and records the login in the audit log, in one transaction.
 async fn new_session(
     db: &PgPool,
     user_id: uuid::Uuid,
     settings: &Settings,
     meta: &RequestMeta,
-) -> Result<(String, AuthUser), AppError> {
+    method: &str,
+) -> Result<NewSession, AppError> {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let mut conn = db.acquire().await?;
+    let mut tx = db.begin().await?;
     repo::insert_session(
-        &mut conn,
+        &mut tx,
         &authz::token_hash(&token),
         user_id,
         settings.session_hours,
@@ -105,8 +107,18 @@ async fn new_session(
         meta.user_agent.as_deref(),
     )
     .await?;
-    let user = repo::auth_user(&mut conn, user_id).await?;
-    Ok((token, user))
+    let user = repo::auth_user(&mut tx, user_id).await?;
+    let entry = Entry {
+        action: "login",
+        entity_type: "app_user",
+        entity_id: Some(user.user_id.to_string()),
+        province_code: user.province_code.as_deref(),
+        commune_code: user.commune_code.as_deref(),
+        details: json!({ "method": method }),
+    };
+    audit::record(&mut tx, Some(&user), meta, entry).await?;
+    tx.commit().await?;
+    Ok(NewSession { token, user })
 }
 
 #[tracing::instrument(skip_all, fields(username = %username.as_str()))]
@@ -162,21 +174,7 @@ pub async fn login_staff(
         return Err(AppError::BadCredentials);
     };
     drop(conn);
-    let (token, user) = new_session(db, user_id, settings, meta).await?;
-    let mut conn = db.acquire().await?;
-    audit::record(&mut conn, Some(&user), meta, login_entry(&user, "password")).await?;
-    Ok(NewSession { token, user })
-}
-
-fn login_entry<'a>(user: &'a AuthUser, method: &str) -> Entry<'a> {
-    Entry {
-        action: "login",
-        entity_type: "app_user",
-        entity_id: Some(user.user_id.to_string()),
-        province_code: user.province_code.as_deref(),
-        commune_code: user.commune_code.as_deref(),
-        details: json!({ "method": method }),
-    }
+    new_session(db, user_id, settings, meta, "password").await
 }
 
 fn code_hash(challenge_salt: &str, code: &str) -> String {
@@ -255,11 +253,7 @@ pub async fn verify_code(
     repo::consume_challenge(&mut tx, ch.challenge_id).await?;
     let (user_id, created) = repo::citizen_for_phone(&mut tx, phone.as_str(), &phone.display()).await?;
     tx.commit().await?;
-    let (token, user) = new_session(db, user_id, settings, meta).await?;
-    let mut conn = db.acquire().await?;
-    audit::record(&mut conn, Some(&user), meta, login_entry(&user, if created { "otp_first_login" } else { "otp" }))
-        .await?;
-    Ok(NewSession { token, user })
+    new_session(db, user_id, settings, meta, if created { "otp_first_login" } else { "otp" }).await
 }
 
 pub async fn logout(db: &PgPool, meta: &RequestMeta, token: &str, user: Option<&AuthUser>) -> Result<(), AppError> {

@@ -21,9 +21,12 @@ use utoipa::{OpenApi, ToSchema};
 )]
 pub struct ApiDoc;
 
+/// Built once: the document only changes with the code.
+static OPENAPI: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(ApiDoc::openapi);
+
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/api/openapi.json", get(|| async { Json(&*OPENAPI) }))
         .route("/api/docs", get(docs))
         .route("/api/v1/provinces", get(list_provinces))
         .route("/api/v1/provinces/{code}/communes", get(list_communes))
@@ -158,7 +161,7 @@ fn escape(s: &str) -> String {
 /// enhanced by Swagger UI served from our own origin when its files were installed (npm
 /// `swagger-ui-dist`, copied by `make`).
 async fn docs() -> Html<String> {
-    let doc = ApiDoc::openapi();
+    let doc = &*OPENAPI;
     let mut items = String::new();
     for (path, item) in &doc.paths.paths {
         let ops = [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("DELETE", &item.delete)];
