@@ -16,3 +16,59 @@ echo "first_page_js_wasm_br_kb: $(kb $first) KB"
 echo "first_page_css_br_kb: $(kb "$(size $pkg/phucvu.css.br)") KB"
 echo "lazy_chunks_br_kb: $(kb $chunks) KB"
 echo "wasm_raw_kb: $(kb "$(size $pkg/phucvu.wasm)") KB"
+
+# Load figures: a private cluster and two instances, so a call on one must reach the board
+# stream of the other (LISTEN/NOTIFY). Logs are truncated per run and the instances are always
+# stopped: one left running unattended once grew its log to 65 GB.
+export PHUCVU_PG_DIR=target/pg-bench PHUCVU_PG_PORT=54349 PHUCVU_PG_FAST=1
+pid_a="" pid_b=""
+stop() { # TERM, then KILL if graceful shutdown hangs (open event streams)
+  [ -n "$1" ] && kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() { stop "$pid_a"; stop "$pid_b"; target/release/server db-stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+for port in 3201 3202; do
+  if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; then echo "port $port is already serving" >&2; exit 1; fi
+done
+db_url=$(target/release/server db-start | tail -n 1)
+bench_db="${db_url%/*}/phucvu_bench"
+psql "${db_url%/*}/postgres" -q -c 'drop database if exists phucvu_bench with (force)' -c 'create database phucvu_bench'
+serve() {
+  DATABASE_URL="$bench_db" LEPTOS_SITE_ADDR="127.0.0.1:$1" PHUCVU_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
+    RUST_LOG=warn target/release/server > "target/bench-$1.log" 2>&1 &
+}
+healthy() { # the first start applies migrations and demo data
+  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.2; done
+  echo "instance :$1 did not start; see target/bench-$1.log" >&2; return 1
+}
+serve 3201; pid_a=$!; healthy 3201
+serve 3202; pid_b=$!; healthy 3202
+q() { psql "$bench_db" -qtA -v ON_ERROR_STOP=1 "$@"; }
+# 100,000 bookings on every office and offered procedure, each working-day slot from 90 days
+# ago to the booking horizon (~2 per slot), with their slot counts. Capacity goes to 100 so the
+# booking phase always finds room. Codes contain 0, which real codes never do.
+q >&2 <<'SQL'
+update office_procedure set capacity_per_slot = 100;
+create temp table s as
+  select row_number() over () - 1 as n, op.office_id, op.procedure_code, d as local_day,
+         (d + t) - interval '7 hours' as utc_start
+  from office_procedure op,
+       generate_series(-90, 14) k,
+       lateral (select (now() at time zone 'UTC' + interval '7 hours')::date + k as d) day,
+       unnest('{07:30,08:00,08:30,09:00,09:30,10:00,10:30,11:00,13:30,14:00,14:30,15:00,15:30,16:00,16:30}'::time[]) t
+  where extract(isodow from d) < 6;
+insert into booking (code, office_id, procedure_code, starts_at, local_day, citizen_name, phone, channel, idempotency_key)
+  select 'X0' || lpad(to_hex(i), 6, '0'), s.office_id, s.procedure_code, s.utc_start at time zone 'UTC', s.local_day,
+         'Load ' || i, '09' || lpad(i::text, 8, '0'), 'hotline', gen_random_uuid()
+  from generate_series(0, 99999) i join s on s.n = i % (select count(*) from s);
+insert into booking_slot (office_id, procedure_code, starts_at, booked)
+  select office_id, procedure_code, starts_at, count(*) from booking group by 1, 2, 3;
+analyze booking; analyze booking_slot;
+SQL
+office=$(q -c "select office_id from office where name = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn'")
+counter=$(q -c "select counter_id from counter where office_id = '$office' and number = 1")
+BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_OFFICE="$office" BENCH_COUNTER="$counter" \
+  node scripts/bench-queue.mjs

@@ -97,7 +97,7 @@ async fn office(
         .execute(db)
         .await?;
     }
-    Ok(())
+    crate::queue::setup::configure_demo_office(db, office_id).await
 }
 
 /// Loads the demo data and returns the accounts to print.

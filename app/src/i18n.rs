@@ -257,6 +257,8 @@ pub struct Msgs {
     pub not_found_body: &'static str,
     pub go_home: &'static str,
     pub error_title: &'static str,
+    /// Texts of booking and the queue.
+    pub queue: &'static crate::queue::i18n::QMsgs,
 }
 
 impl Msgs {
@@ -287,7 +289,7 @@ impl Msgs {
         match key {
             "bad_code" => self.err_bad_code,
             "calendar_duplicate" => self.err_calendar_duplicate,
-            _ => self.err_conflict_generic,
+            other => self.queue.conflict(other).unwrap_or(self.err_conflict_generic),
         }
     }
 }
@@ -428,6 +430,7 @@ pub static VI: Msgs = Msgs {
     not_found_body: "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
     go_home: "Về trang chủ",
     error_title: "Đã xảy ra lỗi",
+    queue: &crate::queue::i18n::VI,
 };
 
 pub static EN: Msgs = Msgs {
@@ -566,6 +569,7 @@ pub static EN: Msgs = Msgs {
     not_found_body: "The page you are looking for does not exist or has moved.",
     go_home: "Go to the home page",
     error_title: "Something went wrong",
+    queue: &crate::queue::i18n::EN,
 };
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<Settings>,
     pub notifier: Arc<dyn Notifier>,
+    pub queue: crate::queue::events::QueueHub,
 }
 
 #[derive(Debug, Clone)]

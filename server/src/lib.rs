@@ -39,7 +39,7 @@ pub fn leptos_options(site_root: &str, pkg_dir: &str, addr: SocketAddr) -> Lepto
 
 pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings) -> AppState {
     let notifier: Arc<dyn Notifier> = Arc::new(LocalNotifier { db: db.clone() });
-    AppState { leptos_options, db, settings: Arc::new(settings), notifier }
+    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default() }
 }
 
 /// The whole HTTP application.

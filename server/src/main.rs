@@ -61,6 +61,7 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
     let options = server::leptos_options(&config.site_root, &config.site_pkg_dir, config.addr);
     let state = server::app_state(db.clone(), options, config.settings.clone());
     tokio::spawn(app::notify::service::run_dispatcher(db.clone(), state.notifier.clone()));
+    state.queue.start(db.clone());
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);

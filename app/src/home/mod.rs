@@ -35,6 +35,9 @@ pub enum Link {
     Calendar,
     Audit,
     ApiDocs,
+    Book,
+    MyBookings,
+    Offices,
 }
 
 /// The links a role's home shows; each leads to something the role is allowed to use.
@@ -42,15 +45,20 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
     let mut links = Vec::new();
     let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
     match role {
-        Role::Citizen | Role::HotlineAgent => links.push(Link::Procedures),
+        Role::Citizen => links.extend([Link::Book, Link::MyBookings, Link::Procedures]),
+        Role::HotlineAgent => links.extend([Link::Offices, Link::Procedures]),
         Role::HealthFacility => links.push(Link::ApiDocs),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
+            if role == Role::CounterOfficer {
+                links.push(Link::Offices);
+            }
             if has_commune {
                 links.push(Link::Commune);
             }
             links.push(Link::Procedures);
         }
         Role::AgencyAdmin | Role::ProvinceAdmin => {
+            links.push(Link::Offices);
             if has_commune {
                 links.push(Link::Commune);
             }
@@ -88,7 +96,8 @@ fn GuestHome() -> impl IntoView {
             <h1>{t(|m| m.home_guest_title)}</h1>
             <p>{t(|m| m.home_guest_body)}</p>
             <div class="actions">
-                <A href="/login/citizen" attr:class="button primary">{t(|m| m.login_as_citizen)}</A>
+                <A href="/book" attr:class="button primary">{t(|m| m.queue.book_title)}</A>
+                <A href="/login/citizen" attr:class="button">{t(|m| m.login_as_citizen)}</A>
                 <A href="/procedures" attr:class="button">{t(|m| m.open_procedures)}</A>
                 <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
             </div>
@@ -133,6 +142,9 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::Calendar => ("/admin/calendar".into(), |m| m.open_calendar),
                             Link::Audit => ("/admin/audit".into(), |m| m.open_audit),
                             Link::ApiDocs => ("/api/docs".into(), |m| m.open_api_docs),
+                            Link::Book => ("/book".into(), |m| m.queue.book_title),
+                            Link::MyBookings => ("/bookings".into(), |m| m.queue.my_bookings),
+                            Link::Offices => ("/offices".into(), |m| m.queue.offices_title),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {
@@ -170,5 +182,8 @@ mod tests {
         assert!(home_links(Role::ProvinceAdmin, Some(&province)).contains(&Link::Calendar));
         assert!(!home_links(Role::AgencyAdmin, Some(&commune)).contains(&Link::Calendar));
         assert_eq!(home_links(Role::CivilStatusOfficial, Some(&commune))[0], Link::Commune);
+        assert_eq!(home_links(Role::Citizen, None)[..2], [Link::Book, Link::MyBookings]);
+        assert!(home_links(Role::CounterOfficer, Some(&commune)).contains(&Link::Offices));
+        assert!(!home_links(Role::Collector, Some(&commune)).contains(&Link::Offices));
     }
 }

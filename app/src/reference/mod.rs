@@ -95,9 +95,27 @@ pub fn optional_text(raw: &str, max: u16) -> Result<String, crate::error::FieldE
     if s.chars().count() > usize::from(max) { Err(crate::error::FieldError::TooLong { max }) } else { Ok(s) }
 }
 
+/// Vietnamese text without diacritics ("Quy Nhơn" → "Quy Nhon"), for SMS bodies.
+pub fn unaccent(s: &str) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unaccent_strips_vietnamese_diacritics() {
+        assert_eq!(unaccent("Đăng ký khai sinh tại Quy Nhơn"), "Dang ky khai sinh tai Quy Nhon");
+    }
     use crate::error::FieldError;
 
     #[test]

@@ -15,11 +15,29 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "phucvu integration API", description = "Reference data and, in later versions, births from hospitals, queue devices and the hotline exchange. All times are UTC (RFC 3339)."),
-    paths(list_provinces, list_communes, former_commune, list_procedures),
-    components(schemas(Province, Commune, Successor, Procedure, ErrorBody)),
-    tags((name = "reference", description = "Administrative units and the procedure catalogue"))
+    paths(list_provinces, list_communes, former_commune, list_procedures,
+          super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next),
+    components(schemas(Province, Commune, Successor, Procedure, ErrorBody,
+                       super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called)),
+    modifiers(&DeviceKey),
+    tags((name = "reference", description = "Administrative units and the procedure catalogue"),
+         (name = "queue", description = "Installed queue systems (ticket machines, counter keypads): issue tickets and report calls. Each device has its own API key, created in the office set-up, sent as `Authorization: Bearer <key>`. Live updates for displays: `GET /api/v1/offices/{office_id}/events` (server-sent events)."))
 )]
 pub struct ApiDoc;
+
+/// The per-device API key of queue systems.
+struct DeviceKey;
+
+impl utoipa::Modify for DeviceKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("pvq_…").build()),
+        );
+    }
+}
 
 /// Built once: the document only changes with the code.
 static OPENAPI: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(ApiDoc::openapi);

@@ -19,6 +19,9 @@ pub struct ErrorBody {
     /// For `internal`: the id to quote to support; the details are only in the server log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// For `conflict`: which rule refused, e.g. `procedure_not_offered`, `ticket_state`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl From<AppError> for HttpError {
@@ -45,6 +48,10 @@ impl IntoResponse for HttpError {
             AppError::Internal(id) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Some(id.to_string())),
             AppError::Transport(_) => (StatusCode::BAD_REQUEST, "bad_request", None),
         };
-        (status, Json(ErrorBody { error: code.into(), id })).into_response()
+        let reason = match &self.0 {
+            AppError::Conflict(key) => Some(key.clone()),
+            _ => None,
+        };
+        (status, Json(ErrorBody { error: code.into(), id, reason })).into_response()
     }
 }

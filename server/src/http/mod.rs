@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod error;
+pub mod queue;
 
 use app::{i18n::Locale, state::AppState};
 use axum::{
@@ -14,7 +15,7 @@ use axum::{
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/lang/{code}", get(switch_language)).route("/healthz", get(healthz)).merge(api::routes())
+    Router::new().route("/lang/{code}", get(switch_language)).route("/healthz", get(healthz)).merge(api::routes()).merge(queue::routes())
 }
 
 #[derive(Deserialize)]

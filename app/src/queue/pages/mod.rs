@@ -1,0 +1,43 @@
+//! Pages of booking and the queue.
+
+pub mod board;
+pub mod booking;
+pub mod desk;
+pub mod manage;
+
+mod live;
+
+use crate::i18n::use_locale;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// Local time in Vietnam, `08:30`.
+pub fn hhmm(at: DateTime<Utc>) -> String {
+    at.with_timezone(&crate::i18n::vn_offset()).format("%H:%M").to_string()
+}
+
+/// `Thứ Hai, 07/12/2026` / `Monday, 07/12/2026`.
+pub fn day_label(day: chrono::NaiveDate) -> impl Fn() -> String + Send + Sync + 'static {
+    let locale = use_locale();
+    move || {
+        use chrono::Datelike;
+        let q = locale.get().msgs().queue;
+        format!("{}, {}", q.weekdays[day.weekday().num_days_from_monday() as usize], day.format("%d/%m/%Y"))
+    }
+}
+
+/// Asks the service worker to keep this page's HTML for offline use (a page opened by
+/// client-side navigation was never fetched as a document).
+pub fn keep_page_offline() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(w) = web_sys::window() else { return };
+        let (Ok(path), Ok(search)) = (w.location().pathname(), w.location().search()) else { return };
+        if let Some(sw) = w.navigator().service_worker().controller() {
+            let msg = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&msg, &"type".into(), &"keep-page".into());
+            let _ = js_sys::Reflect::set(&msg, &"url".into(), &format!("{path}{search}").into());
+            let _ = sw.post_message(&msg);
+        }
+    });
+}
