@@ -26,6 +26,8 @@ export default defineConfig({
     { name: 'phone', testMatch: /(shell|citizen)\.spec\.ts/, use: { ...devices['Pixel 7'], launchOptions } },
     // Officials: a tablet in landscape.
     { name: 'tablet', testMatch: /(shell|staff)\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
+    // Booking to board: its own browser contexts (phone, tablets, TV) inside the test.
+    { name: 'queue', testMatch: /queue\.spec\.ts/, use: { launchOptions } },
     // Every core flow must work before (or without) the wasm: server rendering and plain forms.
     { name: 'phone-no-js', testMatch: /nojs\.spec\.ts/, use: { ...devices['Pixel 7'], javaScriptEnabled: false, launchOptions } },
   ],

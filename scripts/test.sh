@@ -24,8 +24,10 @@ scripts/build.sh
 step "test database cluster"
 export PHUCVU_PG_DIR=target/pg-test PHUCVU_PG_PORT="${PHUCVU_TEST_PG_PORT:-54339}" PHUCVU_PG_FAST=1
 server_pid=""
+second_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
   target/release/server db-stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -47,8 +49,14 @@ DATABASE_URL="$e2e_db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:
   PHUCVU_DEMO_DATA=1 PHUCVU_DEV_INBOX=1 RUST_LOG=warn target/release/server > target/e2e-server.log 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$e2e_port/healthz" >/dev/null && break; sleep 0.2; done
+# A second instance on the same database: live updates must reach its TV boards too.
+second_port=$(( e2e_port + 1 ))
+DATABASE_URL="$e2e_db" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$second_port" \
+  PHUCVU_DEV_INBOX=1 RUST_LOG=warn target/release/server > target/e2e-server-2.log 2>&1 &
+second_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$second_port/healthz" >/dev/null && break; sleep 0.2; done
 set +e
-BASE_URL="http://127.0.0.1:$e2e_port" npx playwright test -c end2end/playwright.config.ts 2>&1 | tee target/e2e.log
+E2E_DATABASE_URL="$e2e_db" BASE_URL="http://127.0.0.1:$e2e_port" SECOND_URL="http://127.0.0.1:$second_port" npx playwright test -c end2end/playwright.config.ts 2>&1 | tee target/e2e.log
 e2e_status=${PIPESTATUS[0]}
 set -e
 e2e_passed=$( (grep -Eo '^ *[0-9]+ passed' target/e2e.log || true) | tail -1 | awk '{print $1+0}')

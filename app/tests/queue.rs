@@ -78,17 +78,21 @@ async fn two_hundred_concurrent_bookings_for_the_last_three_places_book_exactly_
     let office = quy_nhon(&db).await;
     let (slot, _) = slots(&db, office).await;
     // Capacity 10 with 7 taken: 3 places left.
-    sqlx::query("update office_procedure set capacity_per_slot = 10 where office_id = $1 and procedure_code = '1.001193'")
-        .bind(office)
-        .execute(&db)
-        .await
-        .unwrap();
-    sqlx::query("insert into booking_slot (office_id, procedure_code, starts_at, booked) values ($1, '1.001193', $2, 7)")
-        .bind(office)
-        .bind(slot)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update office_procedure set capacity_per_slot = 10 where office_id = $1 and procedure_code = '1.001193'",
+    )
+    .bind(office)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into booking_slot (office_id, procedure_code, starts_at, booked) values ($1, '1.001193', $2, 7)",
+    )
+    .bind(office)
+    .bind(slot)
+    .execute(&db)
+    .await
+    .unwrap();
     let tasks: Vec<_> = (0..200)
         .map(|i| {
             let (db, hotline) = (db.clone(), hotline.clone());
@@ -128,7 +132,8 @@ async fn a_repeated_booking_request_with_the_same_key_creates_one_booking(db: Pg
         .map(|_| {
             let (db, hotline) = (db.clone(), hotline.clone());
             tokio::spawn(async move {
-                service::create_booking(&db, &hotline, &meta(), booking(office, slot, "0905123456", key), Utc::now()).await
+                service::create_booking(&db, &hotline, &meta(), booking(office, slot, "0905123456", key), Utc::now())
+                    .await
             })
         })
         .collect();
@@ -150,13 +155,16 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
     let hotline = login(&db, "tinh.tongdai").await;
     let office = quy_nhon(&db).await;
     let (a, b) = slots(&db, office).await;
-    let first = service::create_booking(&db, &hotline, &meta(), booking(office, a, "0912345678", Uuid::new_v4()), Utc::now())
-        .await
-        .unwrap();
+    let first =
+        service::create_booking(&db, &hotline, &meta(), booking(office, a, "0912345678", Uuid::new_v4()), Utc::now())
+            .await
+            .unwrap();
     let second =
-        service::create_booking(&db, &hotline, &meta(), booking(office, b, "0912345678", Uuid::new_v4()), Utc::now()).await;
+        service::create_booking(&db, &hotline, &meta(), booking(office, b, "0912345678", Uuid::new_v4()), Utc::now())
+            .await;
     assert_eq!(second.unwrap_err(), AppError::Conflict("booking_duplicate_day".into()));
-    let taken: Vec<i32> = sqlx::query_scalar("select booked from booking_slot order by starts_at").fetch_all(&db).await.unwrap();
+    let taken: Vec<i32> =
+        sqlx::query_scalar("select booked from booking_slot order by starts_at").fetch_all(&db).await.unwrap();
     assert_eq!(taken.iter().sum::<i32>(), 1, "the refused booking's place was given back");
 
     // The reminder waits for 09:00 the day before (when that is still ahead), tied to the booking.
@@ -167,7 +175,10 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
             .unwrap();
     let reminder_at = a.with_timezone(&app::i18n::vn_offset()).date_naive() - Duration::days(1);
     if reminders.is_empty() {
-        assert!(reminder_at.and_hms_opt(2, 0, 0).unwrap().and_utc() <= Utc::now(), "a reminder is queued when due later");
+        assert!(
+            reminder_at.and_hms_opt(2, 0, 0).unwrap().and_utc() <= Utc::now(),
+            "a reminder is queued when due later"
+        );
     } else {
         assert_eq!(reminders[0].1, reminder_at.and_hms_opt(2, 0, 0).unwrap().and_utc());
     }
@@ -178,11 +189,12 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
     service::cancel_booking(&db, &hotline, &meta(), &first.code).await.unwrap();
     let taken: i64 = sqlx::query_scalar("select sum(booked) from booking_slot").fetch_one(&db).await.unwrap();
     assert_eq!(taken, 0);
-    let pending: i64 =
-        sqlx::query_scalar("select count(*) from notification where subject_ref like 'booking:%' and status = 'pending'")
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let pending: i64 = sqlx::query_scalar(
+        "select count(*) from notification where subject_ref like 'booking:%' and status = 'pending'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
     assert_eq!(pending, 0);
     assert_eq!(
         service::cancel_booking(&db, &hotline, &meta(), &first.code).await.unwrap_err(),
@@ -197,20 +209,24 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
     let officer = login(&db, "quynhon.motcua").await;
     let office = quy_nhon(&db).await;
     let (a, b) = slots(&db, office).await;
-    let on_time = service::create_booking(&db, &hotline, &meta(), booking(office, a, "0987000001", Uuid::new_v4()), Utc::now())
-        .await
-        .unwrap();
-    let early = service::create_booking(&db, &hotline, &meta(), booking(office, b, "0987000002", Uuid::new_v4()), Utc::now())
-        .await
-        .unwrap();
+    let on_time =
+        service::create_booking(&db, &hotline, &meta(), booking(office, a, "0987000001", Uuid::new_v4()), Utc::now())
+            .await
+            .unwrap();
+    let early =
+        service::create_booking(&db, &hotline, &meta(), booking(office, b, "0987000002", Uuid::new_v4()), Utc::now())
+            .await
+            .unwrap();
     let op = Operator::Staff(&officer);
     let code = |c: &str| BookingCode::parse(c).unwrap();
 
     // Wrong office: the province centre's kiosk.
-    let centre: Uuid = sqlx::query_scalar("select office_id from office where name = 'Trung tâm Phục vụ hành chính công tỉnh Gia Lai'")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let centre: Uuid = sqlx::query_scalar(
+        "select office_id from office where name = 'Trung tâm Phục vụ hành chính công tỉnh Gia Lai'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
     let admin = login(&db, "tinh.quantri").await;
     let wrong = service::check_in(&db, Operator::Staff(&admin), &meta(), centre, &code(&on_time.code), None, a).await;
     assert_eq!(wrong.unwrap_err(), AppError::Conflict("checkin_wrong_office".into()));
@@ -218,14 +234,17 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
     let other = service::check_in(&db, op, &meta(), centre, &code(&on_time.code), None, a).await;
     assert_eq!(other.unwrap_err(), AppError::Forbidden);
     // A different day.
-    let other_day = service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::days(1)).await;
+    let other_day =
+        service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::days(1)).await;
     assert_eq!(other_day.unwrap_err(), AppError::Conflict("checkin_other_day".into()));
     // Unknown code.
     let unknown = service::check_in(&db, op, &meta(), office, &code("23456789"), None, a).await;
     assert_eq!(unknown.unwrap_err(), AppError::Conflict("booking_unknown".into()));
 
     // Ten minutes before the slot: on time, the ticket keeps the slot.
-    let t = service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::minutes(10)).await.unwrap();
+    let t = service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::minutes(10))
+        .await
+        .unwrap();
     assert_eq!(t.as_walk_in, None);
     assert!(t.ticket.label.starts_with("A-"), "{}", t.ticket.label);
     assert_eq!(t.ticket.status, TicketStatus::Waiting);
@@ -234,14 +253,17 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
 
     // Ninety minutes early (same day): served as a walk-in.
     let w = service::check_in(&db, op, &meta(), office, &code(&early.code), None, b - Duration::minutes(90)).await;
-    if b - Duration::minutes(90) >= a - Duration::hours(24) && service::vn_today(b - Duration::minutes(90)) == service::vn_today(b) {
+    if b - Duration::minutes(90) >= a - Duration::hours(24)
+        && service::vn_today(b - Duration::minutes(90)) == service::vn_today(b)
+    {
         let w = w.unwrap();
         assert_eq!(w.as_walk_in, Some(CheckInTiming::TooEarly));
-        let slot: Option<DateTime<Utc>> = sqlx::query_scalar("select slot_starts_at from ticket where public_token = $1")
-            .bind(&w.ticket.token)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+        let slot: Option<DateTime<Utc>> =
+            sqlx::query_scalar("select slot_starts_at from ticket where public_token = $1")
+                .bind(&w.ticket.token)
+                .fetch_one(&db)
+                .await
+                .unwrap();
         assert_eq!(slot, None);
     }
 }
@@ -268,9 +290,17 @@ async fn two_counters_calling_concurrently_never_call_the_same_ticket(db: PgPool
                     match service::call_next(&db, Operator::Staff(&officer), &meta(), counter_id, Utc::now()).await {
                         Ok(Some(t)) => {
                             let finish = TicketAction::Finish { dossier_code: None };
-                            service::act(&db, Operator::Staff(&officer), &meta(), counter_id, t.ticket_id, finish, Utc::now())
-                                .await
-                                .unwrap();
+                            service::act(
+                                &db,
+                                Operator::Staff(&officer),
+                                &meta(),
+                                counter_id,
+                                t.ticket_id,
+                                finish,
+                                Utc::now(),
+                            )
+                            .await
+                            .unwrap();
                             served += 1;
                         }
                         Ok(None) => return served,
@@ -293,8 +323,10 @@ async fn two_counters_calling_concurrently_never_call_the_same_ticket(db: PgPool
     .await
     .unwrap();
     assert_eq!(twice, 0, "no ticket was called twice");
-    let done: i64 =
-        sqlx::query_scalar("select count(*) from ticket where status = 'done' and call_count = 1").fetch_one(&db).await.unwrap();
+    let done: i64 = sqlx::query_scalar("select count(*) from ticket where status = 'done' and call_count = 1")
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert_eq!(done, 200);
     let both: i64 = sqlx::query_scalar("select count(distinct counter_id) from ticket").fetch_one(&db).await.unwrap();
     assert_eq!(both, 2, "both counters served");
@@ -314,9 +346,17 @@ async fn waiting_and_service_times_are_measured_per_counter_and_officer(db: PgPo
     // First ticket: called after 20 minutes, served for 8.
     let a = service::call_next(&db, op, &meta(), c1, t0 + Duration::minutes(20)).await.unwrap().unwrap();
     service::act(&db, op, &meta(), c1, a.ticket_id, TicketAction::Start, t0 + Duration::minutes(21)).await.unwrap();
-    service::act(&db, op, &meta(), c1, a.ticket_id, TicketAction::Finish { dossier_code: Some("H52-1".into()) }, t0 + Duration::minutes(29))
-        .await
-        .unwrap();
+    service::act(
+        &db,
+        op,
+        &meta(),
+        c1,
+        a.ticket_id,
+        TicketAction::Finish { dossier_code: Some("H52-1".into()) },
+        t0 + Duration::minutes(29),
+    )
+    .await
+    .unwrap();
     // Second: called at 30 (waited 28), no-show.
     let b = service::call_next(&db, op, &meta(), c1, t0 + Duration::minutes(30)).await.unwrap().unwrap();
     assert_eq!(b.label, "A-002");

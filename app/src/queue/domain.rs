@@ -180,7 +180,12 @@ pub enum CheckInTiming {
     TooLate,
 }
 
-pub fn checkin_timing(now: DateTime<Utc>, slot: DateTime<Utc>, before_minutes: i64, after_minutes: i64) -> CheckInTiming {
+pub fn checkin_timing(
+    now: DateTime<Utc>,
+    slot: DateTime<Utc>,
+    before_minutes: i64,
+    after_minutes: i64,
+) -> CheckInTiming {
     if now < slot - Duration::minutes(before_minutes) {
         CheckInTiming::TooEarly
     } else if now > slot + Duration::minutes(after_minutes) {
@@ -411,7 +416,7 @@ mod tests {
     fn booked_tickets_whose_slot_started_go_before_walk_ins() {
         let now = t(3, 0);
         let cands = vec![
-            walk_in(0, false),                                         // waiting since 02:00
+            walk_in(0, false),                                               // waiting since 02:00
             Candidate::classify(now, None, Some(t(2, 30)), t(2, 20), false), // slot 02:30, started
             Candidate::classify(now, None, Some(t(3, 30)), t(2, 10), false), // slot 03:30, not yet
         ];

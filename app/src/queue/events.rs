@@ -63,7 +63,12 @@ impl QueueHub {
                     }
                 };
                 if reconnected {
-                    let _ = tx.send(QueueEvent { office_id: Uuid::nil(), kind: "resync".into(), ticket: None, counter: None });
+                    let _ = tx.send(QueueEvent {
+                        office_id: Uuid::nil(),
+                        kind: "resync".into(),
+                        ticket: None,
+                        counter: None,
+                    });
                 }
                 reconnected = true;
                 loop {
@@ -71,7 +76,12 @@ impl QueueHub {
                         // The connection dropped; the next call reconnects. Events may be lost.
                         Ok(None) => {
                             tracing::warn!("queue listener reconnecting");
-                            let _ = tx.send(QueueEvent { office_id: Uuid::nil(), kind: "resync".into(), ticket: None, counter: None });
+                            let _ = tx.send(QueueEvent {
+                                office_id: Uuid::nil(),
+                                kind: "resync".into(),
+                                ticket: None,
+                                counter: None,
+                            });
                         }
                         Ok(Some(n)) => match serde_json::from_str::<QueueEvent>(n.payload()) {
                             // No receivers is fine: nobody is watching a board right now.

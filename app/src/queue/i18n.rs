@@ -275,10 +275,16 @@ pub static VI: QMsgs = QMsgs {
     when: "Thời gian",
     where_: "Địa điểm",
     your_number: "Số thứ tự của bạn",
-    alert_projected: |m| format!("Cảnh báo: thời gian chờ trung bình dự báo {m:.1} phút, vượt mục tiêu 15 phút. Hãy mở thêm quầy."),
+    alert_projected: |m| {
+        format!("Cảnh báo: thời gian chờ trung bình dự báo {m:.1} phút, vượt mục tiêu 15 phút. Hãy mở thêm quầy.")
+    },
     being_served_at: |c| format!("Đang được phục vụ tại quầy {c}."),
-    estimated_wait: |m| if m == 0 { "Sắp đến lượt.".to_owned() } else { format!("Dự kiến chờ khoảng {m} phút.") },
-    people_ahead: |n| if n == 0 { "Bạn là người tiếp theo.".to_owned() } else { format!("Còn {n} người trước bạn.") },
+    estimated_wait: |m| {
+        if m == 0 { "Sắp đến lượt.".to_owned() } else { format!("Dự kiến chờ khoảng {m} phút.") }
+    },
+    people_ahead: |n| {
+        if n == 0 { "Bạn là người tiếp theo.".to_owned() } else { format!("Còn {n} người trước bạn.") }
+    },
     places_left: |n| if n > 0 { format!("còn {n} chỗ") } else { "hết chỗ".to_owned() },
     please_go_to: |c| format!("Mời bạn đến quầy {c}."),
     waiting_for_counter: |n| format!("{n} người đang chờ quầy này"),
@@ -298,7 +304,10 @@ pub static VI: QMsgs = QMsgs {
         ("booking_cancelled", "Lịch hẹn này đã bị hủy."),
         ("booking_used", "Mã lịch hẹn này đã được sử dụng."),
         ("checkin_other_day", "Lịch hẹn này không phải hôm nay. Bạn có thể lấy số như khách không hẹn trước."),
-        ("counter_busy", "Quầy đang có số đã gọi: hãy bắt đầu phục vụ, đánh dấu vắng mặt hoặc chuyển trước khi gọi số mới."),
+        (
+            "counter_busy",
+            "Quầy đang có số đã gọi: hãy bắt đầu phục vụ, đánh dấu vắng mặt hoặc chuyển trước khi gọi số mới.",
+        ),
         ("ticket_state", "Số này không ở trạng thái cho phép thao tác đó."),
         ("counter_other_office", "Chỉ chuyển được sang quầy khác của cùng cơ quan."),
     ],
@@ -427,9 +436,13 @@ pub static EN: QMsgs = QMsgs {
     when: "When",
     where_: "Where",
     your_number: "Your number",
-    alert_projected: |m| format!("Alert: projected average wait {m:.1} minutes, above the 15-minute target. Open another counter."),
+    alert_projected: |m| {
+        format!("Alert: projected average wait {m:.1} minutes, above the 15-minute target. Open another counter.")
+    },
     being_served_at: |c| format!("Being served at counter {c}."),
-    estimated_wait: |m| if m == 0 { "Almost your turn.".to_owned() } else { format!("Estimated wait about {m} minutes.") },
+    estimated_wait: |m| {
+        if m == 0 { "Almost your turn.".to_owned() } else { format!("Estimated wait about {m} minutes.") }
+    },
     people_ahead: |n| if n == 0 { "You are next.".to_owned() } else { format!("{n} people ahead of you.") },
     places_left: |n| if n > 0 { format!("{n} left") } else { "full".to_owned() },
     please_go_to: |c| format!("Please go to counter {c}."),
@@ -450,7 +463,10 @@ pub static EN: QMsgs = QMsgs {
         ("booking_cancelled", "This booking was cancelled."),
         ("booking_used", "This booking code has already been used."),
         ("checkin_other_day", "This booking is not for today. You can take a walk-in number."),
-        ("counter_busy", "This counter has a called number: start, mark no-show or transfer it before calling the next."),
+        (
+            "counter_busy",
+            "This counter has a called number: start, mark no-show or transfer it before calling the next.",
+        ),
         ("ticket_state", "This number is not in a state that allows that."),
         ("counter_other_office", "You can only transfer to another counter of the same office."),
     ],

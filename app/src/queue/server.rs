@@ -1,5 +1,8 @@
 //! Server functions of booking and the queue: parse, authorize through the service, answer.
 
+// A server function takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 use super::{
     Availability, BoardView, BookingView, ConsoleView, CurrentTicket, IssuedTicket, OfficeChoice, OfficeCounters,
     OfficeStats, ProcedureRef, TicketView,
@@ -33,7 +36,9 @@ fn with_ticket_qr(mut issued: IssuedTicket) -> IssuedTicket {
 fn parse_priority(raw: &str) -> Result<Option<super::Priority>, AppError> {
     match raw.trim() {
         "" => Ok(None),
-        s => super::Priority::parse(s).map(Some).ok_or(AppError::validation("priority", crate::error::FieldError::Invalid)),
+        s => super::Priority::parse(s)
+            .map(Some)
+            .ok_or(AppError::validation("priority", crate::error::FieldError::Invalid)),
     }
 }
 
@@ -43,9 +48,10 @@ pub async fn bookable_procedures(query: String) -> Result<Vec<ProcedureRef>, App
     let st = crate::state::state()?;
     let query: String = query.chars().take(100).collect();
     let all = crate::reference::service::search_procedures(&st.db, &query).await?;
-    let offered: Vec<String> = sqlx::query_scalar!("select distinct procedure_code from office_procedure where capacity_per_slot > 0")
-        .fetch_all(&st.db)
-        .await?;
+    let offered: Vec<String> =
+        sqlx::query_scalar!("select distinct procedure_code from office_procedure where capacity_per_slot > 0")
+            .fetch_all(&st.db)
+            .await?;
     Ok(all
         .into_iter()
         .filter(|p| offered.contains(&p.code))
@@ -289,7 +295,12 @@ pub async fn counter_call_next(counter: String) -> Result<Option<CurrentTicket>,
 /// recall | start | finish (with `arg` = dossier code, optional) | no_show |
 /// to_counter (`arg` = counter id) | to_procedure (`arg` = procedure code).
 #[server(endpoint = "counter_act")]
-pub async fn counter_act(counter: String, ticket: String, action: String, arg: String) -> Result<Option<CurrentTicket>, AppError> {
+pub async fn counter_act(
+    counter: String,
+    ticket: String,
+    action: String,
+    arg: String,
+) -> Result<Option<CurrentTicket>, AppError> {
     use super::service::TicketAction;
     use crate::state::{request_meta, state};
     let st = state()?;
@@ -345,7 +356,6 @@ pub async fn get_office_setup(office: String) -> Result<super::OfficeSetup, AppE
 }
 
 /// Booking and queue rules of an office. Numbers out of range are refused next to the field.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "setup_config")]
 pub async fn setup_config(
     office: String,
@@ -368,9 +378,10 @@ pub async fn setup_config(
     let mut num = |field: &str, raw: &str, lo: i32, hi: i32| {
         errs.check(
             field,
-            raw.trim().parse::<i32>().map_err(|_| FieldError::Invalid).and_then(|n| {
-                if (lo..=hi).contains(&n) { Ok(n) } else { Err(FieldError::Invalid) }
-            }),
+            raw.trim()
+                .parse::<i32>()
+                .map_err(|_| FieldError::Invalid)
+                .and_then(|n| if (lo..=hi).contains(&n) { Ok(n) } else { Err(FieldError::Invalid) }),
         )
     };
     let slot = num("slot_minutes", &slot_minutes, 5, 240);
@@ -411,7 +422,8 @@ pub async fn setup_hours(office: String, weekday: String, sessions: String) -> R
         .ok()
         .filter(|d| (1..=7).contains(d))
         .ok_or(AppError::validation("weekday", crate::error::FieldError::Invalid))?;
-    let parsed = super::setup::parse_sessions(&sessions).map_err(|e| AppError::validation(&format!("sessions{weekday}"), e))?;
+    let parsed =
+        super::setup::parse_sessions(&sessions).map_err(|e| AppError::validation(&format!("sessions{weekday}"), e))?;
     super::setup::save_hours(&st.db, &user, &request_meta(&st.settings), office, weekday, parsed).await?;
     leptos_axum::redirect(&format!("/admin/office/{office}"));
     Ok(())
@@ -477,7 +489,8 @@ pub async fn setup_counter(counter: String, procedures: Option<Vec<String>>) -> 
     let counter = parse_uuid("counter", &counter)?;
     let codes = procedures.unwrap_or_default();
     super::setup::save_counter_procedures(&st.db, &user, &request_meta(&st.settings), counter, &codes).await?;
-    let office = sqlx::query_scalar!("select office_id from counter where counter_id = $1", counter).fetch_one(&st.db).await?;
+    let office =
+        sqlx::query_scalar!("select office_id from counter where counter_id = $1", counter).fetch_one(&st.db).await?;
     leptos_axum::redirect(&format!("/admin/office/{office}"));
     Ok(())
 }

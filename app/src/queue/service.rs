@@ -134,7 +134,13 @@ pub fn require_office(user: &AuthUser, office: &OfficeRow, need: domain::OfficeA
     }
 }
 
-fn audit_entry<'a>(office: &'a OfficeRow, action: &'a str, entity_type: &'a str, id: String, details: serde_json::Value) -> Entry<'a> {
+fn audit_entry<'a>(
+    office: &'a OfficeRow,
+    action: &'a str,
+    entity_type: &'a str,
+    id: String,
+    details: serde_json::Value,
+) -> Entry<'a> {
     Entry {
         action,
         entity_type,
@@ -163,12 +169,15 @@ async fn sessions_of(
     conn: &mut PgConnection,
     office_id: Uuid,
 ) -> Result<Vec<(i16, NaiveTime, NaiveTime)>, sqlx::Error> {
-    Ok(sqlx::query!("select weekday, opens, closes from office_hours where office_id = $1 order by weekday, opens", office_id)
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.weekday, r.opens, r.closes))
-        .collect())
+    Ok(sqlx::query!(
+        "select weekday, opens, closes from office_hours where office_id = $1 order by weekday, opens",
+        office_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.weekday, r.opens, r.closes))
+    .collect())
 }
 
 fn day_sessions(hours: &[(i16, NaiveTime, NaiveTime)], day: NaiveDate) -> Vec<(NaiveTime, NaiveTime)> {
@@ -246,7 +255,8 @@ pub async fn availability(
                     .into_iter()
                     .map(|t| {
                         let starts_at = vn_instant(day, t);
-                        let remaining = (proc_.capacity_per_slot as i32 - taken.get(&starts_at).copied().unwrap_or(0)).max(0);
+                        let remaining =
+                            (proc_.capacity_per_slot as i32 - taken.get(&starts_at).copied().unwrap_or(0)).max(0);
                         let window = domain::booking_window(
                             now,
                             starts_at,
@@ -377,7 +387,8 @@ async fn queue_reminder(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let local = starts_at.with_timezone(&vn_offset());
-    let at = vn_instant(local.date_naive() - Duration::days(1), NaiveTime::from_hms_opt(9, 0, 0).expect("BUG: valid time"));
+    let at =
+        vn_instant(local.date_naive() - Duration::days(1), NaiveTime::from_hms_opt(9, 0, 0).expect("BUG: valid time"));
     if at <= now {
         return Ok(());
     }
@@ -822,7 +833,8 @@ pub async fn check_in(
     if let Operator::Staff(u) = op {
         require_office(u, &office, domain::OfficeAccess::Operate)?;
     }
-    let b = booking_row(&mut tx, code.as_str(), true).await?.ok_or_else(|| AppError::Conflict("booking_unknown".into()))?;
+    let b =
+        booking_row(&mut tx, code.as_str(), true).await?.ok_or_else(|| AppError::Conflict("booking_unknown".into()))?;
     if b.office_id != office_id {
         return Err(AppError::Conflict("checkin_wrong_office".into()));
     }
@@ -835,18 +847,19 @@ pub async fn check_in(
         return Err(AppError::Conflict("checkin_other_day".into()));
     }
     let cfg = queue_config(&mut tx, office_id).await?;
-    let timing = domain::checkin_timing(
-        now,
-        b.starts_at,
-        cfg.checkin_before_minutes as i64,
-        cfg.checkin_after_minutes as i64,
-    );
+    let timing =
+        domain::checkin_timing(now, b.starts_at, cfg.checkin_before_minutes as i64, cfg.checkin_after_minutes as i64);
     let slot = (timing == CheckInTiming::OnTime).then_some(b.starts_at);
     let issued =
-        issue_ticket(&mut tx, &office, &b.procedure_code, priority, "booking", Some(b.booking_id), slot, op, now).await?;
-    sqlx::query!("update booking set status = 'checked_in', checked_in_at = $2 where booking_id = $1", b.booking_id, now)
-        .execute(&mut *tx)
-        .await?;
+        issue_ticket(&mut tx, &office, &b.procedure_code, priority, "booking", Some(b.booking_id), slot, op, now)
+            .await?;
+    sqlx::query!(
+        "update booking set status = 'checked_in', checked_in_at = $2 where booking_id = $1",
+        b.booking_id,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
     withdraw_reminders(&mut tx, b.booking_id).await?;
     audit_op(
         &mut tx,
@@ -925,7 +938,11 @@ impl WaitingRow {
     }
 }
 
-async fn waiting_tickets(conn: &mut PgConnection, office_id: Uuid, day: NaiveDate) -> Result<Vec<WaitingRow>, sqlx::Error> {
+async fn waiting_tickets(
+    conn: &mut PgConnection,
+    office_id: Uuid,
+    day: NaiveDate,
+) -> Result<Vec<WaitingRow>, sqlx::Error> {
     sqlx::query_as!(
         WaitingRow,
         r#"select ticket_id, procedure_code, assigned_counter_id, requeued_at, slot_starts_at, issued_at, priority,
@@ -1017,10 +1034,14 @@ pub struct CounterRow {
 }
 
 pub async fn counter_row(conn: &mut PgConnection, counter_id: Uuid) -> Result<CounterRow, AppError> {
-    sqlx::query_as!(CounterRow, "select counter_id, office_id, number, name from counter where counter_id = $1", counter_id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(AppError::NotFound)
+    sqlx::query_as!(
+        CounterRow,
+        "select counter_id, office_id, number, name from counter where counter_id = $1",
+        counter_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// Loads the counter and its office and checks the operator may work there.
@@ -1177,14 +1198,12 @@ pub async fn device_called(
     let op = Operator::Device(device);
     let mut tx = db.begin().await?;
     let (counter, office) = counter_for(&mut tx, op, counter_id).await?;
-    let t = sqlx::query!(
-        "select status, prefix, number, office_id from ticket where ticket_id = $1 for update",
-        ticket_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .filter(|t| t.office_id == office.office_id)
-    .ok_or(AppError::NotFound)?;
+    let t =
+        sqlx::query!("select status, prefix, number, office_id from ticket where ticket_id = $1 for update", ticket_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .filter(|t| t.office_id == office.office_id)
+            .ok_or(AppError::NotFound)?;
     if t.status != "waiting" {
         return Err(AppError::Conflict("ticket_state".into()));
     }
@@ -1206,11 +1225,19 @@ pub async fn counter_by_number(db: &PgPool, office_id: Uuid, number: i16) -> Res
 
 /// The ticket's current counter (for device events on it).
 pub async fn ticket_counter(db: &PgPool, ticket_id: Uuid) -> Result<Option<Uuid>, AppError> {
-    Ok(sqlx::query_scalar!("select counter_id from ticket where ticket_id = $1", ticket_id).fetch_optional(db).await?.flatten())
+    Ok(sqlx::query_scalar!("select counter_id from ticket where ticket_id = $1", ticket_id)
+        .fetch_optional(db)
+        .await?
+        .flatten())
 }
 
 /// Closes the current service leg, adding its time to the ticket.
-async fn finish_leg(conn: &mut PgConnection, ticket_id: Uuid, now: DateTime<Utc>, status: &str) -> Result<(), sqlx::Error> {
+async fn finish_leg(
+    conn: &mut PgConnection,
+    ticket_id: Uuid,
+    now: DateTime<Utc>,
+    status: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"update ticket set status = $3, finished_at = $2,
                   service_started_at = coalesce(service_started_at, case when $3 = 'done' then coalesce(last_called_at, $2) end),
@@ -1227,7 +1254,10 @@ async fn finish_leg(conn: &mut PgConnection, ticket_id: Uuid, now: DateTime<Utc>
     Ok(())
 }
 
-pub async fn current_ticket(conn: &mut PgConnection, counter_id: Uuid) -> Result<Option<super::CurrentTicket>, AppError> {
+pub async fn current_ticket(
+    conn: &mut PgConnection,
+    counter_id: Uuid,
+) -> Result<Option<super::CurrentTicket>, AppError> {
     Ok(sqlx::query!(
         r#"select t.ticket_id, t.prefix, t.number, t.status, t.procedure_code, p.name, t.priority,
                   t.booking_id is not null as "booked!", t.call_count, t.dossier_code
@@ -1257,7 +1287,9 @@ pub enum TicketAction {
     Recall,
     Start,
     /// Finish, optionally attaching the dossier code of the case received.
-    Finish { dossier_code: Option<String> },
+    Finish {
+        dossier_code: Option<String>,
+    },
     NoShow,
     TransferToCounter(Uuid),
     TransferToProcedure(String),
@@ -1458,7 +1490,8 @@ pub async fn board(db: &PgPool, office_id: Uuid, now: DateTime<Utc>) -> Result<s
 /// Offices and counters the user may work at.
 pub async fn my_counters(db: &PgPool, user: &AuthUser) -> Result<Vec<super::OfficeCounters>, AppError> {
     let mut conn = db.acquire().await?;
-    let offices = sqlx::query_scalar!("select office_id from office order by name collate vi").fetch_all(&mut *conn).await?;
+    let offices =
+        sqlx::query_scalar!("select office_id from office order by name collate vi").fetch_all(&mut *conn).await?;
     let mut out = Vec::new();
     for id in offices {
         let office = office_row(&mut conn, id).await?;
@@ -1490,7 +1523,12 @@ struct MeasuredRow {
     service_day: NaiveDate,
 }
 
-async fn measured(conn: &mut PgConnection, office_id: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<MeasuredRow>, sqlx::Error> {
+async fn measured(
+    conn: &mut PgConnection,
+    office_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<MeasuredRow>, sqlx::Error> {
     sqlx::query_as!(
         MeasuredRow,
         r#"select t.issued_at, t.slot_starts_at, t.called_at, t.service_seconds, t.status,
@@ -1527,9 +1565,10 @@ fn grouped(rows: &[&MeasuredRow], key: impl Fn(&MeasuredRow) -> Option<String>) 
         .into_iter()
         .map(|(label, rs)| super::StatRow {
             wait: domain::summarize(&rs.iter().filter_map(|r| wait_of(r)).collect::<Vec<_>>()),
-            average_service_minutes: avg(
-                rs.iter().filter(|r| r.status == "done" && r.service_seconds > 0).map(|r| r.service_seconds as f64 / 60.0),
-            ),
+            average_service_minutes: avg(rs
+                .iter()
+                .filter(|r| r.status == "done" && r.service_seconds > 0)
+                .map(|r| r.service_seconds as f64 / 60.0)),
             label,
         })
         .collect()
@@ -1567,12 +1606,10 @@ pub async fn office_stats(
     )
     .fetch_one(&mut *conn)
     .await?;
-    let service = avg(
-        today_rows
-            .iter()
-            .filter(|r| r.status == "done" && r.service_seconds > 0)
-            .map(|r| r.service_seconds as f64 / 60.0),
-    );
+    let service = avg(today_rows
+        .iter()
+        .filter(|r| r.status == "done" && r.service_seconds > 0)
+        .map(|r| r.service_seconds as f64 / 60.0));
     let service = if service > 0.0 { service } else { 10.0 };
     let projected = domain::projected_average_wait(&waits(&today_rows), &waiting_so_far, active.max(1) as u32, service);
     let booked_today = sqlx::query_scalar!(
@@ -1587,7 +1624,9 @@ pub async fn office_stats(
         today: domain::summarize(&waits(&today_rows)),
         week: domain::summarize(&waits(&all_rows)),
         per_counter: grouped(period, |r| r.called_counter.clone()),
-        per_officer: grouped(period, |r| r.called_officer.clone().or_else(|| r.called_counter.as_ref().map(|_| "—".into()))),
+        per_officer: grouped(period, |r| {
+            r.called_officer.clone().or_else(|| r.called_counter.as_ref().map(|_| "—".into()))
+        }),
         queue_length: waiting.len() as i64,
         projected_average_wait: projected,
         alert: projected > domain::WAIT_TARGET_MINUTES,
@@ -1597,7 +1636,11 @@ pub async fn office_stats(
 }
 
 /// The officer's own figures today.
-pub async fn officer_figures(conn: &mut PgConnection, officer: Uuid, now: DateTime<Utc>) -> Result<super::OfficerFigures, sqlx::Error> {
+pub async fn officer_figures(
+    conn: &mut PgConnection,
+    officer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<super::OfficerFigures, sqlx::Error> {
     let today = vn_today(now);
     let rows = sqlx::query_as!(
         MeasuredRow,
@@ -1614,13 +1657,19 @@ pub async fn officer_figures(conn: &mut PgConnection, officer: Uuid, now: DateTi
         served: rows.iter().filter(|r| r.status == "done").count() as i64,
         no_show: rows.iter().filter(|r| r.status == "no_show").count() as i64,
         average_wait_minutes: avg(mine.iter().filter_map(|r| wait_of(r))),
-        average_service_minutes: avg(
-            rows.iter().filter(|r| r.status == "done" && r.service_seconds > 0).map(|r| r.service_seconds as f64 / 60.0),
-        ),
+        average_service_minutes: avg(rows
+            .iter()
+            .filter(|r| r.status == "done" && r.service_seconds > 0)
+            .map(|r| r.service_seconds as f64 / 60.0)),
     })
 }
 
-pub async fn console(db: &PgPool, user: &AuthUser, counter_id: Uuid, now: DateTime<Utc>) -> Result<super::ConsoleView, AppError> {
+pub async fn console(
+    db: &PgPool,
+    user: &AuthUser,
+    counter_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<super::ConsoleView, AppError> {
     let mut conn = db.acquire().await?;
     let (counter, office) = counter_for(&mut conn, Operator::Staff(user), counter_id).await?;
     let current = current_ticket(&mut conn, counter_id).await?;

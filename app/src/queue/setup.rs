@@ -42,7 +42,11 @@ async fn audited(
     .await
 }
 
-pub async fn kiosk_info(db: &PgPool, user: &AuthUser, office_id: Uuid) -> Result<(OfficeChoice, Vec<ProcedureRef>), AppError> {
+pub async fn kiosk_info(
+    db: &PgPool,
+    user: &AuthUser,
+    office_id: Uuid,
+) -> Result<(OfficeChoice, Vec<ProcedureRef>), AppError> {
     let mut conn = db.acquire().await?;
     let office = office_row(&mut conn, office_id).await?;
     require_office(user, &office, OfficeAccess::Operate)?;
@@ -66,12 +70,15 @@ pub async fn load_setup(db: &PgPool, user: &AuthUser, office_id: Uuid) -> Result
     let office = office_row(&mut conn, office_id).await?;
     require_office(user, &office, OfficeAccess::Manage)?;
     let config = queue_config(&mut conn, office_id).await?;
-    let hours = sqlx::query!("select weekday, opens, closes from office_hours where office_id = $1 order by weekday, opens", office_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.weekday, r.opens, r.closes))
-        .collect();
+    let hours = sqlx::query!(
+        "select weekday, opens, closes from office_hours where office_id = $1 order by weekday, opens",
+        office_id
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.weekday, r.opens, r.closes))
+    .collect();
     let groups = sqlx::query_as!(
         ServiceGroupView,
         "select prefix, name from service_group where office_id = $1 order by prefix",
@@ -137,7 +144,13 @@ pub async fn load_setup(db: &PgPool, user: &AuthUser, office_id: Uuid) -> Result
     })
 }
 
-pub async fn save_config(db: &PgPool, user: &AuthUser, meta: &RequestMeta, office_id: Uuid, c: QueueConfig) -> Result<(), AppError> {
+pub async fn save_config(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    office_id: Uuid,
+    c: QueueConfig,
+) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let office = office_row(&mut tx, office_id).await?;
     require_office(user, &office, OfficeAccess::Manage)?;
@@ -170,7 +183,9 @@ pub fn parse_sessions(raw: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, FieldErr
     let mut out: Vec<(NaiveTime, NaiveTime)> = Vec::new();
     for part in raw.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
         let (a, b) = part.split_once(['-', '–']).ok_or(FieldError::Invalid)?;
-        let t = |s: &str| NaiveTime::parse_from_str(s.trim().replace('h', ":").as_str(), "%H:%M").map_err(|_| FieldError::Invalid);
+        let t = |s: &str| {
+            NaiveTime::parse_from_str(s.trim().replace('h', ":").as_str(), "%H:%M").map_err(|_| FieldError::Invalid)
+        };
         let (a, b) = (t(a)?, t(b)?);
         if a >= b || out.iter().any(|(x, y)| a < *y && *x < b) {
             return Err(FieldError::Invalid);
@@ -192,13 +207,22 @@ pub async fn save_hours(
     let mut tx = db.begin().await?;
     let office = office_row(&mut tx, office_id).await?;
     require_office(user, &office, OfficeAccess::Manage)?;
-    sqlx::query!("delete from office_hours where office_id = $1 and weekday = $2", office_id, weekday).execute(&mut *tx).await?;
+    sqlx::query!("delete from office_hours where office_id = $1 and weekday = $2", office_id, weekday)
+        .execute(&mut *tx)
+        .await?;
     for (a, b) in &sessions {
-        sqlx::query!("insert into office_hours (office_id, weekday, opens, closes) values ($1, $2, $3, $4)", office_id, weekday, a, b)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "insert into office_hours (office_id, weekday, opens, closes) values ($1, $2, $3, $4)",
+            office_id,
+            weekday,
+            a,
+            b
+        )
+        .execute(&mut *tx)
+        .await?;
     }
-    audited(&mut tx, user, meta, &office, "office_hours_saved", json!({ "weekday": weekday, "sessions": sessions })).await?;
+    audited(&mut tx, user, meta, &office, "office_hours_saved", json!({ "weekday": weekday, "sessions": sessions }))
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -280,14 +304,27 @@ pub async fn save_counter_procedures(
     )
     .execute(&mut *tx)
     .await?;
-    audited(&mut tx, user, meta, &office, "counter_procedures_saved", json!({ "counter": counter.number, "procedures": codes }))
-        .await?;
+    audited(
+        &mut tx,
+        user,
+        meta,
+        &office,
+        "counter_procedures_saved",
+        json!({ "counter": counter.number, "procedures": codes }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Registers a device of an installed queue system; returns its API key, shown once.
-pub async fn create_device(db: &PgPool, user: &AuthUser, meta: &RequestMeta, office_id: Uuid, name: &str) -> Result<String, AppError> {
+pub async fn create_device(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    office_id: Uuid,
+    name: &str,
+) -> Result<String, AppError> {
     use base64::Engine;
     use rand::RngCore;
     let mut tx = db.begin().await?;
@@ -386,9 +423,10 @@ pub async fn configure_demo_office(db: &PgPool, office_id: Uuid) -> Result<(), A
     }
     // Counter 1 takes civil status; the others take what their name says, and the last one
     // (priority / general) everything.
-    let counters = sqlx::query!("select counter_id, number, name from counter where office_id = $1 order by number", office_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let counters =
+        sqlx::query!("select counter_id, number, name from counter where office_id = $1 order by number", office_id)
+            .fetch_all(&mut *tx)
+            .await?;
     let last = counters.last().map(|c| c.number);
     for c in &counters {
         let lower = c.name.to_lowercase();
@@ -423,7 +461,10 @@ mod tests {
     #[test]
     fn opening_sessions_parse_from_what_an_administrator_types() {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-        assert_eq!(parse_sessions("13:30-17:00, 07:30 - 11:30").unwrap(), vec![(t(7, 30), t(11, 30)), (t(13, 30), t(17, 0))]);
+        assert_eq!(
+            parse_sessions("13:30-17:00, 07:30 - 11:30").unwrap(),
+            vec![(t(7, 30), t(11, 30)), (t(13, 30), t(17, 0))]
+        );
         assert_eq!(parse_sessions("7h30–11h30").unwrap(), vec![(t(7, 30), t(11, 30))]);
         assert_eq!(parse_sessions("").unwrap(), vec![]);
         assert_eq!(parse_sessions("11:00-08:00"), Err(FieldError::Invalid));

@@ -15,7 +15,11 @@ use axum::{
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/lang/{code}", get(switch_language)).route("/healthz", get(healthz)).merge(api::routes()).merge(queue::routes())
+    Router::new()
+        .route("/lang/{code}", get(switch_language))
+        .route("/healthz", get(healthz))
+        .merge(api::routes())
+        .merge(queue::routes())
 }
 
 #[derive(Deserialize)]

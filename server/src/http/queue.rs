@@ -74,7 +74,10 @@ async fn device(st: &AppState, headers: &HeaderMap) -> Result<(Uuid, Uuid), Http
 fn meta(headers: &HeaderMap) -> app::state::RequestMeta {
     app::state::RequestMeta {
         ip: None,
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(300).collect()),
         cookie_header: None,
     }
 }
@@ -108,7 +111,8 @@ pub struct Ticket {
 
 async fn ticket_json(st: &AppState, token: &str) -> Result<Ticket, HttpError> {
     let t = service::ticket_view(&st.db, token, Utc::now()).await?;
-    let ticket_id = sqlx::query_scalar!("select ticket_id from ticket where public_token = $1", token).fetch_one(&st.db).await?;
+    let ticket_id =
+        sqlx::query_scalar!("select ticket_id from ticket where public_token = $1", token).fetch_one(&st.db).await?;
     Ok(Ticket {
         ticket_id,
         number: t.label,
@@ -209,18 +213,25 @@ async fn ticket_event(
         let action = match body.kind.as_str() {
             "started" => service::TicketAction::Start,
             "finished" => service::TicketAction::Finish {
-                dossier_code: body.dossier_code.map(|c| c.trim().chars().take(40).collect()).filter(|c: &String| !c.is_empty()),
+                dossier_code: body
+                    .dossier_code
+                    .map(|c| c.trim().chars().take(40).collect())
+                    .filter(|c: &String| !c.is_empty()),
             },
             "no_show" => service::TicketAction::NoShow,
             _ => return Err(AppError::validation("kind", app::error::FieldError::Invalid).into()),
         };
         let counter = match counter {
             Some(c) => c,
-            None => service::ticket_counter(&st.db, ticket_id).await?.ok_or(AppError::Conflict("ticket_state".into()))?,
+            None => {
+                service::ticket_counter(&st.db, ticket_id).await?.ok_or(AppError::Conflict("ticket_state".into()))?
+            }
         };
         service::act(&st.db, service::Operator::Device(device_id), &meta, counter, ticket_id, action, now).await?;
     }
-    let token = sqlx::query_scalar!("select public_token from ticket where ticket_id = $1", ticket_id).fetch_one(&st.db).await?;
+    let token = sqlx::query_scalar!("select public_token from ticket where ticket_id = $1", ticket_id)
+        .fetch_one(&st.db)
+        .await?;
     Ok(Json(ticket_json(&st, &token).await?))
 }
 

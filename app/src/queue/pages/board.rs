@@ -29,7 +29,9 @@ fn announce(ticket: &str, counter: i16) {
                     osc.frequency().set_value(freq);
                     gain.gain().set_value(0.2);
                     let start = ctx.current_time() + i as f64 * 0.35;
-                    let _ = osc.connect_with_audio_node(&gain).and_then(|_| gain.connect_with_audio_node(&ctx.destination()));
+                    let _ = osc
+                        .connect_with_audio_node(&gain)
+                        .and_then(|_| gain.connect_with_audio_node(&ctx.destination()));
                     let _ = osc.start_with_when(start);
                     let _ = osc.stop_with_when(start + 0.3);
                 }

@@ -6,7 +6,10 @@ use crate::{
     i18n::{Locale, t, use_locale},
     queue::{
         Availability, BookingStatus, BookingView,
-        server::{Book, CancelBooking, RescheduleBooking, booking_availability, booking_offices, bookable_procedures, get_booking, my_bookings},
+        server::{
+            Book, CancelBooking, RescheduleBooking, bookable_procedures, booking_availability, booking_offices,
+            get_booking, my_bookings,
+        },
     },
     ui::{
         field::Field,
@@ -87,10 +90,13 @@ fn ChooseProcedure() -> impl IntoView {
 
 #[component]
 fn ChooseOffice(procedure: String) -> impl IntoView {
-    let offices = Resource::new({
-        let p = procedure.clone();
-        move || p.clone()
-    }, booking_offices);
+    let offices = Resource::new(
+        {
+            let p = procedure.clone();
+            move || p.clone()
+        },
+        booking_offices,
+    );
     view! {
         <p class="step">{qt(|q| q.step_office)}</p>
         <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
@@ -211,7 +217,10 @@ fn SlotForm(a: Availability) -> impl IntoView {
     // One key per rendered form: a double tap or a retried request finds the same booking.
     let key = uuid::Uuid::new_v4().to_string();
     let (office, procedure) = (a.office.office_id.to_string(), a.procedure_code.clone());
-    let login_next = format!("/login/citizen?next={}", urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id)));
+    let login_next = format!(
+        "/login/citizen?next={}",
+        urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id))
+    );
     view! {
         <ActionForm action=book attr:class="stack" attr:data-testid="book-form">
             <input type="hidden" name="office" value=office />
@@ -227,7 +236,7 @@ fn SlotForm(a: Availability) -> impl IntoView {
                         Ok(Some(u)) => {
                             let citizen = u.role == crate::identity::Role::Citizen;
                             let name = if citizen { u.display_name.clone() } else { String::new() };
-                            let phone = Signal::derive(move || String::new());
+                            let phone = Signal::derive(String::new);
                             view! {
                                 <Field name="name" label=qt(|q| q.citizen_name) autocomplete="name" value=Signal::derive(move || name.clone()) required=true error />
                                 {(!citizen).then(|| view! { <Field name="phone" label=t(|m| m.phone) kind="tel" inputmode="tel" autocomplete="tel" value=phone required=true error /> })}
@@ -301,7 +310,8 @@ fn BookingCard(b: BookingView, #[prop(optional)] compact: bool) -> impl IntoView
     let locale = use_locale();
     let code = crate::queue::BookingCode::parse(&b.code).map(|c| c.display()).unwrap_or(b.code.clone());
     let day = day_label(b.starts_at.with_timezone(&crate::i18n::vn_offset()).date_naive());
-    let time = format!("{} – {}", hhmm(b.starts_at), hhmm(b.starts_at + chrono::Duration::minutes(b.slot_minutes as i64)));
+    let time =
+        format!("{} – {}", hhmm(b.starts_at), hhmm(b.starts_at + chrono::Duration::minutes(b.slot_minutes as i64)));
     let (vi, en) = (b.procedure_name.clone(), b.procedure_name_en.clone());
     let status = b.status;
     let href = format!("/bookings/{}", b.code);

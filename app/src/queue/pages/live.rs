@@ -49,4 +49,3 @@ pub fn use_office_events(office_id: Uuid, on_event: impl Fn(LiveEvent) + 'static
         let _ = (office_id, on_event);
     }
 }
-

@@ -5,7 +5,10 @@ use crate::{
     i18n::{Locale, t, use_locale},
     queue::{
         StatRow, WaitSummary,
-        server::{SetupConfig, SetupCounter, SetupDevice, SetupDeviceRevoke, SetupHours, SetupProcedure, get_office_setup, get_office_stats},
+        server::{
+            SetupConfig, SetupCounter, SetupDevice, SetupDeviceRevoke, SetupHours, SetupProcedure, get_office_setup,
+            get_office_stats,
+        },
     },
     ui::{
         field::Field,

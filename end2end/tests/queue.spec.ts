@@ -1,0 +1,134 @@
+import { test, expect, devices, Browser, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { hydrated, randomPhone, staffLogin } from './fixtures/accounts';
+
+const OFFICE = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn';
+
+/** Fixture: the office opens all day today with 5-minute slots and no minimum notice, so a
+ *  booking made now falls inside the check-in window whenever the suite runs. */
+function openOfficeAllDayToday() {
+  const sql = `
+    with o as (select office_id from office where name = '${OFFICE}')
+    update office_queue_config set slot_minutes = 5, min_notice_minutes = 0 where office_id = (select office_id from o);
+    delete from office_hours where office_id = (select office_id from office where name = '${OFFICE}');
+    insert into office_hours (office_id, weekday, opens, closes)
+      select office_id, d, '00:00', '23:59' from office, generate_series(1, 7) d where name = '${OFFICE}';
+    insert into calendar_day (day, kind, name, name_en)
+      values ((now() at time zone 'Asia/Ho_Chi_Minh')::date, 'working', 'Kiểm thử', 'Test')
+      on conflict (day) do update set kind = 'working';`;
+  execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+}
+
+async function citizenLogin(page: Page, browserPage: (url: string) => Promise<Page>) {
+  const phone = randomPhone();
+  await page.goto('/login/citizen');
+  await hydrated(page);
+  await page.getByLabel('Số điện thoại').fill(phone);
+  await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
+  await expect(page.getByText('Đã gửi mã xác thực đến số điện thoại của bạn.')).toBeVisible();
+  const inbox = await browserPage('/dev/inbox');
+  let code = '';
+  await expect(async () => {
+    await inbox.goto('/dev/inbox');
+    const body = await inbox.locator(`.message[data-recipient="${phone}"] .body`).first().textContent();
+    code = (body ?? '').match(/\b(\d{6})\b/)?.[1] ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+  }).toPass({ timeout: 10_000 });
+  await inbox.close();
+  await page.getByLabel('Mã xác thực').fill(code);
+  await page.getByRole('button', { name: 'Xác nhận' }).click();
+  await expect(page.locator('[data-home="citizen"]')).toBeVisible();
+}
+
+async function context(browser: Browser, device: string, baseURL: string) {
+  return browser.newContext({ ...devices[device], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+}
+
+test('a booking goes from the citizen’s phone through the kiosk and the counter to both TV boards', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  openOfficeAllDayToday();
+  const second = process.env.SECOND_URL!;
+
+  // Citizen on a phone: find the procedure without accents, pick office and the first free slot.
+  const phone = await context(browser, 'Pixel 7', baseURL!);
+  const citizen = await phone.newPage();
+  await citizenLogin(citizen, async (url) => { const p = await phone.newPage(); await p.goto(url); return p; });
+  await citizen.goto('/book?q=dang+ky+khai+sinh');
+  await hydrated(citizen);
+  await citizen.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).click();
+  await citizen.getByRole('link', { name: new RegExp(OFFICE) }).click();
+  await citizen.locator('input[name="starts_at"]:not([disabled])').first().check();
+  await citizen.getByLabel('Họ và tên').fill('Trần Thị Hoa');
+  await citizen.getByRole('button', { name: 'Xác nhận đặt lịch' }).click();
+  await expect(citizen).toHaveURL(/\/bookings\/[2-9A-Z]{8}$/);
+  await expect(citizen.locator('.qr svg')).toBeVisible();
+  const code = (await citizen.getByTestId('booking-code').textContent())!.trim();
+  expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+
+  // The TV boards of both server instances, on the office's page.
+  const tv1 = await (await context(browser, 'Desktop Chrome', baseURL!)).newPage();
+  const tv2 = await (await context(browser, 'Desktop Chrome', second)).newPage();
+  const officeId = await (async () => {
+    const kioskCtx = await context(browser, 'Galaxy Tab S4 landscape', baseURL!);
+    const kiosk = await kioskCtx.newPage();
+    await staffLogin(kiosk, 'quynhon.motcua');
+    await kiosk.goto('/offices');
+    const card = kiosk.locator('li.card', { hasText: OFFICE });
+    await card.getByRole('link', { name: 'Kiosk lấy số' }).click();
+    await hydrated(kiosk);
+    // Kiosk: the booking code typed (the camera path reads the same code from the QR).
+    await kiosk.getByLabel('Mã lịch hẹn').fill(code.toLowerCase());
+    await kiosk.getByRole('button', { name: 'Xác nhận đến' }).click();
+    await expect(kiosk.getByTestId('ticket-number')).toHaveText(/^A-\d{3}$/);
+    // The same code a second time is refused politely.
+    await kiosk.getByLabel('Mã lịch hẹn').fill(code);
+    await kiosk.getByRole('button', { name: 'Xác nhận đến' }).click();
+    await expect(kiosk.getByText('Mã lịch hẹn này đã được sử dụng.')).toBeVisible();
+    return kiosk.url().split('/kiosk/')[1];
+  })();
+  const kioskTicket = await (async () => {
+    await citizen.reload();
+    await citizen.getByRole('link', { name: 'Theo dõi số thứ tự' }).click();
+    await hydrated(citizen);
+    const label = (await citizen.getByTestId('ticket-number').textContent())!.trim();
+    await expect(citizen.getByTestId('ticket-status')).toHaveAttribute('data-status', 'waiting');
+    return label;
+  })();
+  for (const tv of [tv1, tv2]) {
+    await tv.goto(`/board/${officeId}`);
+    await hydrated(tv);
+    await expect(tv.locator('html')).toHaveAttribute('data-live', 'open');
+    await expect(tv.getByTestId('next')).toContainText(kioskTicket);
+  }
+
+  // Officer on a tablet calls the next number at counter 1: the booked ticket whose slot started
+  // comes before walk-ins.
+  const officer = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
+  await staffLogin(officer, 'quynhon.motcua');
+  await officer.goto('/offices');
+  await officer.locator('li.card', { hasText: OFFICE }).getByRole('link', { name: /^Quầy 1 · / }).click();
+  await hydrated(officer);
+  // Serve whoever is ahead (earlier tests' walk-ins) until our ticket is called.
+  await expect(async () => {
+    await officer.getByTestId('call-next').click();
+    const current = officer.getByTestId('current-ticket');
+    await expect(current).toBeVisible({ timeout: 3_000 });
+    if ((await current.textContent())!.trim() !== kioskTicket) {
+      await officer.getByRole('button', { name: 'Hoàn thành' }).click();
+      throw new Error('not ours yet');
+    }
+  }).toPass({ timeout: 30_000 });
+
+  // Both TV boards, on either instance, show the number at counter 1; the citizen is told where to go.
+  for (const tv of [tv1, tv2]) {
+    await expect(tv.locator('tr[data-counter="1"] .serving')).toHaveText(kioskTicket);
+    await expect(tv.getByTestId('last-call')).toContainText(kioskTicket);
+  }
+  await expect(citizen.getByTestId('ticket-status')).toHaveText('Mời bạn đến quầy 1.');
+
+  await officer.getByRole('button', { name: 'Bắt đầu phục vụ' }).click();
+  await officer.getByLabel('Mã hồ sơ đã tiếp nhận').fill('H52.21583-261127-0001');
+  await officer.getByRole('button', { name: 'Hoàn thành' }).click();
+  await expect(officer.getByTestId('my-figures')).toBeVisible();
+  await expect(citizen.getByTestId('ticket-status')).toHaveAttribute('data-status', 'done');
+});
