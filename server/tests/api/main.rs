@@ -134,9 +134,13 @@ async fn the_openapi_document_describes_the_v1_api(db: PgPool) {
         "/api/v1/provinces/{code}/communes",
         "/api/v1/former-communes/{code}",
         "/api/v1/procedures",
+        "/api/v1/queue/tickets",
+        "/api/v1/queue/tickets/{ticket_id}/events",
+        "/api/v1/queue/counters/{number}/call-next",
     ] {
         assert!(doc["paths"].get(p).is_some(), "{p}");
     }
+    assert_eq!(doc["components"]["securitySchemes"]["device_key"]["scheme"], "bearer");
     let docs = app.client.get(app.url("/api/docs")).send().await.unwrap().text().await.unwrap();
     assert!(docs.contains("/api/v1/procedures"));
 }
