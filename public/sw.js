@@ -2,7 +2,7 @@
 // Pages: network first, then the cached copy, then the offline page.
 // Static assets (/pkg, /icons): served from cache, refreshed in the background.
 // Server functions and the API (/api): always the network; never cached.
-const VERSION = 'phucvu-v1';
+const VERSION = 'phucvu-v2';
 const SHELL = [
   '/',
   '/offline.html',
@@ -71,4 +71,16 @@ self.addEventListener('fetch', (event) => {
       )
     );
   }
+});
+
+// A page asks to be kept for offline use (booking with its QR code, a ticket): pages opened by
+// client-side navigation were never fetched as documents, so fetch and store them now.
+self.addEventListener('message', (event) => {
+  const d = event.data || {};
+  if (d.type !== 'keep-page' || typeof d.url !== 'string' || !d.url.startsWith('/') || d.url.startsWith('//')) return;
+  event.waitUntil(
+    fetch(d.url, { credentials: 'same-origin' })
+      .then((resp) => (resp.ok ? caches.open(VERSION).then((c) => c.put(d.url, resp)) : undefined))
+      .catch(() => undefined)
+  );
 });

@@ -40,12 +40,16 @@ serve() {
   DATABASE_URL="$bench_db" LEPTOS_SITE_ADDR="127.0.0.1:$1" PHUCVU_DEMO_DATA=1 LEPTOS_SITE_ROOT=target/site \
     RUST_LOG=warn target/release/server > "target/bench-$1.log" 2>&1 &
 }
-healthy() { # the first start applies migrations and demo data
-  for _ in $(seq 600); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.2; done
+healthy() { # port, pid; the first start applies migrations and demo data
+  for _ in $(seq 600); do
+    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.2
+  done
   echo "instance :$1 did not start; see target/bench-$1.log" >&2; return 1
 }
-serve 3201; pid_a=$!; healthy 3201
-serve 3202; pid_b=$!; healthy 3202
+serve 3201; pid_a=$!; healthy 3201 "$pid_a"
+serve 3202; pid_b=$!; healthy 3202 "$pid_b"
 q() { psql "$bench_db" -qtA -v ON_ERROR_STOP=1 "$@"; }
 # 100,000 bookings on every office and offered procedure, each working-day slot from 90 days
 # ago to the booking horizon (~2 per slot), with their slot counts. Capacity goes to 100 so the

@@ -40,6 +40,13 @@ async function citizenLogin(page: Page, browserPage: (url: string) => Promise<Pa
   await expect(page.locator('[data-home="citizen"]')).toBeVisible();
 }
 
+/** Staff login that waits for the home page, so the session cookie is set before the next step. */
+async function signIn(page: Page, username: string) {
+  await staffLogin(page, username);
+  await expect(page.locator('[data-home]')).not.toHaveAttribute('data-home', 'guest');
+  await expect(page.locator('[data-role]')).toBeVisible();
+}
+
 async function context(browser: Browser, device: string, baseURL: string) {
   return browser.newContext({ ...devices[device], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
 }
@@ -65,13 +72,24 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
   const code = (await citizen.getByTestId('booking-code').textContent())!.trim();
   expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
 
+  // Once loaded, the booking and its QR code open with no network (service worker cache).
+  const path = new URL(citizen.url()).pathname;
+  await expect(async () => {
+    expect(await citizen.evaluate(async (u) => !!(await caches.match(u)), path)).toBe(true);
+  }).toPass({ timeout: 10_000 });
+  await phone.setOffline(true);
+  await citizen.reload();
+  await expect(citizen.getByTestId('booking-code')).toHaveText(code);
+  await expect(citizen.locator('.qr svg')).toBeVisible();
+  await phone.setOffline(false);
+
   // The TV boards of both server instances, on the office's page.
   const tv1 = await (await context(browser, 'Desktop Chrome', baseURL!)).newPage();
   const tv2 = await (await context(browser, 'Desktop Chrome', second)).newPage();
   const officeId = await (async () => {
     const kioskCtx = await context(browser, 'Galaxy Tab S4 landscape', baseURL!);
     const kiosk = await kioskCtx.newPage();
-    await staffLogin(kiosk, 'quynhon.motcua');
+    await signIn(kiosk, 'quynhon.motcua');
     await kiosk.goto('/offices');
     const card = kiosk.locator('li.card', { hasText: OFFICE });
     await card.getByRole('link', { name: 'Kiosk lấy số' }).click();
@@ -104,7 +122,7 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
   // Officer on a tablet calls the next number at counter 1: the booked ticket whose slot started
   // comes before walk-ins.
   const officer = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
-  await staffLogin(officer, 'quynhon.motcua');
+  await signIn(officer, 'quynhon.motcua');
   await officer.goto('/offices');
   await officer.locator('li.card', { hasText: OFFICE }).getByRole('link', { name: /^Quầy 1 · / }).click();
   await hydrated(officer);

@@ -41,6 +41,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
     let verify = use_session().verify;
     let query = use_query_map();
     let phone = Memo::new(move |_| query.read().get("phone").filter(|p| !p.is_empty()));
+    let next = Memo::new(move |_| query.read().get("next").unwrap_or_default());
     let request_error = Signal::derive(move || request.value().get().and_then(|r| r.err()));
     let verify_error = Signal::derive(move || verify.value().get().and_then(|r| r.err()));
     view! {
@@ -53,6 +54,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
                     view! {
                         <p>{t(|m| m.login_citizen_intro)}</p>
                         <ActionForm action=request>
+                            <input type="hidden" name="next" prop:value=next />
                             <Problem error=request_error />
                             <Field
                                 name="phone"
@@ -75,6 +77,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
                 <ActionForm action=verify>
                     <Problem error=verify_error />
                     <input type="hidden" name="phone" prop:value=move || phone.get().unwrap_or_default() />
+                    <input type="hidden" name="next" prop:value=next />
                     <Field
                         name="code"
                         label=t(|m| m.code)

@@ -70,7 +70,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
 /// Sends a one-time code to a citizen's phone, then shows the code form.
 /// Errors: Validation, Throttled.
 #[server(endpoint = "request_code")]
-pub async fn request_code(phone: String) -> Result<(), AppError> {
+pub async fn request_code(phone: String, next: Option<String>) -> Result<(), AppError> {
     use crate::{
         identity::{PhoneVn, service},
         state::{request_meta, state},
@@ -78,13 +78,14 @@ pub async fn request_code(phone: String) -> Result<(), AppError> {
     let st = state()?;
     let phone = PhoneVn::parse(&phone).map_err(|e| AppError::validation("phone", e))?;
     service::request_code(&st.db, &request_meta(&st.settings), &phone).await?;
-    leptos_axum::redirect(&format!("/login/citizen?phone={}", phone.as_str()));
+    let next = crate::ui::safe_next(next.as_deref()).map(|n| format!("&next={}", crate::ui::layout::urlencode(n)));
+    leptos_axum::redirect(&format!("/login/citizen?phone={}{}", phone.as_str(), next.unwrap_or_default()));
     Ok(())
 }
 
 /// Checks the code and opens a citizen session. Errors: Validation, Conflict("bad_code").
 #[server(endpoint = "verify_code")]
-pub async fn verify_code(phone: String, code: String) -> Result<(), AppError> {
+pub async fn verify_code(phone: String, code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::{
         error::FieldErrors,
         identity::{OtpCode, PhoneVn, service},
@@ -99,7 +100,8 @@ pub async fn verify_code(phone: String, code: String) -> Result<(), AppError> {
     };
     let session = service::verify_code(&st.db, &st.settings, &request_meta(&st.settings), &phone, &code).await?;
     cookies::set_session(&session.token, &st.settings);
-    leptos_axum::redirect("/");
+    // Back to where the citizen was going (e.g. the booking step), else home.
+    leptos_axum::redirect(crate::ui::safe_next(next.as_deref()).unwrap_or("/"));
     Ok(())
 }
 

@@ -5,6 +5,9 @@
 
 use leptos::{html::Video, prelude::*};
 
+/// A text of the queue messages, picked in the current locale when shown.
+type Text = fn(&'static crate::queue::i18n::QMsgs) -> &'static str;
+
 /// Decodes the first readable QR code in an 8-bit greyscale image (0 = black, 255 = white).
 /// `None` when nothing decodes or `luma` is not `width × height` bytes.
 pub fn decode_luma(width: u32, height: u32, luma: &[u8]) -> Option<String> {
@@ -33,7 +36,7 @@ pub fn rgba_to_luma(rgba: &[u8]) -> Vec<u8> {
 struct Scanner {
     video: NodeRef<Video>,
     scanning: RwSignal<bool>,
-    status: RwSignal<Option<&'static str>>,
+    status: RwSignal<Option<Text>>,
 }
 
 /// Reads a QR code with the device's (rear) camera and hands the text to `on_code`.
@@ -47,6 +50,7 @@ pub fn QrScanner(
     on_code: Callback<String>,
 ) -> impl IntoView {
     let s = Scanner { video: NodeRef::new(), scanning: RwSignal::new(false), status: RwSignal::new(None) };
+    let locale = crate::i18n::use_locale();
     let hydrated = RwSignal::new(false);
     // Effects run only in the browser, so the server HTML and the first client render agree.
     Effect::new(move |_| hydrated.set(true));
@@ -57,9 +61,12 @@ pub fn QrScanner(
         <div class="scanner" hidden=move || !hydrated.get()>
             <video node_ref=s.video playsinline muted hidden=move || !s.scanning.get()></video>
             <button type="button" on:click=toggle>
-                {move || if s.scanning.get() { "Dừng quét" } else { "Quét mã QR bằng camera" }}
+                {move || {
+                    let q = locale.get().msgs().queue;
+                    if s.scanning.get() { q.scan_stop } else { q.scan_start }
+                }}
             </button>
-            <p class="scanner-status" role="status">{move || s.status.get()}</p>
+            <p class="scanner-status" role="status">{move || s.status.get().map(|t| t(locale.get().msgs().queue))}</p>
         </div>
     }
 }
@@ -91,7 +98,7 @@ mod camera {
     pub(super) fn start(s: Scanner, on_code: Callback<String>) {
         let Some(video) = s.video.get_untracked() else { return };
         s.scanning.set(true);
-        s.status.set(Some("Đang mở camera…"));
+        s.status.set(Some(|q| q.scan_opening));
         leptos::task::spawn_local(async move {
             let stream = match open_camera().await {
                 Ok(stream) => stream,
@@ -120,10 +127,10 @@ mod camera {
             }
             if !playing {
                 stop(s);
-                s.status.set(Some("Không mở được camera"));
+                s.status.set(Some(|q| q.scan_failed));
                 return;
             }
-            s.status.set(Some("Đưa mã QR vào trước camera"));
+            s.status.set(Some(|q| q.scan_hint));
             if let Some(text) = read_code(&video, &stream).await {
                 stop(s);
                 on_code.run(text);
@@ -149,7 +156,7 @@ mod camera {
         }
     }
 
-    async fn open_camera() -> Result<MediaStream, &'static str> {
+    async fn open_camera() -> Result<MediaStream, super::Text> {
         let video = MediaTrackConstraints::new();
         // A preference, not a requirement: a kiosk with only a front or USB camera still works.
         video.set_facing_mode_str("environment");
@@ -165,13 +172,13 @@ mod camera {
         Ok(stream.unchecked_into())
     }
 
-    fn camera_error(error: JsValue) -> &'static str {
+    fn camera_error(error: JsValue) -> super::Text {
         let name = Reflect::get(&error, &"name".into()).ok().and_then(|n| n.as_string());
         match name.as_deref() {
-            Some("NotAllowedError" | "SecurityError") => "Camera chưa được cho phép",
-            Some("NotFoundError" | "OverconstrainedError") => "Không tìm thấy camera",
-            Some("NotReadableError" | "AbortError") => "Camera đang bận",
-            _ => "Không mở được camera",
+            Some("NotAllowedError" | "SecurityError") => |q| q.scan_denied,
+            Some("NotFoundError" | "OverconstrainedError") => |q| q.scan_no_camera,
+            Some("NotReadableError" | "AbortError") => |q| q.scan_busy,
+            _ => |q| q.scan_failed,
         }
     }
 

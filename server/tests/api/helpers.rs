@@ -18,6 +18,7 @@ pub async fn spawn_app(db: PgPool) -> TestApp {
     let options = server::leptos_options("../public", "pkg", addr);
     let settings = Settings { dev_inbox: true, ..Settings::default() };
     let state = server::app_state(db.clone(), options, settings);
+    state.queue.start(db.clone());
     tokio::spawn(server::serve(listener, server::router(state), std::future::pending()));
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();

@@ -61,7 +61,7 @@ pub fn BoardPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let board = Resource::new(move || (office.get(), version.get()), |(o, _)| get_board(o));
     let sound = RwSignal::new(false);
-    let subscribed = StoredValue::new(false);
+    let office_id = Memo::new(move |_| board.get().and_then(Result::ok).map(|b| b.office_id));
     let on_event = move |e: LiveEvent| {
         if e.kind == "called"
             && sound.get_untracked()
@@ -71,6 +71,7 @@ pub fn BoardPage() -> impl IntoView {
         }
         version.update(|v| *v += 1);
     };
+    use_office_events(office_id, on_event);
     view! {
         <Title text=qt(|q| q.board_title) />
         <section class="board" data-testid="board">
@@ -79,10 +80,6 @@ pub fn BoardPage() -> impl IntoView {
                     match board.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(b) => {
-                            if !subscribed.get_value() {
-                                subscribed.set_value(true);
-                                use_office_events(b.office_id, on_event);
-                            }
                             view! {
                                 <header class="board-head">
                                     <h1>{b.office_name.clone()}</h1>
@@ -125,7 +122,8 @@ pub fn TicketPage() -> impl IntoView {
     let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
     let version = RwSignal::new(0u32);
     let ticket = Resource::new(move || (token.get(), version.get()), |(tk, _)| get_ticket(tk));
-    let subscribed = StoredValue::new(false);
+    let office_id = Memo::new(move |_| ticket.get().and_then(Result::ok).map(|t| t.office_id));
+    use_office_events(office_id, move |_| version.update(|v| *v += 1));
     super::keep_page_offline();
     view! {
         <Title text=qt(|q| q.ticket_title) />
@@ -135,10 +133,6 @@ pub fn TicketPage() -> impl IntoView {
                     match ticket.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(tk) => {
-                            if !subscribed.get_value() {
-                                subscribed.set_value(true);
-                                use_office_events(tk.office_id, move |_| version.update(|v| *v += 1));
-                            }
                             let (vi, en) = (tk.procedure_name.clone(), tk.procedure_name_en.clone());
                             let status = tk.status;
                             let counter = tk.counter_number;

@@ -219,7 +219,7 @@ fn SlotForm(a: Availability) -> impl IntoView {
     let (office, procedure) = (a.office.office_id.to_string(), a.procedure_code.clone());
     let login_next = format!(
         "/login/citizen?next={}",
-        urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id))
+        crate::ui::layout::urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id))
     );
     view! {
         <ActionForm action=book attr:class="stack" attr:data-testid="book-form">
@@ -253,15 +253,6 @@ fn SlotForm(a: Availability) -> impl IntoView {
             </Transition>
         </ActionForm>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' | '/' => c.to_string(),
-            c => c.to_string().bytes().map(|b| format!("%{b:02X}")).collect(),
-        })
-        .collect()
 }
 
 #[component]

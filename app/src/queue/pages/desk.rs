@@ -197,7 +197,8 @@ pub fn CounterPage() -> impl IntoView {
     let call_error = Signal::derive(move || call.value().get().and_then(|r| r.err()));
     let act_error = Signal::derive(move || act.value().get().and_then(|r| r.err()));
     let nobody = Signal::derive(move || matches!(call.value().get(), Some(Ok(None))));
-    let subscribed = StoredValue::new(false);
+    let office_id = Memo::new(move |_| console.get().and_then(Result::ok).map(|c| c.office_id));
+    use_office_events(office_id, move |_| live.update(|v| *v += 1));
     view! {
         <Title text=qt(|q| q.counter_console) />
         <section class="panel console">
@@ -206,10 +207,6 @@ pub fn CounterPage() -> impl IntoView {
                     match console.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(c) => {
-                            if !subscribed.get_value() {
-                                subscribed.set_value(true);
-                                use_office_events(c.office_id, move |_| live.update(|v| *v += 1));
-                            }
                             let cid = c.counter.counter_id;
                             let f = c.my_figures.clone();
                             view! {

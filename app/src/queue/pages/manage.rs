@@ -74,7 +74,8 @@ pub fn StatsPage() -> impl IntoView {
     let week = Memo::new(move |_| query.read().get("period").as_deref() == Some("week"));
     let live = RwSignal::new(0u32);
     let stats = Resource::new(move || (office.get(), week.get(), live.get()), |(o, w, _)| get_office_stats(o, w));
-    let subscribed = StoredValue::new(false);
+    let office_id = Memo::new(move |_| stats.get().and_then(Result::ok).map(|s| s.office.office_id));
+    use_office_events(office_id, move |_| live.update(|v| *v += 1));
     view! {
         <Title text=qt(|q| q.stats_title) />
         <section class="panel">
@@ -84,10 +85,6 @@ pub fn StatsPage() -> impl IntoView {
                     match stats.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(s) => {
-                            if !subscribed.get_value() {
-                                subscribed.set_value(true);
-                                use_office_events(s.office.office_id, move |_| live.update(|v| *v += 1));
-                            }
                             let id = s.office.office_id;
                             let m = locale.get_untracked().msgs().queue;
                             let period = if week.get_untracked() { m.this_week } else { m.today };

@@ -33,11 +33,18 @@ pub fn keep_page_offline() {
     Effect::new(move |_| {
         let Some(w) = web_sys::window() else { return };
         let (Ok(path), Ok(search)) = (w.location().pathname(), w.location().search()) else { return };
-        if let Some(sw) = w.navigator().service_worker().controller() {
-            let msg = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&msg, &"type".into(), &"keep-page".into());
-            let _ = js_sys::Reflect::set(&msg, &"url".into(), &format!("{path}{search}").into());
-            let _ = sw.post_message(&msg);
-        }
+        let url = format!("{path}{search}");
+        let Ok(ready) = w.navigator().service_worker().ready() else { return };
+        // `ready` resolves once a worker is active, even on the very first visit.
+        leptos::task::spawn_local(async move {
+            let Ok(reg) = wasm_bindgen_futures::JsFuture::from(ready).await else { return };
+            let reg: web_sys::ServiceWorkerRegistration = wasm_bindgen::JsCast::unchecked_into(reg);
+            if let Some(sw) = reg.active() {
+                let msg = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&msg, &"type".into(), &"keep-page".into());
+                let _ = js_sys::Reflect::set(&msg, &"url".into(), &url.into());
+                let _ = sw.post_message(&msg);
+            }
+        });
     });
 }
