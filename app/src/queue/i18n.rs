@@ -504,14 +504,31 @@ mod tests {
     #[test]
     fn every_queue_refusal_is_translated() {
         let keys = [
-            "booking_cancelled", "booking_duplicate_day", "booking_not_active", "booking_unknown", "booking_used",
-            "checkin_other_day", "checkin_wrong_office", "counter_busy", "counter_other_office", "procedure_not_offered",
-            "slot_closed_day", "slot_full", "slot_not_offered", "ticket_state", "slot_past", "slot_too_far", "slot_too_soon",
+            "booking_cancelled",
+            "booking_duplicate_day",
+            "booking_not_active",
+            "booking_unknown",
+            "booking_used",
+            "checkin_other_day",
+            "checkin_wrong_office",
+            "counter_busy",
+            "counter_other_office",
+            "procedure_not_offered",
+            "slot_closed_day",
+            "slot_full",
+            "slot_not_offered",
+            "ticket_state",
+            "slot_past",
+            "slot_too_far",
+            "slot_too_soon",
         ];
         for k in keys {
             assert!(VI.conflict(k).is_some() && EN.conflict(k).is_some(), "{k}");
         }
         assert_eq!(VI.conflicts.len(), EN.conflicts.len());
-        assert_eq!(crate::i18n::VI.app_error(&crate::error::AppError::Conflict("slot_full".into())), VI.conflict("slot_full").unwrap());
+        assert_eq!(
+            crate::i18n::VI.app_error(&crate::error::AppError::Conflict("slot_full".into())),
+            VI.conflict("slot_full").unwrap()
+        );
     }
 }
