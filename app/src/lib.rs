@@ -144,16 +144,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/dev/inbox") view={Lazy::<DevInboxRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/book") view={Lazy::<BookRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/bookings") view={Lazy::<BookingsRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/bookings/:code") view={Lazy::<BookingRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/ticket/:token") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/offices") view={Lazy::<OfficesRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/kiosk/:office") view={Lazy::<KioskRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/counter/:counter") view={Lazy::<CounterRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/board/:office") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/manage/:office") view={Lazy::<StatsRoute>::new()} ssr=SsrMode::InOrder />
-                    <Route path=path!("/admin/office/:office") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/book") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/bookings") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/bookings/:code") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/ticket/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/offices") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/kiosk/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/counter/:counter") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>
             </ui::layout::Layout>
         </Router>
@@ -186,13 +186,26 @@ lazy_page!(CommuneRoute, reference::pages::CommunePage);
 lazy_page!(CalendarRoute, reference::pages::CalendarPage);
 lazy_page!(AuditRoute, audit::pages::AuditPage);
 lazy_page!(DevInboxRoute, notify::pages::DevInboxPage);
-lazy_page!(BookRoute, queue::pages::booking::BookPage);
-lazy_page!(BookingsRoute, queue::pages::booking::BookingsPage);
-lazy_page!(BookingRoute, queue::pages::booking::BookingPage);
-lazy_page!(TicketRoute, queue::pages::board::TicketPage);
-lazy_page!(OfficesRoute, queue::pages::desk::OfficesPage);
-lazy_page!(KioskRoute, queue::pages::desk::KioskPage);
-lazy_page!(CounterRoute, queue::pages::desk::CounterPage);
-lazy_page!(BoardRoute, queue::pages::board::BoardPage);
-lazy_page!(StatsRoute, queue::pages::manage::StatsPage);
-lazy_page!(SetupRoute, queue::pages::manage::SetupPage);
+/// The queue's pages come in two chunks, the citizen's and the office's: one lazy route per page
+/// costs the first page several kilobytes of routing code each.
+macro_rules! lazy_group {
+    ($route:ident, $pick:path) => {
+        #[derive(Clone, Copy)]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                $pick(&leptos_router::hooks::use_location().pathname.get_untracked())
+            }
+        }
+    };
+}
+
+lazy_group!(CitizenQueueRoute, queue::pages::citizen_page);
+lazy_group!(StaffQueueRoute, queue::pages::staff_page);

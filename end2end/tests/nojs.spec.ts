@@ -41,3 +41,19 @@ test('a hotline agent books for a citizen without JavaScript', async ({ page }) 
   await expect(page.locator('.qr svg')).toBeVisible();
   await expect(page.getByText('Lê Văn Tám')).toBeVisible();
 });
+
+test('a citizen logs in with a code without JavaScript and returns to where they were going', async ({ page, context }) => {
+  const phone = '09' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.goto('/login/citizen?next=%2Fbookings');
+  await page.getByLabel('Số điện thoại').fill(phone);
+  await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
+  await expect(page.getByText('Đã gửi mã xác thực đến số điện thoại của bạn.')).toBeVisible();
+  const inbox = await context.newPage();
+  await inbox.goto('/dev/inbox');
+  const body = await inbox.locator(`.message[data-recipient="${phone}"] .body`).first().textContent();
+  const code = (body ?? '').match(/\b(\d{6})\b/)?.[1] ?? '';
+  await page.getByLabel('Mã xác thực').fill(code);
+  await page.getByRole('button', { name: 'Xác nhận' }).click();
+  await expect(page).toHaveURL(/\/bookings$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lịch hẹn của tôi');
+});

@@ -150,3 +150,39 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
   await expect(officer.getByTestId('my-figures')).toBeVisible();
   await expect(citizen.getByTestId('ticket-status')).toHaveAttribute('data-status', 'done');
 });
+
+test('the office administrator sees waiting times and sets up the office on a tablet', async ({ browser, baseURL }) => {
+  const tablet = await context(browser, 'Galaxy Tab S4 landscape', baseURL!);
+  const page = await tablet.newPage();
+  await signIn(page, 'tinh.quantri');
+  // The province centre: the booking test above changes the ward office's hours.
+  const office = 'Trung tâm Phục vụ hành chính công tỉnh Gia Lai';
+  await page.goto('/offices');
+  const card = page.locator('li.card', { hasText: office });
+  await card.getByRole('link', { name: 'Thời gian chờ và phục vụ' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Thời gian chờ và phục vụ');
+  await expect(page.getByTestId('queue-length')).toHaveText(/^\d+$/);
+  await expect(page.locator('table.stats caption').first()).toHaveText('Thời gian chờ của cơ quan');
+
+  await page.goto('/offices');
+  await page.locator('li.card', { hasText: office }).getByRole('link', { name: 'Thiết lập cơ quan' }).click();
+  await hydrated(page);
+  // A slot length out of range is refused next to its field; nothing is saved.
+  const slot = page.getByLabel('Thời lượng mỗi khung giờ (phút)');
+  const before = await slot.inputValue();
+  await slot.fill('1');
+  await page.getByTestId('config-form').getByRole('button', { name: 'Lưu' }).click();
+  await expect(slot).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#f-slot_minutes-err')).toHaveText('Thông tin chưa hợp lệ.');
+  await page.reload();
+  await expect(page.getByLabel('Thời lượng mỗi khung giờ (phút)')).toHaveValue(before);
+  // Opening hours typed the way people write them.
+  const saturday = page.getByLabel('Thứ Bảy');
+  await saturday.fill('7h30–11h30');
+  await saturday.locator('xpath=..').getByRole('button', { name: 'Lưu' }).click();
+  await expect(page.getByLabel('Thứ Bảy')).toHaveValue('07:30-11:30');
+  await saturday.fill('sáng');
+  await page.getByLabel('Thứ Bảy').locator('xpath=..').getByRole('button', { name: 'Lưu' }).click();
+  await expect(page.getByLabel('Thứ Bảy')).toHaveAttribute('aria-invalid', 'true');
+});

@@ -54,7 +54,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
                     view! {
                         <p>{t(|m| m.login_citizen_intro)}</p>
                         <ActionForm action=request>
-                            <input type="hidden" name="next" prop:value=next />
+                            <input type="hidden" name="next" value=next />
                             <Problem error=request_error />
                             <Field
                                 name="phone"
@@ -76,8 +76,8 @@ pub fn CitizenLoginPage() -> impl IntoView {
                 <p role="status">{t(|m| m.code_sent)}</p>
                 <ActionForm action=verify>
                     <Problem error=verify_error />
-                    <input type="hidden" name="phone" prop:value=move || phone.get().unwrap_or_default() />
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="phone" value=move || phone.get().unwrap_or_default() />
+                    <input type="hidden" name="next" value=next />
                     <Field
                         name="code"
                         label=t(|m| m.code)

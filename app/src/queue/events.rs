@@ -56,6 +56,8 @@ impl QueueHub {
                 };
                 let mut l = match listener.await {
                     Ok(l) => l,
+                    // The server is shutting down.
+                    Err(sqlx::Error::PoolClosed) => return,
                     Err(e) => {
                         tracing::warn!(error = %e, "queue listener could not connect; retrying in 2 s");
                         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -88,6 +90,7 @@ impl QueueHub {
                             Ok(ev) => drop(tx.send(ev)),
                             Err(e) => tracing::error!(error = %e, "BUG: unreadable queue event"),
                         },
+                        Err(sqlx::Error::PoolClosed) => return,
                         Err(e) => {
                             tracing::warn!(error = %e, "queue listener lost its connection; reconnecting");
                             break;

@@ -45,6 +45,8 @@ pub fn Field(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 required=required
+                // The attribute for the server-rendered page (and no JavaScript), the property for updates.
+                value=value
                 prop:value=value
                 aria-invalid=move || field_error().is_some().then_some("true")
                 aria-describedby=described

@@ -177,7 +177,7 @@ pub fn SetupPage() -> impl IntoView {
                                         <input type="hidden" name="office" value=id.to_string() />
                                         <input type="hidden" name="weekday" value=wd.to_string() />
                                         <label for=format!("f-{field}")>{move || locale.get().msgs().queue.weekdays[wd as usize - 1]}</label>
-                                        <input id=format!("f-{field}") name="sessions" value=text aria-invalid=move || hours_err.get().and_then(|e| e.field(field)).map(|_| "true") />
+                                        <input id=format!("f-{field}") name="sessions" value=text.clone() prop:value=text aria-invalid=move || hours_err.get().and_then(|e| e.field(field)).map(|_| "true") />
                                         <button type="submit" class="button">{qt(|q| q.save)}</button>
                                         <span class="field-error" role="alert">{move || hours_err.get().and_then(|e| e.field(field)).map(|e| locale.get().msgs().field_error(e))}</span>
                                     </ActionForm>
@@ -196,7 +196,7 @@ pub fn SetupPage() -> impl IntoView {
                                     let checked = k.procedure_codes.contains(&p.procedure.code);
                                     view! {
                                         <label class="check">
-                                            <input type="checkbox" name=format!("procedures[{i}]") value=p.procedure.code checked=checked />
+                                            <input type="checkbox" name=format!("procedures[{i}]") value=p.procedure.code checked=checked prop:checked=checked />
                                             {p.prefix} " · " {p.procedure.name}
                                         </label>
                                     }
@@ -241,7 +241,7 @@ pub fn SetupPage() -> impl IntoView {
                                     <Field name="checkin_before_minutes" label=qt(|q| q.checkin_before) kind="number" inputmode="numeric" value=v(c.checkin_before_minutes as i32) error=config_err />
                                     <Field name="checkin_after_minutes" label=qt(|q| q.checkin_after) kind="number" inputmode="numeric" value=v(c.checkin_after_minutes as i32) error=config_err />
                                     <Field name="priority_every" label=qt(|q| q.priority_every) hint=|m| m.queue.priority_every_hint kind="number" inputmode="numeric" value=v(c.priority_every as i32) error=config_err />
-                                    <label class="check"><input type="checkbox" name="booking_enabled" value="on" checked=c.booking_enabled /> {qt(|q| q.booking_enabled)}</label>
+                                    <label class="check"><input type="checkbox" name="booking_enabled" value="on" checked=c.booking_enabled prop:checked=c.booking_enabled /> {qt(|q| q.booking_enabled)}</label>
                                     <Problem error=config_err />
                                     <button type="submit" class="button primary">{qt(|q| q.save)}</button>
                                 </ActionForm>
