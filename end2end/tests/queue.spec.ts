@@ -1,5 +1,8 @@
-import { test, expect, devices, Browser, Page } from '@playwright/test';
+import { test, expect, devices, chromium, Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hydrated, randomPhone, staffLogin } from './fixtures/accounts';
 
 const OFFICE = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn';
@@ -118,6 +121,8 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
     await expect(tv.locator('html')).toHaveAttribute('data-live', 'open');
     await expect(tv.getByTestId('next')).toContainText(kioskTicket);
   }
+  // The second board announces calls (chime + Vietnamese speech) once sound is switched on.
+  await tv2.getByRole('button', { name: 'Bật âm thanh' }).click();
 
   // Officer on a tablet calls the next number at counter 1: the booked ticket whose slot started
   // comes before walk-ins.
@@ -143,6 +148,7 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
     await expect(tv.getByTestId('last-call')).toContainText(kioskTicket);
   }
   await expect(citizen.getByTestId('ticket-status')).toHaveText('Mời bạn đến quầy 1.');
+  await expect(tv2.locator('html')).toHaveAttribute('data-announced', `Mời số ${kioskTicket.replace('-', ' ')} đến quầy 1`);
 
   await officer.getByRole('button', { name: 'Bắt đầu phục vụ' }).click();
   await officer.getByLabel('Mã hồ sơ đã tiếp nhận').fill('H52.21583-261127-0001');
@@ -185,4 +191,68 @@ test('the office administrator sees waiting times and sets up the office on a ta
   await saturday.fill('sáng');
   await page.getByLabel('Thứ Bảy').locator('xpath=..').getByRole('button', { name: 'Lưu' }).click();
   await expect(page.getByLabel('Thứ Bảy')).toHaveAttribute('aria-invalid', 'true');
+});
+
+/** A Y4M video (what Chromium's fake camera plays) showing the page's QR code on white. */
+async function qrVideo(page: Page): Promise<string> {
+  const [w, h] = [640, 480];
+  const luma: number[] = await page.evaluate(async ([w, h]) => {
+    const svg = new XMLSerializer().serializeToString(document.querySelector('.qr svg')!);
+    const img = new Image();
+    img.src = 'data:image/svg+xml;base64,' + btoa(svg);
+    await img.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, w, h);
+    ctx.drawImage(img, (w - 360) / 2, (h - 360) / 2, 360, 360);
+    const px = ctx.getImageData(0, 0, w, h).data;
+    return Array.from({ length: w * h }, (_, i) => Math.round(0.299 * px[4 * i] + 0.587 * px[4 * i + 1] + 0.114 * px[4 * i + 2]));
+  }, [w, h]);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), Buffer.from(luma), Buffer.alloc(w * h / 2, 128)]);
+  const file = join(tmpdir(), `phucvu-qr-${Date.now()}.y4m`);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+  return file;
+}
+
+test('the kiosk reads the booking’s QR code with the tablet’s camera', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  openOfficeAllDayToday();
+  // The hotline books for a citizen; its page shows the QR code.
+  const desk = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
+  await signIn(desk, 'tinh.tongdai');
+  await desk.goto('/book?q=khai+sinh');
+  await desk.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).click();
+  await desk.getByRole('link', { name: new RegExp(OFFICE) }).click();
+  await desk.locator('input[name="starts_at"]:not([disabled])').first().check();
+  await desk.getByLabel('Họ và tên').fill('Phạm Văn Bảy');
+  await desk.getByLabel('Số điện thoại').fill(randomPhone());
+  await desk.getByRole('button', { name: 'Xác nhận đặt lịch' }).click();
+  await expect(desk.locator('.qr svg')).toBeVisible();
+  const officeId = new URL(await desk.getByRole('link', { name: 'Đổi giờ hẹn' }).getAttribute('href')!, baseURL).searchParams.get('office');
+  const video = await qrVideo(desk);
+
+  // A kiosk whose camera sees that QR code (Chromium's fake camera plays the video).
+  const camera = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const kioskCtx = await camera.newContext({ ...devices['Galaxy Tab S4 landscape'], baseURL, locale: 'vi-VN' });
+    await kioskCtx.grantPermissions(['camera'], { origin: baseURL });
+    const kiosk = await kioskCtx.newPage();
+    await signIn(kiosk, 'quynhon.motcua');
+    await kiosk.goto(`/kiosk/${officeId}`);
+    await hydrated(kiosk);
+    // Linux Chromium has no BarcodeDetector: this reads the frames with the rqrr wasm decoder.
+    const detector = await kiosk.evaluate(() => 'BarcodeDetector' in window);
+    test.info().annotations.push({ type: 'decoder', description: detector ? 'BarcodeDetector' : 'rqrr (wasm)' });
+    await kiosk.getByRole('button', { name: 'Quét mã QR bằng camera' }).click();
+    await expect(kiosk.getByTestId('ticket-number')).toHaveText(/^A-\d{3}$/, { timeout: 20_000 });
+    // The camera is released after the read.
+    await expect(kiosk.getByRole('button', { name: 'Quét mã QR bằng camera' })).toBeVisible();
+  } finally {
+    await camera.close();
+  }
 });
