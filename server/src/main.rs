@@ -66,6 +66,10 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);
     println!("phucvu is serving on http://{}", config.addr);
+    println!(
+        "  book an appointment: http://{}/book   offices, kiosks, counters, TV boards: http://{}/offices",
+        config.addr, config.addr
+    );
     server::serve(listener, server::router(state), shutdown_signal()).await?;
     db.close().await;
     Ok(())

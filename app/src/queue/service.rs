@@ -12,7 +12,6 @@ use crate::{
     i18n::vn_offset,
     identity::{AuthUser, PhoneVn, Role},
     notify::{Channel, service as notify},
-    reference::service::load_calendar,
     state::RequestMeta,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -215,22 +214,39 @@ pub async fn availability(
     now: DateTime<Utc>,
 ) -> Result<Availability, AppError> {
     let mut conn = db.acquire().await?;
-    let office = office_row(&mut conn, office_id).await?;
-    let proc_ = sqlx::query!(
-        r#"select p.name, p.name_en, op.capacity_per_slot from office_procedure op
-           join procedure p using (procedure_code) where op.office_id = $1 and op.procedure_code = $2"#,
+    // One round trip for the office, the procedure's capacity, the rules and the hours: this is
+    // the page citizens reload most.
+    let r = sqlx::query!(
+        r#"select o.name as office_name, o.address, p.name, p.name_en, op.capacity_per_slot,
+                  coalesce(c.slot_minutes, 30::smallint) as "slot_minutes!", coalesce(c.horizon_days, 14::smallint) as "horizon_days!",
+                  coalesce(c.min_notice_minutes, 60) as "min_notice_minutes!", coalesce(c.booking_enabled, true) as "booking_enabled!",
+                  coalesce((select jsonb_agg(jsonb_build_array(h.weekday, h.opens, h.closes)) from office_hours h
+                            where h.office_id = o.office_id), '[]') as "hours!"
+           from office o join office_procedure op on op.office_id = o.office_id and op.procedure_code = $2
+           join procedure p on p.procedure_code = op.procedure_code
+           left join office_queue_config c on c.office_id = o.office_id
+           where o.office_id = $1"#,
         office_id,
         procedure_code
     )
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    let cfg = queue_config(&mut conn, office_id).await?;
-    let hours = sessions_of(&mut conn, office_id).await?;
-    let calendar = load_calendar(&mut conn).await?;
+    let cfg = QueueConfig {
+        slot_minutes: r.slot_minutes,
+        horizon_days: r.horizon_days,
+        min_notice_minutes: r.min_notice_minutes,
+        booking_enabled: r.booking_enabled,
+        ..QueueConfig::default()
+    };
+    let hours: Vec<(i16, NaiveTime, NaiveTime)> =
+        serde_json::from_value(r.hours).map_err(|e| AppError::internal("office hours", &e))?;
+    let office = OfficeChoice { office_id, name: r.office_name, address: r.address };
+    let proc_ = (r.name, r.name_en, r.capacity_per_slot);
     let today = vn_today(now);
     let from = from.max(today);
     let until = from + Duration::days(days.min(31) as i64);
+    let calendar = crate::reference::service::load_calendar_between(&mut conn, from, until).await?;
     let taken: std::collections::HashMap<DateTime<Utc>, i32> = sqlx::query!(
         r#"select starts_at, booked from booking_slot
            where office_id = $1 and procedure_code = $2 and starts_at >= $3 and starts_at < $4"#,
@@ -255,8 +271,7 @@ pub async fn availability(
                     .into_iter()
                     .map(|t| {
                         let starts_at = vn_instant(day, t);
-                        let remaining =
-                            (proc_.capacity_per_slot as i32 - taken.get(&starts_at).copied().unwrap_or(0)).max(0);
+                        let remaining = (proc_.2 as i32 - taken.get(&starts_at).copied().unwrap_or(0)).max(0);
                         let window = domain::booking_window(
                             now,
                             starts_at,
@@ -275,10 +290,10 @@ pub async fn availability(
         })
         .collect();
     Ok(Availability {
-        office: office.choice(),
+        office,
         procedure_code: procedure_code.to_owned(),
-        procedure_name: proc_.name,
-        procedure_name_en: proc_.name_en,
+        procedure_name: proc_.0,
+        procedure_name_en: proc_.1,
         slot_minutes: cfg.slot_minutes,
         days,
     })
@@ -315,7 +330,9 @@ async fn check_slot(
     let cfg = queue_config(conn, office_id).await?;
     let local = starts_at.with_timezone(&vn_offset());
     let day = local.date_naive();
-    if !cfg.booking_enabled || !load_calendar(conn).await?.is_working_day(day) {
+    if !cfg.booking_enabled
+        || !crate::reference::service::load_calendar_between(conn, day, day).await?.is_working_day(day)
+    {
         return Err(AppError::Conflict("slot_closed_day".into()));
     }
     let hours = sessions_of(conn, office_id).await?;

@@ -129,6 +129,26 @@ pub async fn load_calendar(conn: &mut PgConnection) -> Result<WorkCalendar, sqlx
     ))
 }
 
+/// The calendar for working-day questions about days in `[from, until]` only.
+pub async fn load_calendar_between(
+    conn: &mut PgConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<WorkCalendar, sqlx::Error> {
+    let rules =
+        sqlx::query!("select effective_from, rest_weekdays from calendar_week_rule").fetch_all(&mut *conn).await?;
+    let days = sqlx::query!("select day, kind from calendar_day where day between $1 and $2", from, until)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(WorkCalendar::new(
+        rules
+            .into_iter()
+            .map(|r| (r.effective_from, r.rest_weekdays.into_iter().map(|d| d as u32).collect()))
+            .collect(),
+        days.into_iter().filter_map(|d| Some((d.day, DayKind::parse(&d.kind)?))),
+    ))
+}
+
 pub async fn calendar_year(db: &PgPool, user: &AuthUser, year: i32) -> Result<CalendarYear, AppError> {
     let mut conn = db.acquire().await?;
     let entries = sqlx::query!(
