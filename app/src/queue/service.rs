@@ -1708,14 +1708,7 @@ pub async fn console(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let procedures = sqlx::query_as!(
-        super::ProcedureRef,
-        r#"select p.procedure_code as code, p.name, p.name_en from office_procedure op join procedure p using (procedure_code)
-           where op.office_id = $1 order by p.name collate vi"#,
-        office.office_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let procedures = super::setup::offered(&mut conn, office.office_id).await?;
     Ok(super::ConsoleView {
         office_id: office.office_id,
         office_name: office.name,

@@ -54,7 +54,8 @@ pub async fn kiosk_info(
     Ok((OfficeChoice { office_id, name: office.name, address: office.address }, procs))
 }
 
-async fn offered(conn: &mut PgConnection, office_id: Uuid) -> Result<Vec<ProcedureRef>, sqlx::Error> {
+/// The procedures an office receives, by name.
+pub(super) async fn offered(conn: &mut PgConnection, office_id: Uuid) -> Result<Vec<ProcedureRef>, sqlx::Error> {
     sqlx::query_as!(
         ProcedureRef,
         r#"select p.procedure_code as code, p.name, p.name_en from office_procedure op join procedure p using (procedure_code)

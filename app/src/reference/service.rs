@@ -117,16 +117,8 @@ pub async fn commune_overview(db: &PgPool, user: &AuthUser, code: &str) -> Resul
 
 /// The whole calendar (rules and exceptions), to compute working days.
 pub async fn load_calendar(conn: &mut PgConnection) -> Result<WorkCalendar, sqlx::Error> {
-    let rules =
-        sqlx::query!("select effective_from, rest_weekdays from calendar_week_rule").fetch_all(&mut *conn).await?;
-    let days = sqlx::query!("select day, kind from calendar_day").fetch_all(&mut *conn).await?;
-    Ok(WorkCalendar::new(
-        rules
-            .into_iter()
-            .map(|r| (r.effective_from, r.rest_weekdays.into_iter().map(|d| d as u32).collect()))
-            .collect(),
-        days.into_iter().filter_map(|d| Some((d.day, DayKind::parse(&d.kind)?))),
-    ))
+    let (first, last) = (NaiveDate::from_ymd_opt(1900, 1, 1), NaiveDate::from_ymd_opt(2999, 12, 31));
+    load_calendar_between(conn, first.expect("BUG: valid date"), last.expect("BUG: valid date")).await
 }
 
 /// The calendar for working-day questions about days in `[from, until]` only.
