@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod evaluation;
 pub mod home;
 pub mod i18n;
 pub mod identity;

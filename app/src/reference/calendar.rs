@@ -90,6 +90,11 @@ impl WorkCalendar {
         d
     }
 
+    /// Working days `d` with `from < d <= to` (0 when `to <= from`).
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as i64
+    }
+
     pub fn working_days_in_year(&self, year: i32) -> i64 {
         let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
         else {
