@@ -22,6 +22,12 @@ function openOfficeAllDayToday() {
   execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
 }
 
+/** Check-in needs a slot later today; in the last minutes before midnight in Vietnam none is left. */
+function skipNearMidnightInVietnam() {
+  const vn = new Date(Date.now() + 7 * 3600e3);
+  test.skip(vn.getUTCHours() * 60 + vn.getUTCMinutes() >= 23 * 60 + 45, 'no same-day slot is left before midnight (Vietnam)');
+}
+
 async function citizenLogin(page: Page, browserPage: (url: string) => Promise<Page>) {
   const phone = randomPhone();
   await page.goto('/login/citizen');
@@ -56,6 +62,7 @@ async function context(browser: Browser, device: string, baseURL: string) {
 
 test('a booking goes from the citizen’s phone through the kiosk and the counter to both TV boards', async ({ browser, baseURL }) => {
   test.setTimeout(90_000);
+  skipNearMidnightInVietnam();
   openOfficeAllDayToday();
   const second = process.env.SECOND_URL!;
 
@@ -217,6 +224,7 @@ async function qrVideo(page: Page): Promise<string> {
 
 test('the kiosk reads the booking’s QR code with the tablet’s camera', async ({ browser, baseURL }) => {
   test.setTimeout(90_000);
+  skipNearMidnightInVietnam();
   openOfficeAllDayToday();
   // The hotline books for a citizen; its page shows the QR code.
   const desk = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
@@ -255,4 +263,32 @@ test('the kiosk reads the booking’s QR code with the tablet’s camera', async
   } finally {
     await camera.close();
   }
+});
+
+test('a citizen moves a booking to another time and then cancels it', async ({ browser, baseURL }) => {
+  openOfficeAllDayToday();
+  const phone = await context(browser, 'Pixel 7', baseURL!);
+  const page = await phone.newPage();
+  await citizenLogin(page, async (url) => { const p = await phone.newPage(); await p.goto(url); return p; });
+  await page.goto('/book?procedure=1.001193');
+  await hydrated(page);
+  await page.getByRole('link', { name: new RegExp(OFFICE) }).click();
+  await page.locator('input[name="starts_at"]:not([disabled])').first().check();
+  await page.getByLabel('Họ và tên').fill('Đinh Thị Thu');
+  await page.getByRole('button', { name: 'Xác nhận đặt lịch' }).click();
+  await expect(page).toHaveURL(/\/bookings\/[2-9A-Z]{8}$/);
+  const code = await page.getByTestId('booking-code').textContent();
+  const firstTime = await page.locator('dd').first().textContent();
+
+  await page.getByRole('link', { name: 'Đổi giờ hẹn' }).click();
+  await hydrated(page);
+  await page.locator('input[name="starts_at"]:not([disabled])').nth(1).check();
+  await page.getByRole('button', { name: 'Đổi sang giờ này' }).click();
+  await expect(page).toHaveURL(/\/bookings\/[2-9A-Z]{8}$/);
+  await expect(page.getByTestId('booking-code')).toHaveText(code!);
+  await expect(page.locator('dd').first()).not.toHaveText(firstTime!);
+
+  await page.getByRole('button', { name: 'Hủy lịch hẹn' }).click();
+  await expect(page.locator('.booking-card')).toHaveAttribute('data-status', 'Cancelled');
+  await expect(page.getByRole('button', { name: 'Hủy lịch hẹn' })).toHaveCount(0);
 });
