@@ -340,7 +340,8 @@ async fn waiting_and_service_times_are_measured_per_counter_and_officer(db: PgPo
     let office = quy_nhon(&db).await;
     let c1 = counter(&db, office, 1).await;
     let op = Operator::Staff(&officer);
-    let t0 = Utc::now() - Duration::minutes(60);
+    // 01:00 in Vietnam today, so the whole story stays on one service day whenever the test runs.
+    let t0 = service::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7);
     service::walk_in(&db, op, &meta(), office, "1.001193", None, t0).await.unwrap();
     service::walk_in(&db, op, &meta(), office, "1.001193", None, t0 + Duration::minutes(2)).await.unwrap();
     // First ticket: called after 20 minutes, served for 8.
@@ -362,7 +363,7 @@ async fn waiting_and_service_times_are_measured_per_counter_and_officer(db: PgPo
     assert_eq!(b.label, "A-002");
     service::act(&db, op, &meta(), c1, b.ticket_id, TicketAction::NoShow, t0 + Duration::minutes(31)).await.unwrap();
 
-    let s = service::office_stats(&db, &admin, office, false, Utc::now()).await.unwrap();
+    let s = service::office_stats(&db, &admin, office, false, t0 + Duration::minutes(40)).await.unwrap();
     assert_eq!(s.today.count, 2);
     assert_eq!(s.today.average, 24.0);
     assert_eq!(s.today.share_over_target, 1.0);
@@ -371,5 +372,8 @@ async fn waiting_and_service_times_are_measured_per_counter_and_officer(db: PgPo
     assert_eq!(s.no_show_today, 1);
     assert_eq!(s.queue_length, 0);
     // Counter officers do not see the manager's figures.
-    assert_eq!(service::office_stats(&db, &officer, office, false, Utc::now()).await.unwrap_err(), AppError::Forbidden);
+    assert_eq!(
+        service::office_stats(&db, &officer, office, false, t0 + Duration::minutes(40)).await.unwrap_err(),
+        AppError::Forbidden
+    );
 }
