@@ -32,6 +32,15 @@ fn with_ticket_qr(mut issued: IssuedTicket) -> IssuedTicket {
     issued
 }
 
+/// An RFC 3339 instant from a form (a slot's `starts_at`).
+#[cfg(feature = "ssr")]
+fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::error::FieldError> {
+    use crate::error::FieldError;
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|_| if raw.trim().is_empty() { FieldError::Required } else { FieldError::Invalid })
+}
+
 #[cfg(feature = "ssr")]
 fn parse_priority(raw: &str) -> Result<Option<super::Priority>, AppError> {
     match raw.trim() {
@@ -95,12 +104,7 @@ pub async fn book(
     let user = authz::require_user(&st).await?;
     let mut errs = FieldErrors::default();
     let office = errs.check("office", Uuid::parse_str(office.trim()).map_err(|_| FieldError::Invalid));
-    let starts_at = errs.check(
-        "starts_at",
-        chrono::DateTime::parse_from_rfc3339(starts_at.trim())
-            .map(|d| d.with_timezone(&chrono::Utc))
-            .map_err(|_| if starts_at.trim().is_empty() { FieldError::Required } else { FieldError::Invalid }),
-    );
+    let starts_at = errs.check("starts_at", parse_instant(&starts_at));
     let name = errs.check("name", crate::reference::required_text(&name, 100));
     // A citizen books with the phone their login verified; staff type the citizen's.
     let citizen = user.role == crate::identity::Role::Citizen;
@@ -169,9 +173,7 @@ pub async fn reschedule_booking(code: String, starts_at: String) -> Result<Booki
     let st = state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let code = super::BookingCode::parse(&code).map_err(|_| AppError::NotFound)?;
-    let starts_at = chrono::DateTime::parse_from_rfc3339(starts_at.trim())
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .map_err(|_| AppError::validation("starts_at", crate::error::FieldError::Required))?;
+    let starts_at = parse_instant(&starts_at).map_err(|e| AppError::validation("starts_at", e))?;
     let b = super::service::reschedule_booking(
         &st.db,
         &user,

@@ -582,6 +582,11 @@ pub async fn booking_view(db: &PgPool, user: &AuthUser, code: &str) -> Result<Bo
     if !may_manage_booking(&mut conn, user, &b).await? {
         return Err(AppError::NotFound);
     }
+    render_booking(&mut conn, b).await
+}
+
+/// A booking the caller may see, with its office, procedure, QR code and ticket.
+async fn render_booking(conn: &mut PgConnection, b: BookingRow) -> Result<BookingView, AppError> {
     let r = sqlx::query!(
         r#"select o.name as office_name, o.address, p.name, p.name_en,
                   coalesce(c.slot_minutes, 30::smallint) as "slot_minutes!",
@@ -591,7 +596,7 @@ pub async fn booking_view(db: &PgPool, user: &AuthUser, code: &str) -> Result<Bo
            where b.booking_id = $1"#,
         b.booking_id
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn)
     .await?;
     let phone = PhoneVn::parse(&b.phone).map(|p| p.display()).unwrap_or(b.phone.clone());
     Ok(BookingView {
@@ -610,10 +615,14 @@ pub async fn booking_view(db: &PgPool, user: &AuthUser, code: &str) -> Result<Bo
     })
 }
 
-/// The citizen's bookings (by account or verified phone), upcoming first.
+/// The citizen's bookings (by account or verified phone), upcoming first. The query itself
+/// selects only the caller's own bookings.
 pub async fn my_bookings(db: &PgPool, user: &AuthUser, now: DateTime<Utc>) -> Result<Vec<BookingView>, AppError> {
-    let codes = sqlx::query_scalar!(
-        r#"select b.code from booking b
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query_as!(
+        BookingRow,
+        r#"select b.booking_id, b.code, b.office_id, b.procedure_code, b.starts_at, b.citizen_name, b.phone, b.user_id, b.status
+           from booking b
            where (b.user_id = $1 or b.phone = (select phone from app_user where user_id = $1))
              and b.starts_at > $2::timestamptz - interval '30 days'
            order by (b.status = 'booked' and b.starts_at > $2::timestamptz - interval '1 hour') desc, b.starts_at
@@ -621,11 +630,11 @@ pub async fn my_bookings(db: &PgPool, user: &AuthUser, now: DateTime<Utc>) -> Re
         user.user_id,
         now
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::with_capacity(codes.len());
-    for code in codes {
-        out.push(booking_view(db, user, &code).await?);
+    let mut out = Vec::with_capacity(rows.len());
+    for b in rows {
+        out.push(render_booking(&mut conn, b).await?);
     }
     Ok(out)
 }
@@ -1110,15 +1119,12 @@ pub async fn call_next(
     let mut tx = db.begin().await?;
     let (counter, office) = counter_for(&mut tx, op, counter_id).await?;
     let day = vn_today(now);
-    sqlx::query!(
-        "insert into queue_state (office_id, service_day) values ($1, $2) on conflict do nothing",
-        office.office_id,
-        day
-    )
-    .execute(&mut *tx)
-    .await?;
+    // Creates the day's row or locks the existing one, in one statement: the lock serialises
+    // call-next within the office.
     let since = sqlx::query_scalar!(
-        "select ordinary_since_priority from queue_state where office_id = $1 and service_day = $2 for update",
+        r#"insert into queue_state (office_id, service_day) values ($1, $2)
+           on conflict (office_id, service_day) do update set ordinary_since_priority = queue_state.ordinary_since_priority
+           returning ordinary_since_priority"#,
         office.office_id,
         day
     )
