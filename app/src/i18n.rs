@@ -259,6 +259,8 @@ pub struct Msgs {
     pub error_title: &'static str,
     /// Texts of booking and the queue.
     pub queue: &'static crate::queue::i18n::QMsgs,
+    /// Texts of ratings and evaluation.
+    pub evaluation: &'static crate::evaluation::i18n::EMsgs,
 }
 
 impl Msgs {
@@ -289,7 +291,9 @@ impl Msgs {
         match key {
             "bad_code" => self.err_bad_code,
             "calendar_duplicate" => self.err_calendar_duplicate,
-            other => self.queue.conflict(other).unwrap_or(self.err_conflict_generic),
+            other => {
+                self.queue.conflict(other).or_else(|| self.evaluation.conflict(other)).unwrap_or(self.err_conflict_generic)
+            }
         }
     }
 }
@@ -431,6 +435,7 @@ pub static VI: Msgs = Msgs {
     go_home: "Về trang chủ",
     error_title: "Đã xảy ra lỗi",
     queue: &crate::queue::i18n::VI,
+    evaluation: &crate::evaluation::i18n::VI,
 };
 
 pub static EN: Msgs = Msgs {
@@ -570,6 +575,7 @@ pub static EN: Msgs = Msgs {
     go_home: "Go to the home page",
     error_title: "Something went wrong",
     queue: &crate::queue::i18n::EN,
+    evaluation: &crate::evaluation::i18n::EN,
 };
 
 #[cfg(test)]

@@ -149,9 +149,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/bookings/:code") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/ticket/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/rate/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/offices") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/kiosk/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/counter/:counter") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/counter/:counter/rate") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/evaluation/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/transparency") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/my/results") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/cases") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/cases/:id") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />

@@ -129,6 +129,8 @@ pub struct TicketView {
     pub counter_number: Option<i16>,
     pub ahead: i64,
     pub estimated_wait_minutes: i64,
+    /// Once finished: the single-use rating link's token and its QR code (SVG), while unused.
+    pub rating: Option<(String, String)>,
 }
 
 /// The result of a check-in or of issuing a walk-in ticket.

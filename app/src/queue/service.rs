@@ -29,7 +29,7 @@ fn vn_instant(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     vn_offset().from_local_datetime(&day.and_time(time)).single().expect("BUG: fixed offsets are unambiguous").into()
 }
 
-fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     use base64::Engine;
     let mut buf = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buf);
@@ -1004,6 +1004,22 @@ pub async fn ticket_view(db: &PgPool, token: &str, now: DateTime<Utc>) -> Result
     .await?
     .ok_or(AppError::NotFound)?;
     let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Waiting);
+    let rating = if status == TicketStatus::Done {
+        sqlx::query_scalar!(
+            r#"select rating_token from service_evaluation
+               where subject_kind = 'ticket' and subject_id = $1 and rated_at is null and token_expires_at > $2"#,
+            t.ticket_id,
+            now
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|tk| {
+            let qr = qr_svg(&format!("{}/rate/{tk}", crate::evaluation::service::public_url()));
+            (tk, qr)
+        })
+    } else {
+        None
+    };
     let (mut ahead, mut estimate) = (0i64, 0i64);
     if status == TicketStatus::Waiting {
         let mut rows = waiting_tickets(&mut conn, t.office_id, t.service_day).await?;
@@ -1047,6 +1063,7 @@ pub async fn ticket_view(db: &PgPool, token: &str, now: DateTime<Utc>) -> Result
         counter_number: t.counter_number,
         ahead,
         estimated_wait_minutes: estimate,
+        rating,
     })
 }
 
@@ -1272,8 +1289,11 @@ async fn finish_leg(
         now,
         status
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if status == "done" {
+        crate::evaluation::service::open_for_ticket(conn, ticket_id, now).await?;
+    }
     Ok(())
 }
 

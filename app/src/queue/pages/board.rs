@@ -153,6 +153,12 @@ pub fn TicketPage() -> impl IntoView {
                                         }
                                     }}
                                 </p>
+                                {tk.rating.clone().map(|(token, qr)| view! {
+                                    <div class="rate-invite" data-testid="rate-invite">
+                                        <a class="button primary big" href=format!("/rate/{token}") data-testid="rate-link">{move || locale.get().msgs().evaluation.rate_title}</a>
+                                        <div class="qr small" inner_html=qr></div>
+                                    </div>
+                                })}
                                 {(status == TicketStatus::Waiting).then(|| view! {
                                     <p data-testid="estimate">{move || (locale.get().msgs().queue.estimated_wait)(tk.estimated_wait_minutes)}</p>
                                 })}

@@ -211,7 +211,8 @@ pub fn CounterPage() -> impl IntoView {
                             let f = c.my_figures.clone();
                             view! {
                                 <h1>{qt(|q| q.counter_word)} " " {c.counter.number} " · " {c.counter.name.clone()}</h1>
-                                <p class="muted">{c.office_name.clone()}</p>
+                                <p class="muted">{c.office_name.clone()}
+                                    " · " <a href=format!("/counter/{cid}/rate") data-testid="rate-us">{move || locale.get().msgs().evaluation.rate_us}</a></p>
                                 <p data-testid="waiting-here">{move || (locale.get().msgs().queue.waiting_for_counter)(c.waiting_here)}</p>
                                 <ActionForm action=call attr:class="inline">
                                     <input type="hidden" name="counter" value=cid.to_string() />

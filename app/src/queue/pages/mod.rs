@@ -52,7 +52,9 @@ pub fn keep_page_offline() {
 
 /// The citizen's page for a path: booking, my bookings, one booking, the live ticket.
 pub fn citizen_page(path: &str) -> AnyView {
-    if path.starts_with("/bookings/") {
+    if path.starts_with("/rate/") {
+        view! { <crate::evaluation::pages::RatePage /> }.into_any()
+    } else if path.starts_with("/bookings/") {
         view! { <booking::BookingPage /> }.into_any()
     } else if path.starts_with("/bookings") {
         view! { <booking::BookingsPage /> }.into_any()
@@ -64,8 +66,11 @@ pub fn citizen_page(path: &str) -> AnyView {
 }
 
 /// The office's page for a path: kiosk, counter, board, figures, set-up, or the offices hub.
+/// The evaluation pages (rankings, results, cases, counter rating) ride in the office's chunk.
 pub fn staff_page(path: &str) -> AnyView {
-    if path.starts_with("/kiosk/") {
+    if let Some(page) = crate::evaluation::pages::page(path) {
+        page
+    } else if path.starts_with("/kiosk/") {
         view! { <desk::KioskPage /> }.into_any()
     } else if path.starts_with("/counter/") {
         view! { <desk::CounterPage /> }.into_any()

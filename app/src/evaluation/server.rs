@@ -1,0 +1,177 @@
+//! Server functions of ratings, rankings and feedback cases: parse, authorize through the
+//! service, answer.
+
+// A server function takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::{CaseDetail, CaseSummary, CounterRating, MyResults, OfficeEvaluations, Ranking, RatingContext, RatingReceipt, TrendPoint};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::error::FieldError::Invalid))
+}
+
+/// `2026-11` / `2026-Q4` / `2026`; empty = this month in Vietnam.
+#[cfg(feature = "ssr")]
+fn parse_period(raw: &str) -> Result<super::domain::Period, AppError> {
+    if raw.trim().is_empty() {
+        let today = crate::queue::service::vn_today(chrono::Utc::now());
+        return Ok(super::domain::Period::containing(today, "month"));
+    }
+    super::domain::Period::parse(raw).ok_or(AppError::validation("period", crate::error::FieldError::Invalid))
+}
+
+/// Counts a public rating request from this client (links are unguessable; this stops floods).
+#[cfg(feature = "ssr")]
+async fn limit_rating_requests(st: &crate::state::AppState) -> Result<(), AppError> {
+    let meta = crate::state::request_meta(&st.settings);
+    let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
+    let limit = super::service::rating_rate_limit(&st.db).await?;
+    super::service::rate_limit(&st.db, &format!("rate:{who}"), limit, chrono::Utc::now()).await
+}
+
+#[server(endpoint = "rating_form", input = GetUrl)]
+pub async fn rating_form(token: String) -> Result<RatingContext, AppError> {
+    let st = crate::state::state()?;
+    limit_rating_requests(&st).await?;
+    super::service::rating_context(&st.db, token.trim(), chrono::Utc::now()).await
+}
+
+/// `mode`: phone (the citizen's link), counter_kiosk (the citizen on the counter's tablet) or
+/// staff (an official types it in for the citizen). The last two need a signed-in official.
+#[server(endpoint = "submit_rating")]
+pub async fn submit_rating(
+    token: String,
+    overall: Option<String>,
+    item1: Option<String>,
+    item2: Option<String>,
+    item3: Option<String>,
+    item4: Option<String>,
+    item5: Option<String>,
+    comment: String,
+    complaint: Option<String>,
+    mode: String,
+) -> Result<RatingReceipt, AppError> {
+    use super::service::RatingChannel;
+    let st = crate::state::state()?;
+    limit_rating_requests(&st).await?;
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let answers = super::domain::RatingAnswers::parse(
+        &s(&overall),
+        [&s(&item1), &s(&item2), &s(&item3), &s(&item4), &s(&item5)],
+        &comment,
+        complaint.is_some_and(|c| !c.is_empty()),
+    )
+    .map_err(AppError::Validation)?;
+    let user = match mode.as_str() {
+        "phone" => None,
+        "counter_kiosk" | "staff" => Some(crate::identity::authz::require_user(&st).await?),
+        _ => return Err(AppError::validation("mode", crate::error::FieldError::Invalid)),
+    };
+    let channel = match (&user, mode.as_str()) {
+        (Some(u), "staff") => RatingChannel::Staff(u),
+        (Some(u), _) => RatingChannel::CounterKiosk(u),
+        _ => RatingChannel::Phone,
+    };
+    let meta = crate::state::request_meta(&st.settings);
+    super::service::submit_rating(&st.db, token.trim(), answers, channel, &meta, chrono::Utc::now()).await
+}
+
+#[server(endpoint = "counter_rating", input = GetUrl)]
+pub async fn get_counter_rating(counter: String) -> Result<CounterRating, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::counter_rating(&st.db, &user, parse_uuid("counter", &counter)?, chrono::Utc::now()).await
+}
+
+/// Rankings: offices, agencies and communes for anyone; counters and officials for supervisors.
+#[server(endpoint = "evaluation_ranking", input = GetUrl)]
+pub async fn evaluation_ranking(kind: String, period: String, by: String) -> Result<Ranking, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::current_user(&st).await?;
+    let kind = match kind.trim() {
+        "" => super::domain::UnitKind::Office,
+        k => super::domain::UnitKind::parse(k).ok_or(AppError::validation("kind", crate::error::FieldError::Invalid))?,
+    };
+    super::service::ranking(&st.db, user.as_ref(), kind, parse_period(&period)?, super::RankBy::parse(by.trim())).await
+}
+
+/// The province's months (public figures, no person in them).
+#[server(endpoint = "evaluation_trend", input = GetUrl)]
+pub async fn evaluation_trend(period: String) -> Result<Vec<TrendPoint>, AppError> {
+    let st = crate::state::state()?;
+    super::service::trend(&st.db, parse_period(&period)?, None, None).await
+}
+
+#[server(endpoint = "my_results", input = GetUrl)]
+pub async fn get_my_results(period: String) -> Result<MyResults, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::my_results(&st.db, &user, parse_period(&period)?).await
+}
+
+#[server(endpoint = "office_evaluations", input = GetUrl)]
+pub async fn get_office_evaluations(office: String, period: String) -> Result<OfficeEvaluations, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::office_evaluations(&st.db, &user, parse_uuid("office", &office)?, parse_period(&period)?).await
+}
+
+/// Records or re-assesses indicator 1–9 with 0–2 points and a reason of at least 5 characters.
+#[server(endpoint = "reassess")]
+pub async fn reassess(evaluation: String, indicator: String, points: String, reason: String) -> Result<(), AppError> {
+    use crate::error::{FieldError, FieldErrors};
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let id = parse_uuid("evaluation", &evaluation)?;
+    let mut errs = FieldErrors::default();
+    let indicator = indicator.trim().parse::<u8>().ok().filter(|i| (1..=9).contains(i));
+    if indicator.is_none() {
+        errs.push("indicator", FieldError::Invalid);
+    }
+    let points = points.trim().parse::<u8>().ok().filter(|p| *p <= 2);
+    if points.is_none() {
+        errs.push("points", FieldError::Invalid);
+    }
+    let reason = reason.trim();
+    match reason.chars().count() {
+        0 => errs.push("reason", FieldError::Required),
+        1..5 => errs.push("reason", FieldError::TooShort { min: 5 }),
+        1001.. => errs.push("reason", FieldError::TooLong { max: 1000 }),
+        _ => {}
+    }
+    let (Some(indicator), Some(points), true) = (indicator, points, errs.is_empty()) else {
+        return Err(AppError::Validation(errs));
+    };
+    let meta = crate::state::request_meta(&st.settings);
+    super::service::reassess(&st.db, &user, &meta, id, indicator, points, reason).await
+}
+
+#[server(endpoint = "feedback_cases", input = GetUrl)]
+pub async fn feedback_cases(all: String) -> Result<Vec<CaseSummary>, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::cases(&st.db, &user, all.trim() != "1", chrono::Utc::now()).await
+}
+
+#[server(endpoint = "feedback_case", input = GetUrl)]
+pub async fn feedback_case(id: String) -> Result<CaseDetail, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::case_detail(&st.db, &user, parse_uuid("id", &id)?, chrono::Utc::now()).await
+}
+
+#[server(endpoint = "feedback_case_act")]
+pub async fn feedback_case_act(id: String, action: String, note: String) -> Result<(), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let action = super::domain::CaseAction::parse(action.trim())
+        .ok_or(AppError::validation("action", crate::error::FieldError::Invalid))?;
+    let meta = crate::state::request_meta(&st.settings);
+    super::service::case_act(&st.db, &user, &meta, parse_uuid("id", &id)?, action, &note, chrono::Utc::now()).await
+}

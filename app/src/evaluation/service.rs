@@ -1,0 +1,1039 @@
+//! Ratings, indicators, rankings and feedback cases over Postgres. Every change runs in one
+//! transaction with its audit entry; the daily sums follow through a trigger.
+
+use super::domain::{
+    self, Bands, CaseAction, CaseDues, CaseStatus, CriteriaSet, PointsSource, RatingAnswers, Satisfaction, TicketFacts,
+    UnitKind, UnitSums,
+};
+use super::{
+    CaseDetail, CaseEvent, CaseSummary, CounterRating, EvaluationRow, LinkState, MyResults, OfficeEvaluations,
+    OwnRating, RankBy, Ranking, RankingRow, RatingContext, RatingReceipt, TrendPoint,
+};
+use crate::{
+    audit::service::{self as audit, Entry},
+    error::AppError,
+    identity::{AuthUser, Role},
+    i18n::vn_offset,
+    notify::{Channel, service as notify},
+    queue::{domain::OfficeAccess, service as queue},
+    state::RequestMeta,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// The site's public address, for links sent by SMS (`PHUCVU_PUBLIC_URL`).
+pub fn public_url() -> String {
+    std::env::var("PHUCVU_PUBLIC_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Counts a request in this minute's window for `bucket`; refuses above `limit`.
+/// Postgres keeps the counters so that every server instance shares them.
+pub async fn rate_limit(db: &PgPool, bucket: &str, limit: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    let window = now - Duration::seconds(now.timestamp().rem_euclid(60));
+    let hits = sqlx::query_scalar!(
+        r#"insert into rate_limit_window (bucket, window_start, hits) values ($1, $2, 1)
+           on conflict (bucket, window_start) do update set hits = rate_limit_window.hits + 1
+           returning hits"#,
+        bucket,
+        window
+    )
+    .fetch_one(db)
+    .await?;
+    if hits == 1 && rand::random::<u8>() < 8 {
+        // Now and then, drop windows nobody will read again.
+        sqlx::query!("delete from rate_limit_window where window_start < $1", now - Duration::hours(1))
+            .execute(db)
+            .await?;
+    }
+    if hits > limit {
+        tracing::warn!(bucket, hits, "rate limited");
+        return Err(AppError::Throttled((60 - now.timestamp().rem_euclid(60)) as u32));
+    }
+    Ok(())
+}
+
+/// Requests per minute allowed per client on the rating endpoints.
+pub async fn rating_rate_limit(db: &PgPool) -> Result<i32, AppError> {
+    Ok(sqlx::query_scalar!("select rating_requests_per_minute from evaluation_config").fetch_one(db).await? as i32)
+}
+
+async fn criteria_sets(conn: &mut PgConnection) -> Result<Vec<(Uuid, String, CriteriaSet)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"select criteria_set_id, code, effective_from, weights as "weights!: Vec<f32>",
+                  band_excellent, band_good, band_fair, band_average
+           from criteria_set order by effective_from"#
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| {
+        let weights = std::array::from_fn(|i| r.weights.get(i).copied().unwrap_or(1.0) as f64);
+        let bands = Bands {
+            excellent: r.band_excellent as f64,
+            good: r.band_good as f64,
+            fair: r.band_fair as f64,
+            average: r.band_average as f64,
+        };
+        (r.criteria_set_id, r.code, CriteriaSet { effective_from: r.effective_from, bands, weights })
+    })
+    .collect())
+}
+
+async fn criteria_set(conn: &mut PgConnection, id: Uuid) -> Result<CriteriaSet, AppError> {
+    criteria_sets(conn).await?.into_iter().find(|(i, ..)| *i == id).map(|(.., s)| s).ok_or(AppError::NotFound)
+}
+
+/// The bands in force on `day` (for classifying a period, the set in force at its end).
+async fn bands_on(conn: &mut PgConnection, day: NaiveDate) -> Result<Bands, sqlx::Error> {
+    let sets: Vec<CriteriaSet> = criteria_sets(conn).await?.into_iter().map(|(.., s)| s).collect();
+    Ok(domain::set_in_force(&sets, day).map(|s| s.bands).unwrap_or_default())
+}
+
+fn to_points(v: &[Option<i16>]) -> [Option<u8>; 9] {
+    std::array::from_fn(|i| v.get(i).copied().flatten().map(|p| p.clamp(0, 2) as u8))
+}
+
+fn to_sources(v: &[String]) -> [PointsSource; 9] {
+    std::array::from_fn(|i| v.get(i).map(|s| PointsSource::parse(s)).unwrap_or(PointsSource::Auto))
+}
+
+fn from_points(p: &[Option<u8>; 9]) -> Vec<Option<i16>> {
+    p.iter().map(|x| x.map(i16::from)).collect()
+}
+
+/// Opens the evaluation of a ticket that has just been finished, in the finishing transaction:
+/// scores what the queue knows, creates the rating link and, for a booked ticket, sends it by SMS.
+/// A ticket is evaluated once, however often it is finished again after a transfer.
+pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let Some(t) = sqlx::query!(
+        r#"select t.office_id, t.counter_id, t.officer_id, t.procedure_code, t.prefix, t.number, t.service_day,
+                  t.issued_at, t.slot_starts_at, t.called_at, t.finished_at, b.phone as "phone?", o.name as office_name,
+                  (select count(*) from ticket t2 join booking b2 on b2.booking_id = t2.booking_id
+                    where b2.phone = b.phone and t2.procedure_code = t.procedure_code and t2.status = 'done'
+                      and t2.ticket_id <> t.ticket_id and t2.finished_at > $2::timestamptz - interval '30 days') as "earlier!"
+           from ticket t join office o using (office_id) left join booking b on b.booking_id = t.booking_id
+           where t.ticket_id = $1 and t.status = 'done'"#,
+        ticket_id,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let waited = t
+        .called_at
+        .map(|c| crate::queue::domain::waiting_minutes(t.issued_at, t.slot_starts_at, c).round() as i64);
+    let facts = TicketFacts {
+        waited_minutes: waited,
+        earlier_visits: t.phone.as_ref().map(|_| t.earlier.clamp(0, u32::MAX as i64) as u32),
+        complaint: false,
+        rating: None,
+    };
+    let points = domain::ticket_points(&facts);
+    let sets = criteria_sets(conn).await?;
+    let plain: Vec<CriteriaSet> = sets.iter().map(|(.., s)| s.clone()).collect();
+    let Some(set) = domain::set_in_force(&plain, t.service_day) else {
+        tracing::error!(day = %t.service_day, "no criteria set in force; ticket not evaluated");
+        return Ok(());
+    };
+    let set_id = sets.iter().find(|(.., s)| s == set).map(|(id, ..)| *id).expect("BUG: set from the list");
+    let score = domain::dossier_percent(set, &points);
+    let days = sqlx::query_scalar!("select rating_valid_days from evaluation_config").fetch_one(&mut *conn).await?;
+    let token = queue::random_token(20);
+    let expires = now + Duration::days(days as i64);
+    let inserted = sqlx::query_scalar!(
+        r#"insert into service_evaluation (subject_kind, subject_id, office_id, counter_id, official_id, procedure_code,
+                                          label, received_on, service_day, criteria_set_id, rating_token,
+                                          token_expires_at, points, score_percent, waited_minutes)
+           values ('ticket', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           on conflict (subject_kind, subject_id) do nothing
+           returning evaluation_id"#,
+        ticket_id,
+        t.office_id,
+        t.counter_id,
+        t.officer_id,
+        t.procedure_code,
+        crate::queue::domain::ticket_label(&t.prefix, t.number),
+        t.service_day,
+        vn_day(t.finished_at.unwrap_or(now)),
+        set_id,
+        token,
+        expires,
+        &from_points(&points) as &[Option<i16>],
+        score.map(|s| s as f32),
+        waited.map(|w| w.clamp(0, i32::MAX as i64) as i32)
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let (Some(id), Some(phone)) = (inserted, t.phone) {
+        // Unaccented: SMS gateways bill diacritics as UCS-2.
+        let body = format!(
+            "Cam on ban da den {}. Moi danh gia dich vu (1 lan, trong {} ngay): {}/rate/{}",
+            crate::reference::unaccent(&t.office_name),
+            days,
+            public_url(),
+            token
+        );
+        let nid = notify::enqueue(conn, Channel::Sms, &phone, "", &body).await?;
+        sqlx::query!(
+            "update notification set subject_ref = $2 where notification_id = $1",
+            nid,
+            format!("evaluation:{id}")
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn vn_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&vn_offset()).date_naive()
+}
+
+fn link_state(rated: bool, expires: DateTime<Utc>, now: DateTime<Utc>) -> LinkState {
+    if rated {
+        LinkState::AlreadyRated
+    } else if now >= expires {
+        LinkState::Expired
+    } else {
+        LinkState::Open
+    }
+}
+
+/// What the rating page needs. Unknown tokens are NotFound.
+pub async fn rating_context(db: &PgPool, token: &str, now: DateTime<Utc>) -> Result<RatingContext, AppError> {
+    let r = sqlx::query!(
+        r#"select o.name as office_name, p.name, p.name_en, e.label, e.service_day, e.rated_at, e.token_expires_at
+           from service_evaluation e join office o using (office_id) join procedure p using (procedure_code)
+           where e.rating_token = $1"#,
+        token
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(RatingContext {
+        office_name: r.office_name,
+        procedure_name: r.name,
+        procedure_name_en: r.name_en,
+        label: r.label,
+        service_day: r.service_day,
+        state: link_state(r.rated_at.is_some(), r.token_expires_at, now),
+        expires_at: r.token_expires_at,
+    })
+}
+
+/// How a rating reached us.
+#[derive(Debug, Clone, Copy)]
+pub enum RatingChannel<'a> {
+    /// The citizen's own phone, through the link.
+    Phone,
+    /// The citizen on the counter's tablet in "rate us" mode.
+    CounterKiosk(&'a AuthUser),
+    /// An official typed in what the citizen said or wrote.
+    Staff(&'a AuthUser),
+}
+
+impl RatingChannel<'_> {
+    fn as_str(&self) -> &'static str {
+        match self {
+            RatingChannel::Phone => "phone",
+            RatingChannel::CounterKiosk(_) => "counter_kiosk",
+            RatingChannel::Staff(_) => "staff",
+        }
+    }
+    fn user(&self) -> Option<&AuthUser> {
+        match self {
+            RatingChannel::Phone => None,
+            RatingChannel::CounterKiosk(u) | RatingChannel::Staff(u) => Some(u),
+        }
+    }
+}
+
+/// Records a rating once. Errors: NotFound, Conflict(rating_used | rating_expired), Forbidden
+/// (a tablet of another office).
+#[tracing::instrument(skip_all, fields(channel = channel.as_str()))]
+pub async fn submit_rating(
+    db: &PgPool,
+    token: &str,
+    answers: RatingAnswers,
+    channel: RatingChannel<'_>,
+    meta: &RequestMeta,
+    now: DateTime<Utc>,
+) -> Result<RatingReceipt, AppError> {
+    let mut tx = db.begin().await?;
+    let e = sqlx::query!(
+        r#"select evaluation_id, office_id, rated_at, token_expires_at, criteria_set_id, waited_minutes,
+                  points as "points!: Vec<Option<i16>>", points_source, label
+           from service_evaluation where rating_token = $1 for update"#,
+        token
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let office = queue::office_row(&mut tx, e.office_id).await?;
+    if let Some(user) = channel.user() {
+        queue::require_office(user, &office, OfficeAccess::Operate)?;
+    }
+    match link_state(e.rated_at.is_some(), e.token_expires_at, now) {
+        LinkState::AlreadyRated => return Err(AppError::Conflict("rating_used".into())),
+        LinkState::Expired => return Err(AppError::Conflict("rating_expired".into())),
+        LinkState::Open => {}
+    }
+    let current = to_points(&e.points);
+    let sources = to_sources(&e.points_source);
+    let mut auto = current;
+    auto[6] = domain::counter_attitude_points(answers.complaint, e.waited_minutes.map(i64::from), domain::WAIT_TARGET_MINUTES)
+        .or(current[6]);
+    auto[7] = Some(answers.convenience_points());
+    auto[8] = Some(domain::rating_points(answers.overall));
+    let points = domain::merge_points(&current, &sources, &auto);
+    let set = criteria_set(&mut tx, e.criteria_set_id).await?;
+    let score = domain::dossier_percent(&set, &points);
+    sqlx::query!(
+        r#"update service_evaluation
+           set rated_at = $2, overall = $3, items = $4, comment = $5, complaint = complaint or $6,
+               rating_channel = $7, entered_by = $8, points = $9, score_percent = $10
+           where evaluation_id = $1"#,
+        e.evaluation_id,
+        now,
+        answers.overall as i16,
+        &answers.item_scores() as &[Option<i16>],
+        answers.comment,
+        answers.complaint,
+        channel.as_str(),
+        match channel {
+            RatingChannel::Staff(u) => Some(u.user_id),
+            _ => None,
+        },
+        &from_points(&points) as &[Option<i16>],
+        score.map(|s| s as f32)
+    )
+    .execute(&mut *tx)
+    .await?;
+    let case_code = if answers.opens_case() {
+        let category = if answers.items.iter().flatten().any(|i| i.is_negative()) { "conduct" } else { "other" };
+        let content = answers
+            .comment
+            .clone()
+            .unwrap_or_else(|| format!("Đánh giá {}/5 cho giao dịch {}", answers.overall as u8, e.label));
+        Some(
+            open_case(
+                &mut tx,
+                NewCase { source: "rating", evaluation_id: Some(e.evaluation_id), office_id: e.office_id, category, content },
+                now,
+            )
+            .await?
+            .1,
+        )
+    } else {
+        None
+    };
+    audit::record(
+        &mut tx,
+        channel.user(),
+        meta,
+        Entry {
+            action: "evaluation.rated",
+            entity_type: "service_evaluation",
+            entity_id: Some(e.evaluation_id.to_string()),
+            province_code: Some(&office.province_code),
+            commune_code: Some(&office.commune_code),
+            // No comment text here: the audit log is read by more people than the case handler.
+            details: json!({ "overall": answers.overall as u8, "channel": channel.as_str(), "case": case_code }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RatingReceipt { case_code })
+}
+
+/// The transaction just finished at a counter that the citizen may rate on the counter's tablet:
+/// finished in the last 30 minutes and not rated yet.
+pub async fn counter_rating(
+    db: &PgPool,
+    user: &AuthUser,
+    counter_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<CounterRating, AppError> {
+    let mut conn = db.acquire().await?;
+    let k = sqlx::query!("select office_id, number from counter where counter_id = $1", counter_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let office = queue::office_row(&mut conn, k.office_id).await?;
+    queue::require_office(user, &office, OfficeAccess::Operate)?;
+    let pending = sqlx::query!(
+        r#"select e.rating_token, e.label from service_evaluation e
+           where e.counter_id = $1 and e.rated_at is null and e.token_expires_at > $2
+             and e.created_at > $2::timestamptz - interval '30 minutes'
+           order by e.created_at desc limit 1"#,
+        counter_id,
+        now
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| (r.rating_token, r.label));
+    Ok(CounterRating { counter_number: k.number, office_name: office.name, pending })
+}
+
+/// What opens a feedback case: a rating now, the hotline and the counter later.
+pub struct NewCase {
+    pub source: &'static str,
+    pub evaluation_id: Option<Uuid>,
+    pub office_id: Uuid,
+    pub category: &'static str,
+    pub content: String,
+}
+
+/// Opens a case on the 766 clock, assigned to an administrator of the office's agency.
+pub async fn open_case(conn: &mut PgConnection, c: NewCase, now: DateTime<Utc>) -> Result<(Uuid, String), AppError> {
+    let office = queue::office_row(conn, c.office_id).await?;
+    let cal = crate::reference::service::load_calendar(conn).await?;
+    let local = now.with_timezone(&vn_offset()).naive_local();
+    let dues = domain::case_dues(&cal, local);
+    let seq = sqlx::query_scalar!(r#"select nextval('feedback_case_seq') as "n!""#).fetch_one(&mut *conn).await?;
+    let code = format!("PA-{}-{:05}", local.format("%y%m%d"), seq);
+    let head = sqlx::query_scalar!(
+        "select user_id from app_user where agency_id = $1 and role = 'agency_admin' and active order by created_at limit 1",
+        office.agency_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let id = sqlx::query_scalar!(
+        r#"insert into feedback_case (code, source, evaluation_id, office_id, agency_id, assigned_to, category, content,
+                                     received_at, refuse_due, info_due, resolve_due)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning case_id"#,
+        code,
+        c.source,
+        c.evaluation_id,
+        c.office_id,
+        office.agency_id,
+        head,
+        c.category,
+        c.content,
+        now,
+        dues.refuse,
+        dues.request_info,
+        dues.resolve
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!("insert into feedback_event (case_id, at, action) values ($1, $2, 'opened')", id, now)
+        .execute(&mut *conn)
+        .await?;
+    if c.evaluation_id.is_some() {
+        sqlx::query!("update service_evaluation set complaint = true where evaluation_id = $1", c.evaluation_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((id, code))
+}
+
+/// Which units of the province a viewer may rank: everyone sees offices, agencies and communes
+/// (the public page shows them); counters and officials only their supervisors.
+fn visible_kinds(viewer: Option<&AuthUser>) -> Vec<UnitKind> {
+    match viewer.map(|u| u.role) {
+        Some(Role::AgencyAdmin | Role::ProvinceAdmin) => UnitKind::ALL.to_vec(),
+        _ => UnitKind::ALL.into_iter().filter(|k| k.is_public()).collect(),
+    }
+}
+
+/// Agency the viewer's counter and official rankings are limited to (None = the whole province).
+fn people_scope(viewer: Option<&AuthUser>) -> Option<Uuid> {
+    match viewer {
+        Some(u) if u.role == Role::ProvinceAdmin && u.commune_code.is_none() => None,
+        Some(u) => Some(u.agency_id.unwrap_or(Uuid::nil())),
+        None => Some(Uuid::nil()),
+    }
+}
+
+struct SumRow {
+    unit_id: String,
+    name: String,
+    context: String,
+    sums: UnitSums,
+    item_n: Vec<i64>,
+    item_sum: Vec<i64>,
+}
+
+fn item_means(n: &[i64], sum: &[i64]) -> [Option<f64>; domain::SIPAS_ITEMS] {
+    std::array::from_fn(|i| match (n.get(i), sum.get(i)) {
+        (Some(&n), Some(&s)) if n > 0 => Some(s as f64 / n as f64),
+        _ => None,
+    })
+}
+
+macro_rules! sums_of {
+    ($r:expr) => {
+        UnitSums {
+            evaluations: $r.evaluations,
+            scored: $r.scored,
+            score_sum: $r.score_sum,
+            overdue: $r.overdue,
+            complained_or_negative: $r.complained_or_negative,
+            ratings: $r.ratings,
+            overall_sum: $r.overall_sum,
+            satisfied: $r.satisfied,
+            negative: $r.negative,
+        }
+    };
+}
+
+/// Sums per unit over `from..=to`. One query per kind, each over the daily sums.
+async fn unit_sums(
+    conn: &mut PgConnection,
+    kind: UnitKind,
+    from: NaiveDate,
+    to: NaiveDate,
+    agency: Option<Uuid>,
+    official: Option<Uuid>,
+) -> Result<Vec<SumRow>, sqlx::Error> {
+    // The grouping key and labels differ per kind; the sums are the same.
+    let key = match kind {
+        UnitKind::Office => "o.office_id::text",
+        UnitKind::Agency => "a.agency_id::text",
+        UnitKind::Commune => "o.commune_code",
+        UnitKind::Counter => "d.counter_id::text",
+        UnitKind::Official => "d.official_id::text",
+    };
+    let name = match kind {
+        UnitKind::Office => "min(o.name)",
+        UnitKind::Agency => "min(a.name)",
+        UnitKind::Commune => "min(c.name)",
+        UnitKind::Counter => "'Quầy ' || min(k.number)::text",
+        UnitKind::Official => "min(u.display_name)",
+    };
+    let context = match kind {
+        UnitKind::Office => "min(c.name)",
+        UnitKind::Agency | UnitKind::Commune => "''",
+        UnitKind::Counter | UnitKind::Official => "min(o.name)",
+    };
+    let only_people = match kind {
+        UnitKind::Counter => "and d.counter_id <> '00000000-0000-0000-0000-000000000000'",
+        UnitKind::Official => "and d.official_id <> '00000000-0000-0000-0000-000000000000'",
+        _ => "",
+    };
+    // Built from the fixed fragments above only; every value is a bind parameter.
+    let sql = format!(
+        r#"select {key} as unit_id, {name} as name, {context} as context,
+                  sum(d.evaluations)::int8 as evaluations, sum(d.scored)::int8 as scored,
+                  sum(d.score_sum)::float8 as score_sum, sum(d.overdue)::int8 as overdue,
+                  sum(d.complained_or_negative)::int8 as complained_or_negative, sum(d.ratings)::int8 as ratings,
+                  sum(d.overall_sum)::int8 as overall_sum, sum(d.satisfied)::int8 as satisfied,
+                  sum(d.negative)::int8 as negative,
+                  array[sum(d.item_n[1]), sum(d.item_n[2]), sum(d.item_n[3]), sum(d.item_n[4]), sum(d.item_n[5])]::int8[] as item_n,
+                  array[sum(d.item_sum[1]), sum(d.item_sum[2]), sum(d.item_sum[3]), sum(d.item_sum[4]), sum(d.item_sum[5])]::int8[] as item_sum
+           from evaluation_day d
+           join office o on o.office_id = d.office_id
+           join agency a on a.agency_id = o.agency_id
+           join commune c on c.commune_code = o.commune_code
+           left join counter k on k.counter_id = d.counter_id
+           left join app_user u on u.user_id = d.official_id
+           where d.service_day between $1 and $2 {only_people}
+             and ($3::uuid is null or o.agency_id = $3)
+             and ($4::uuid is null or d.official_id = $4)
+           group by 1"#
+    );
+    #[derive(sqlx::FromRow)]
+    struct Raw {
+        unit_id: String,
+        name: Option<String>,
+        context: Option<String>,
+        evaluations: i64,
+        scored: i64,
+        score_sum: f64,
+        overdue: i64,
+        complained_or_negative: i64,
+        ratings: i64,
+        overall_sum: i64,
+        satisfied: i64,
+        negative: i64,
+        item_n: Vec<i64>,
+        item_sum: Vec<i64>,
+    }
+    let rows: Vec<Raw> =
+        sqlx::query_as(&sql).bind(from).bind(to).bind(agency).bind(official).fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SumRow {
+            sums: sums_of!(r),
+            unit_id: r.unit_id,
+            name: r.name.unwrap_or_default(),
+            context: r.context.unwrap_or_default(),
+            item_n: r.item_n,
+            item_sum: r.item_sum,
+        })
+        .collect())
+}
+
+/// Ranks units of one kind over a period, ties sharing a rank; units without the chosen figure last.
+fn rank(rows: Vec<SumRow>, bands: &Bands, by: RankBy) -> Vec<RankingRow> {
+    let mut out: Vec<RankingRow> = rows
+        .into_iter()
+        .map(|r| RankingRow {
+            figures: r.sums.figures(bands),
+            items: item_means(&r.item_n, &r.item_sum),
+            evaluations: r.sums.evaluations,
+            ratings: r.sums.ratings,
+            unit_id: r.unit_id,
+            name: r.name,
+            context: r.context,
+            rank: 0,
+        })
+        .collect();
+    let values: Vec<f64> = out.iter().map(|r| by.value(&r.figures).unwrap_or(f64::NEG_INFINITY)).collect();
+    for (r, k) in out.iter_mut().zip(domain::competition_ranks(&values)) {
+        r.rank = k;
+    }
+    out.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// A ranking of one kind of unit over a period. `viewer` None = the public.
+pub async fn ranking(
+    db: &PgPool,
+    viewer: Option<&AuthUser>,
+    kind: UnitKind,
+    period: domain::Period,
+    by: RankBy,
+) -> Result<Ranking, AppError> {
+    let kinds = visible_kinds(viewer);
+    if !kinds.contains(&kind) {
+        return Err(if viewer.is_some() { AppError::Forbidden } else { AppError::Unauthorized });
+    }
+    let mut conn = db.acquire().await?;
+    let (from, to) = period.bounds();
+    let agency = if kind.is_public() { None } else { people_scope(viewer) };
+    let rows = unit_sums(&mut conn, kind, from, to, agency, None).await?;
+    let bands = bands_on(&mut conn, to).await?;
+    Ok(Ranking { kind, period: period.key(), from, to, by, rows: rank(rows, &bands, by), kinds })
+}
+
+/// Month by month over the period (a year for a month: the twelve months up to it), for a unit
+/// or everything visible.
+pub async fn trend(
+    db: &PgPool,
+    period: domain::Period,
+    official: Option<Uuid>,
+    agency: Option<Uuid>,
+) -> Result<Vec<TrendPoint>, AppError> {
+    let (from, to) = period.bounds();
+    let from = match period {
+        domain::Period::Month { .. } => {
+            from.checked_sub_months(chrono::Months::new(11)).expect("BUG: date in range")
+        }
+        _ => from,
+    };
+    let rows = sqlx::query!(
+        r#"select to_char(d.service_day, 'YYYY-MM') as "month!", sum(d.evaluations)::int8 as "evaluations!",
+                  sum(d.scored)::int8 as "scored!", sum(d.score_sum)::float8 as "score_sum!",
+                  sum(d.overdue)::int8 as "overdue!", sum(d.complained_or_negative)::int8 as "complained_or_negative!",
+                  sum(d.ratings)::int8 as "ratings!", sum(d.overall_sum)::int8 as "overall_sum!",
+                  sum(d.satisfied)::int8 as "satisfied!", sum(d.negative)::int8 as "negative!"
+           from evaluation_day d join office o using (office_id)
+           where d.service_day between $1 and $2 and ($3::uuid is null or d.official_id = $3)
+             and ($4::uuid is null or o.agency_id = $4)
+           group by 1 order by 1"#,
+        from,
+        to,
+        official,
+        agency
+    )
+    .fetch_all(db)
+    .await?;
+    let bands = bands_on(&mut *db.acquire().await?, to).await?;
+    Ok(rows.into_iter().map(|r| TrendPoint { month: r.month.clone(), ratings: r.ratings, figures: sums_of!(r).figures(&bands) }).collect())
+}
+
+/// An official's own results: figures, rank among the officials of their agency, trend and the
+/// ratings of their transactions without anything about the raters.
+pub async fn my_results(db: &PgPool, user: &AuthUser, period: domain::Period) -> Result<MyResults, AppError> {
+    let mut conn = db.acquire().await?;
+    let (from, to) = period.bounds();
+    let bands = bands_on(&mut conn, to).await?;
+    let agency = user.agency_id.unwrap_or(Uuid::nil());
+    let peers = rank(unit_sums(&mut conn, UnitKind::Official, from, to, Some(agency), None).await?, &bands, RankBy::Score);
+    let me = user.user_id.to_string();
+    let mine = peers.iter().find(|r| r.unit_id == me);
+    let recent = sqlx::query!(
+        r#"select service_day, label, overall as "overall!", items as "items: Vec<Option<i16>>", comment
+           from service_evaluation
+           where official_id = $1 and service_day between $2 and $3 and rated_at is not null
+           order by rated_at desc limit 20"#,
+        user.user_id,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .filter_map(|r| {
+        Some(OwnRating {
+            service_day: r.service_day,
+            label: r.label,
+            overall: Satisfaction::from_score(r.overall as u8)?,
+            items: std::array::from_fn(|i| {
+                r.items.as_ref().and_then(|v| v.get(i).copied().flatten()).map(|x| x as u8)
+            }),
+            comment: r.comment,
+        })
+    })
+    .collect();
+    drop(conn);
+    Ok(MyResults {
+        period: period.key(),
+        evaluations: mine.map(|r| r.evaluations).unwrap_or(0),
+        ratings: mine.map(|r| r.ratings).unwrap_or(0),
+        figures: mine.map(|r| r.figures).unwrap_or_else(|| UnitSums::default().figures(&bands)),
+        items: mine.map(|r| r.items).unwrap_or([None; domain::SIPAS_ITEMS]),
+        rank: mine.map(|r| (r.rank, peers.len())),
+        trend: trend(db, period, Some(user.user_id), None).await?,
+        recent,
+    })
+}
+
+/// The evaluated transactions of an office over a period, newest first, for its supervisors.
+pub async fn office_evaluations(
+    db: &PgPool,
+    user: &AuthUser,
+    office_id: Uuid,
+    period: domain::Period,
+) -> Result<OfficeEvaluations, AppError> {
+    let mut conn = db.acquire().await?;
+    let office = queue::office_row(&mut conn, office_id).await?;
+    queue::require_office(user, &office, OfficeAccess::Manage)?;
+    let (from, to) = period.bounds();
+    let rows = sqlx::query!(
+        r#"select e.evaluation_id, e.label, e.service_day, p.name as procedure_name, k.number as "counter_number?",
+                  u.display_name as "official_name?", e.points as "points!: Vec<Option<i16>>", e.points_source,
+                  e.score_percent, e.overall, e.comment, e.complaint, e.entered_by is not null as "staff_entered!",
+                  s.code as criteria_code
+           from service_evaluation e join procedure p using (procedure_code) join criteria_set s using (criteria_set_id)
+           left join counter k on k.counter_id = e.counter_id left join app_user u on u.user_id = e.official_id
+           where e.office_id = $1 and e.service_day between $2 and $3
+           order by e.service_day desc, e.created_at desc limit 200"#,
+        office_id,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| EvaluationRow {
+        evaluation_id: r.evaluation_id,
+        label: r.label,
+        service_day: r.service_day,
+        procedure_name: r.procedure_name,
+        counter_number: r.counter_number,
+        official_name: r.official_name,
+        points: to_points(&r.points),
+        sources: to_sources(&r.points_source),
+        score: r.score_percent.map(f64::from),
+        overall: r.overall.and_then(|o| Satisfaction::from_score(o as u8)),
+        comment: r.comment,
+        complaint: r.complaint,
+        staff_entered: r.staff_entered,
+        criteria_code: r.criteria_code,
+    })
+    .collect();
+    Ok(OfficeEvaluations { office_id, office_name: office.name, period: period.key(), rows })
+}
+
+/// A supervisor records a missing indicator or re-assesses a scored one, with the reason; the
+/// score is recomputed with the transaction's own criteria set.
+#[tracing::instrument(skip_all, fields(evaluation_id = %evaluation_id, indicator))]
+pub async fn reassess(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    evaluation_id: Uuid,
+    indicator: u8,
+    points: u8,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let e = sqlx::query!(
+        r#"select office_id, criteria_set_id, points as "points!: Vec<Option<i16>>", points_source
+           from service_evaluation where evaluation_id = $1 for update"#,
+        evaluation_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let office = queue::office_row(&mut tx, e.office_id).await?;
+    queue::require_office(user, &office, OfficeAccess::Manage)?;
+    let i = usize::from(indicator) - 1;
+    let mut current = to_points(&e.points);
+    let mut sources = to_sources(&e.points_source);
+    let old = current[i];
+    current[i] = Some(points);
+    sources[i] = if old.is_none() { PointsSource::Staff } else { PointsSource::Reassessed };
+    let set = criteria_set(&mut tx, e.criteria_set_id).await?;
+    let score = domain::dossier_percent(&set, &current);
+    let source_strs: Vec<String> = sources.iter().map(|s| s.as_str().to_owned()).collect();
+    sqlx::query!(
+        "update service_evaluation set points = $2, points_source = $3, score_percent = $4 where evaluation_id = $1",
+        evaluation_id,
+        &from_points(&current) as &[Option<i16>],
+        &source_strs,
+        score.map(|s| s as f32)
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into evaluation_reassessment (evaluation_id, indicator, old_points, new_points, reason, actor_id)
+           values ($1, $2, $3, $4, $5, $6)"#,
+        evaluation_id,
+        indicator as i16,
+        old.map(i16::from),
+        points as i16,
+        reason,
+        user.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(user),
+        meta,
+        Entry {
+            action: "evaluation.reassessed",
+            entity_type: "service_evaluation",
+            entity_id: Some(evaluation_id.to_string()),
+            province_code: Some(&office.province_code),
+            commune_code: Some(&office.commune_code),
+            details: json!({ "indicator": indicator, "old": old, "new": points, "reason": reason }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether the user handles an agency's cases: its administrators, or the province's.
+fn handles_cases(user: &AuthUser, agency: Uuid, province: &str) -> bool {
+    match user.role {
+        Role::AgencyAdmin => user.agency_id == Some(agency),
+        Role::ProvinceAdmin => user.commune_code.is_none() && user.province_code.as_deref() == Some(province),
+        _ => false,
+    }
+}
+
+fn summary(
+    id: Uuid,
+    code: String,
+    office_name: String,
+    category: String,
+    status: &str,
+    received_at: DateTime<Utc>,
+    dues: CaseDues,
+    content: &str,
+    today: NaiveDate,
+) -> CaseSummary {
+    let status = CaseStatus::parse(status).unwrap_or(CaseStatus::Received);
+    CaseSummary {
+        case_id: id,
+        code,
+        office_name,
+        category,
+        status,
+        received_at,
+        late: domain::case_late(status, &dues, today).map(str::to_owned),
+        dues,
+        excerpt: content.chars().take(120).collect(),
+    }
+}
+
+/// The cases a user handles; open ones first, the most urgent first.
+pub async fn cases(db: &PgPool, user: &AuthUser, open_only: bool, now: DateTime<Utc>) -> Result<Vec<CaseSummary>, AppError> {
+    if !matches!(user.role, Role::AgencyAdmin | Role::ProvinceAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    let province_wide = user.role == Role::ProvinceAdmin && user.commune_code.is_none();
+    let rows = sqlx::query!(
+        r#"select f.case_id, f.code, o.name as office_name, f.category, f.status, f.received_at, f.refuse_due,
+                  f.info_due, f.resolve_due, f.publish_due, f.content
+           from feedback_case f join office o using (office_id) join agency a on a.agency_id = f.agency_id
+           where (($1 and a.province_code = $2) or f.agency_id = $3)
+             and (not $4 or f.status not in ('refused', 'published'))
+           order by f.status in ('refused', 'published'), f.resolve_due, f.received_at limit 500"#,
+        province_wide,
+        user.province_code.clone().unwrap_or_default(),
+        user.agency_id.unwrap_or(Uuid::nil()),
+        open_only
+    )
+    .fetch_all(db)
+    .await?;
+    let today = vn_day(now);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let dues = CaseDues { refuse: r.refuse_due, request_info: r.info_due, resolve: r.resolve_due, publish: r.publish_due };
+            summary(r.case_id, r.code, r.office_name, r.category, &r.status, r.received_at, dues, &r.content, today)
+        })
+        .collect())
+}
+
+struct CaseRow {
+    province_code: String,
+    commune_code: String,
+    status: CaseStatus,
+    dues: CaseDues,
+}
+
+async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: Uuid) -> Result<CaseRow, AppError> {
+    let r = sqlx::query!(
+        r#"select f.agency_id, a.province_code, o.commune_code, f.status, f.refuse_due, f.info_due, f.resolve_due,
+                  f.publish_due
+           from feedback_case f join agency a on a.agency_id = f.agency_id join office o using (office_id)
+           where f.case_id = $1"#,
+        case_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if !handles_cases(user, r.agency_id, &r.province_code) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(CaseRow {
+        province_code: r.province_code,
+        commune_code: r.commune_code,
+        status: CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Received),
+        dues: CaseDues { refuse: r.refuse_due, request_info: r.info_due, resolve: r.resolve_due, publish: r.publish_due },
+    })
+}
+
+pub async fn case_detail(db: &PgPool, user: &AuthUser, case_id: Uuid, now: DateTime<Utc>) -> Result<CaseDetail, AppError> {
+    let mut conn = db.acquire().await?;
+    let row = case_row(&mut conn, user, case_id).await?;
+    let r = sqlx::query!(
+        r#"select f.code, o.name as office_name, f.category, f.status, f.received_at, f.content, f.source, f.answer,
+                  e.label as "label?", e.service_day as "service_day?", e.overall
+           from feedback_case f join office o using (office_id)
+           left join service_evaluation e on e.evaluation_id = f.evaluation_id
+           where f.case_id = $1"#,
+        case_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let events = sqlx::query!(
+        r#"select v.at, u.display_name as "actor?", v.action, v.note
+           from feedback_event v left join app_user u on u.user_id = v.actor_id
+           where v.case_id = $1 order by v.at, v.event_id"#,
+        case_id
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|v| CaseEvent {
+        on_time: CaseAction::parse(&v.action).map(|a| domain::action_on_time(a, &row.dues, vn_day(v.at))),
+        at: v.at,
+        actor: v.actor,
+        action: v.action,
+        note: v.note,
+    })
+    .collect();
+    let today = vn_day(now);
+    Ok(CaseDetail {
+        summary: summary(case_id, r.code, r.office_name, r.category, &r.status, r.received_at, row.dues, &r.content, today),
+        content: r.content,
+        source: r.source,
+        transaction: r
+            .label
+            .zip(r.service_day)
+            .map(|(l, d)| (l, d, r.overall.and_then(|o| Satisfaction::from_score(o as u8)))),
+        answer: r.answer,
+        events,
+        actions: CaseAction::for_status(row.status),
+    })
+}
+
+/// Moves a case on. Errors: Forbidden, NotFound, Conflict(case_state), Validation(note).
+#[tracing::instrument(skip_all, fields(case_id = %case_id, action = action.as_str()))]
+pub async fn case_act(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    case_id: Uuid,
+    action: CaseAction,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use unicode_normalization::UnicodeNormalization;
+    let note: String = note.trim().nfc().collect();
+    if action.needs_note() && note.is_empty() {
+        return Err(AppError::validation("note", crate::error::FieldError::Required));
+    }
+    if note.chars().count() > 2000 {
+        return Err(AppError::validation("note", crate::error::FieldError::TooLong { max: 2000 }));
+    }
+    let mut tx = db.begin().await?;
+    // Two handlers acting at once: the second sees the first one's state.
+    sqlx::query!("select case_id from feedback_case where case_id = $1 for update", case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let row = case_row(&mut tx, user, case_id).await?;
+    let next = action.apply(row.status).ok_or_else(|| AppError::Conflict("case_state".into()))?;
+    let local = now.with_timezone(&vn_offset()).naive_local();
+    let cal = crate::reference::service::load_calendar(&mut tx).await?;
+    let today = local.date();
+    let on_time = domain::action_on_time(action, &row.dues, today);
+    // The resolve clock starts again from the day the citizen's information came in.
+    let resolve_due = match action {
+        CaseAction::InfoReceived => cal.due_date(local, domain::CASE_RESOLVE_DAYS),
+        _ => row.dues.resolve,
+    };
+    let publish_due = match action {
+        CaseAction::Resolve => Some(cal.due_date(local, domain::CASE_PUBLISH_DAYS)),
+        _ => row.dues.publish,
+    };
+    sqlx::query!(
+        r#"update feedback_case set status = $2, resolve_due = $3, publish_due = $4,
+                  answer = case when $5 then $6 else answer end,
+                  closed_at = case when $2 in ('refused', 'published') then $7 else closed_at end
+           where case_id = $1"#,
+        case_id,
+        next.as_str(),
+        resolve_due,
+        publish_due,
+        action == CaseAction::Resolve,
+        note,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into feedback_event (case_id, at, actor_id, action, note) values ($1, $2, $3, $4, $5)",
+        case_id,
+        now,
+        user.user_id,
+        action.as_str(),
+        note
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(user),
+        meta,
+        Entry {
+            action: "feedback_case.acted",
+            entity_type: "feedback_case",
+            entity_id: Some(case_id.to_string()),
+            province_code: Some(&row.province_code),
+            commune_code: Some(&row.commune_code),
+            details: json!({ "action": action.as_str(), "status": next.as_str(), "on_time": on_time }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
