@@ -1,0 +1,360 @@
+//! Ratings, indicators, rankings and feedback cases against a real Postgres, each test in a
+//! fresh database.
+#![cfg(feature = "ssr")]
+
+use app::{
+    demo,
+    error::AppError,
+    evaluation::{
+        LinkState, RankBy,
+        domain::{CaseAction, CaseStatus, Period, RatingAnswers, UnitKind},
+        service::{self as eval, RatingChannel},
+    },
+    identity::{AuthUser, Password, Role, Username, service as identity},
+    queue::service::{self, Operator, TicketAction},
+    state::{RequestMeta, Settings},
+};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn meta() -> RequestMeta {
+    RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: Some("test".into()), cookie_header: None }
+}
+
+async fn login(db: &PgPool, username: &str) -> AuthUser {
+    identity::login_staff(
+        db,
+        &Settings::default(),
+        &meta(),
+        Username::parse(username).unwrap(),
+        Password::parse(demo::DEMO_PASSWORD).unwrap(),
+    )
+    .await
+    .expect("demo login")
+    .user
+}
+
+async fn quy_nhon(db: &PgPool) -> (Uuid, Uuid) {
+    let office: Uuid =
+        sqlx::query_scalar("select office_id from office where name = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn'")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    let counter = sqlx::query_scalar("select counter_id from counter where office_id = $1 and number = 1")
+        .bind(office)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    (office, counter)
+}
+
+/// 01:00 in Vietnam today: the whole story stays on one service day whenever the test runs.
+fn t0() -> DateTime<Utc> {
+    service::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7)
+}
+
+/// A walk-in served at counter 1: issued at `at`, called `wait` minutes later, finished 5 after.
+async fn served(db: &PgPool, officer: &AuthUser, at: DateTime<Utc>, wait: i64) -> Uuid {
+    let (office, counter) = quy_nhon(db).await;
+    let op = Operator::Staff(officer);
+    service::walk_in(db, op, &meta(), office, "1.001193", None, at).await.unwrap();
+    let t = service::call_next(db, op, &meta(), counter, at + Duration::minutes(wait)).await.unwrap().unwrap();
+    service::act(
+        db,
+        op,
+        &meta(),
+        counter,
+        t.ticket_id,
+        TicketAction::Finish { dossier_code: None },
+        at + Duration::minutes(wait + 5),
+    )
+    .await
+    .unwrap();
+    t.ticket_id
+}
+
+async fn token_of(db: &PgPool, ticket: Uuid) -> String {
+    sqlx::query_scalar("select rating_token from service_evaluation where subject_kind = 'ticket' and subject_id = $1")
+        .bind(ticket)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+fn answers(overall: &str, comment: &str, complaint: bool) -> RatingAnswers {
+    RatingAnswers::parse(overall, ["5", "4", "4", "", ""], comment, complaint).unwrap()
+}
+
+fn this_month() -> Period {
+    Period::containing(service::vn_today(t0()), "month")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_finished_ticket_is_rated_once_and_counts_in_the_office_scores(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let admin = login(&db, "quynhon.quantri").await;
+    let ticket = served(&db, &officer, t0(), 10).await;
+    let token = token_of(&db, ticket).await;
+    assert!(token.len() >= 27, "160 random bits");
+    let ctx = eval::rating_context(&db, &token, t0() + Duration::hours(1)).await.unwrap();
+    assert_eq!(ctx.state, LinkState::Open);
+    assert_eq!(ctx.label, "A-001");
+
+    let receipt = eval::submit_rating(
+        &db,
+        &token,
+        answers("5", "Rất nhanh", false),
+        RatingChannel::Phone,
+        &meta(),
+        t0() + Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(receipt.case_code, None);
+    // The same link again, even at once from two phones: refused, nothing changes.
+    let again = eval::submit_rating(
+        &db,
+        &token,
+        answers("1", "", false),
+        RatingChannel::Phone,
+        &meta(),
+        t0() + Duration::hours(2),
+    )
+    .await;
+    assert_eq!(again.unwrap_err(), AppError::Conflict("rating_used".into()));
+    assert_eq!(eval::rating_context(&db, &token, t0()).await.unwrap().state, LinkState::AlreadyRated);
+    assert_eq!(eval::rating_context(&db, "not-a-token", t0()).await.unwrap_err(), AppError::NotFound);
+
+    // Indicators: 3 unknown (walk-in), 4 = 1 (one-stop), 7 = 2 (waited 10 ≤ 15), 8 = 1 (guidance 4),
+    // 9 = 2 (very satisfied) → 6 of 8 = 75 %.
+    let list = eval::office_evaluations(&db, &admin, quy_nhon(&db).await.0, this_month()).await.unwrap();
+    assert_eq!(list.rows.len(), 1);
+    assert_eq!(list.rows[0].points, [None, None, None, Some(1), None, None, Some(2), Some(1), Some(2)]);
+    assert_eq!(list.rows[0].score, Some(75.0));
+
+    let r = eval::ranking(&db, None, UnitKind::Office, this_month(), RankBy::Score).await.unwrap();
+    let row = r.rows.iter().find(|r| r.name.contains("Quy Nhơn")).expect("the office is ranked");
+    assert_eq!((row.evaluations, row.ratings), (1, 1));
+    assert_eq!(row.figures.satisfaction_rate, Some(100.0));
+    assert_eq!(row.figures.average_rating, Some(5.0));
+    assert_eq!(row.rank, 1);
+    // The public may not rank officials.
+    assert_eq!(
+        eval::ranking(&db, None, UnitKind::Official, this_month(), RankBy::Score).await.unwrap_err(),
+        AppError::Unauthorized
+    );
+    let people = eval::ranking(&db, Some(&admin), UnitKind::Official, this_month(), RankBy::Score).await.unwrap();
+    assert_eq!(people.rows.len(), 1);
+    assert_eq!(people.rows[0].name, "Huỳnh Ngọc Ánh");
+
+    // The trigger's daily sums equal a rebuild from scratch.
+    let before: Vec<(i32, i32, f64)> =
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1").fetch_all(&db).await.unwrap();
+    sqlx::query("select evaluation_day_rebuild()").execute(&db).await.unwrap();
+    let after: Vec<(i32, i32, f64)> =
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1").fetch_all(&db).await.unwrap();
+    assert_eq!(before, after);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'evaluation.rated'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_submissions_of_one_link_record_one_rating(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let token = token_of(&db, served(&db, &officer, t0(), 3).await).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (db, token) = (db.clone(), token.clone());
+            tokio::spawn(async move {
+                let a = RatingAnswers::parse(&(i % 5 + 1).to_string(), [""; 5], "", false).unwrap();
+                eval::submit_rating(&db, &token, a, RatingChannel::Phone, &meta(), t0() + Duration::hours(1)).await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(e) => assert_eq!(e, AppError::Conflict("rating_used".into())),
+        }
+    }
+    assert_eq!(ok, 1);
+    let ratings: i64 = sqlx::query_scalar("select sum(ratings) from evaluation_day").fetch_one(&db).await.unwrap();
+    assert_eq!(ratings, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let other = login(&db, "tinh.motcua").await;
+    let token = token_of(&db, served(&db, &officer, t0(), 3).await).await;
+    let late = t0() + Duration::days(8);
+    assert_eq!(eval::rating_context(&db, &token, late).await.unwrap().state, LinkState::Expired);
+    assert_eq!(
+        eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Phone, &meta(), late).await.unwrap_err(),
+        AppError::Conflict("rating_expired".into())
+    );
+    assert_eq!(
+        eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::CounterKiosk(&other), &meta(), t0())
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    // The official at the counter types it in for the citizen: marked as staff-entered.
+    eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Staff(&officer), &meta(), t0()).await.unwrap();
+    let (channel, entered): (String, Option<Uuid>) =
+        sqlx::query_as("select rating_channel, entered_by from service_evaluation").fetch_one(&db).await.unwrap();
+    assert_eq!((channel.as_str(), entered), ("staff", Some(officer.user_id)));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let head = login(&db, "quynhon.quantri").await;
+    let token = token_of(&db, served(&db, &officer, t0(), 40).await).await;
+    let now = t0() + Duration::hours(2);
+    let r = eval::submit_rating(&db, &token, answers("2", "Phải chờ quá lâu", true), RatingChannel::Phone, &meta(), now)
+        .await
+        .unwrap();
+    let code = r.case_code.expect("a case");
+    assert!(code.starts_with("PA-"));
+
+    // The rated official sees the rating but has no access to cases.
+    assert_eq!(eval::cases(&db, &officer, true, now).await.unwrap_err(), AppError::Forbidden);
+    let mine = eval::my_results(&db, &officer, this_month()).await.unwrap();
+    assert_eq!(mine.ratings, 1);
+    assert_eq!(mine.recent[0].comment.as_deref(), Some("Phải chờ quá lâu"));
+    assert_eq!(mine.rank, Some((1, 1)));
+
+    let list = eval::cases(&db, &head, true, now).await.unwrap();
+    assert_eq!(list.len(), 1);
+    let case = &list[0];
+    assert_eq!(case.status, CaseStatus::Received);
+    assert!(case.dues.refuse < case.dues.request_info && case.dues.request_info < case.dues.resolve);
+    assert_eq!(case.late, None);
+    // A complaint takes attitude (7) to 0 and counts against the 766 ratio.
+    let r = eval::ranking(&db, Some(&head), UnitKind::Office, this_month(), RankBy::Ratio766).await.unwrap();
+    let row = r.rows.iter().find(|r| r.name.contains("Quy Nhơn")).unwrap();
+    assert_eq!(row.figures.ratio_766, Some(0.0));
+
+    // The steps: resolving needs an answer; refusing is no longer possible once accepted.
+    let id = case.case_id;
+    eval::case_act(&db, &head, &meta(), id, CaseAction::Accept, "", now).await.unwrap();
+    assert_eq!(
+        eval::case_act(&db, &head, &meta(), id, CaseAction::Refuse, "Không thuộc thẩm quyền", now).await.unwrap_err(),
+        AppError::Conflict("case_state".into())
+    );
+    assert!(matches!(
+        eval::case_act(&db, &head, &meta(), id, CaseAction::Resolve, "  ", now).await.unwrap_err(),
+        AppError::Validation(_)
+    ));
+    eval::case_act(&db, &head, &meta(), id, CaseAction::Resolve, "Đã bố trí thêm một quầy buổi sáng.", now)
+        .await
+        .unwrap();
+    eval::case_act(&db, &head, &meta(), id, CaseAction::Publish, "", now).await.unwrap();
+    let detail = eval::case_detail(&db, &head, id, now).await.unwrap();
+    assert_eq!(detail.summary.status, CaseStatus::Published);
+    assert_eq!(detail.answer.as_deref(), Some("Đã bố trí thêm một quầy buổi sáng."));
+    assert!(detail.summary.dues.publish.is_some());
+    assert_eq!(detail.events.len(), 4, "opened + three steps");
+    assert!(detail.events.iter().filter_map(|e| e.on_time).all(|ok| ok));
+    assert!(detail.actions.is_empty());
+    // Another commune's administrator cannot see or act on it.
+    let stranger = AuthUser {
+        user_id: Uuid::new_v4(),
+        role: Role::AgencyAdmin,
+        display_name: "x".into(),
+        agency_id: Some(Uuid::new_v4()),
+        agency_name: None,
+        province_code: Some("52".into()),
+        commune_code: Some("21853".into()),
+        jurisdiction: None,
+    };
+    assert_eq!(eval::case_detail(&db, &stranger, id, now).await.unwrap_err(), AppError::Forbidden);
+    let acted: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'feedback_case.acted'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(acted, 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_later_criteria_set_leaves_earlier_scores_alone(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let admin = login(&db, "quynhon.quantri").await;
+    let office = quy_nhon(&db).await.0;
+    let token = token_of(&db, served(&db, &officer, t0(), 10).await).await;
+    eval::submit_rating(&db, &token, answers("5", "", false), RatingChannel::Phone, &meta(), t0()).await.unwrap();
+    let rows = eval::office_evaluations(&db, &admin, office, this_month()).await.unwrap().rows;
+    assert_eq!(rows[0].score, Some(75.0));
+
+    // From tomorrow the overall rating weighs 3 and attitude 0.
+    let tomorrow = service::vn_today(t0()) + Duration::days(1);
+    sqlx::query(
+        "insert into criteria_set (code, name, effective_from, weights, band_excellent, band_good, band_fair, band_average)
+         values ('TEST-2', 'Bộ mới', $1, '{1,1,1,1,1,1,0,1,3}', 95, 85, 70, 50)",
+    )
+    .bind(tomorrow)
+    .execute(&db)
+    .await
+    .unwrap();
+    // A re-assessment recomputes with the transaction's own (earlier) set: 3 = 2 → (1+2+1+2+2)/10.
+    let id = eval::office_evaluations(&db, &admin, office, this_month()).await.unwrap().rows[0].evaluation_id;
+    eval::reassess(&db, &admin, &meta(), id, 3, 2, "Lần đầu liên hệ, hồ sơ đủ").await.unwrap();
+    let rows = eval::office_evaluations(&db, &admin, office, this_month()).await.unwrap().rows;
+    assert_eq!(rows[0].score, Some(80.0));
+    assert_eq!(rows[0].criteria_code, "ND61-2018");
+    assert_eq!(rows[0].sources[2].as_str(), "staff");
+
+    // Ranking figures follow the stored score.
+    let r = eval::ranking(&db, Some(&admin), UnitKind::Office, this_month(), RankBy::Score).await.unwrap();
+    assert_eq!(r.rows.iter().find(|r| r.name.contains("Quy Nhơn")).unwrap().figures.score, Some(80.0));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_new_criteria_set_applies_to_transactions_received_from_its_date(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let officer = login(&db, "quynhon.motcua").await;
+    let today = service::vn_today(t0());
+    // In force from today: attitude weighs 0, overall 3.
+    sqlx::query(
+        "insert into criteria_set (code, name, effective_from, weights, band_excellent, band_good, band_fair, band_average)
+         values ('TEST-3', 'Bộ mới', $1, '{1,1,1,1,1,1,0,1,3}', 95, 85, 70, 50)",
+    )
+    .bind(today)
+    .execute(&db)
+    .await
+    .unwrap();
+    let token = token_of(&db, served(&db, &officer, t0(), 10).await).await;
+    eval::submit_rating(&db, &token, answers("5", "", false), RatingChannel::Phone, &meta(), t0()).await.unwrap();
+    let (code, score): (String, f32) = sqlx::query_as(
+        "select s.code, e.score_percent from service_evaluation e join criteria_set s using (criteria_set_id)",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(code, "TEST-3");
+    // 4 = 1 (w 1), 7 (w 0), 8 = 1 (w 1), 9 = 2 (w 3): (1 + 1 + 6) / (2 + 2 + 6) = 80 %.
+    assert_eq!(score, 80.0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn rating_requests_are_limited_per_client_and_minute(db: PgPool) {
+    let now = Utc::now();
+    for _ in 0..30 {
+        eval::rate_limit(&db, "rate:198.51.100.7", 30, now).await.unwrap();
+    }
+    assert!(matches!(eval::rate_limit(&db, "rate:198.51.100.7", 30, now).await, Err(AppError::Throttled(_))));
+    // Another client is not affected; the next minute starts afresh.
+    eval::rate_limit(&db, "rate:198.51.100.8", 30, now).await.unwrap();
+    eval::rate_limit(&db, "rate:198.51.100.7", 30, now + Duration::seconds(61)).await.unwrap();
+}
