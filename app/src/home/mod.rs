@@ -38,6 +38,14 @@ pub enum Link {
     Book,
     MyBookings,
     Offices,
+    /// Rankings and scores (supervisors).
+    Evaluation,
+    /// Feedback cases (office heads).
+    Cases,
+    /// An official's own ratings.
+    MyResults,
+    /// The public results page.
+    Transparency,
 }
 
 /// The links a role's home shows; each leads to something the role is allowed to use.
@@ -45,12 +53,15 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
     let mut links = Vec::new();
     let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
     match role {
-        Role::Citizen => links.extend([Link::Book, Link::MyBookings, Link::Procedures]),
+        Role::Citizen => links.extend([Link::Book, Link::MyBookings, Link::Procedures, Link::Transparency]),
         Role::HotlineAgent => links.extend([Link::Offices, Link::Procedures]),
         Role::HealthFacility => links.push(Link::ApiDocs),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
             if role == Role::CounterOfficer {
                 links.push(Link::Offices);
+            }
+            if matches!(role, Role::CounterOfficer | Role::CivilStatusOfficial) {
+                links.push(Link::MyResults);
             }
             if has_commune {
                 links.push(Link::Commune);
@@ -58,7 +69,7 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             links.push(Link::Procedures);
         }
         Role::AgencyAdmin | Role::ProvinceAdmin => {
-            links.push(Link::Offices);
+            links.extend([Link::Offices, Link::Evaluation, Link::Cases]);
             if has_commune {
                 links.push(Link::Commune);
             }
@@ -100,6 +111,7 @@ fn GuestHome() -> impl IntoView {
                 <A href="/login/citizen" attr:class="button">{t(|m| m.login_as_citizen)}</A>
                 <A href="/procedures" attr:class="button">{t(|m| m.open_procedures)}</A>
                 <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
+                <A href="/transparency" attr:class="button">{t(|m| m.evaluation.transparency_title)}</A>
             </div>
         </section>
     }
@@ -145,6 +157,10 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::Book => ("/book".into(), |m| m.queue.book_title),
                             Link::MyBookings => ("/bookings".into(), |m| m.queue.my_bookings),
                             Link::Offices => ("/offices".into(), |m| m.queue.offices_title),
+                            Link::Evaluation => ("/evaluation".into(), |m| m.evaluation.ranking_title),
+                            Link::Cases => ("/cases".into(), |m| m.evaluation.cases_title),
+                            Link::MyResults => ("/my/results".into(), |m| m.evaluation.my_results_title),
+                            Link::Transparency => ("/transparency".into(), |m| m.evaluation.transparency_title),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {

@@ -16,11 +16,14 @@ use utoipa::{OpenApi, ToSchema};
 #[openapi(
     info(title = "phucvu integration API", description = "Reference data and, in later versions, births from hospitals, queue devices and the hotline exchange. All times are UTC (RFC 3339)."),
     paths(list_provinces, list_communes, former_commune, list_procedures,
-          super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next),
+          super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next,
+          super::evaluation::rankings),
     components(schemas(Province, Commune, Successor, Procedure, ErrorBody,
-                       super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called)),
+                       super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called,
+                       super::evaluation::Rankings, super::evaluation::RankedUnit)),
     modifiers(&DeviceKey),
     tags((name = "reference", description = "Administrative units and the procedure catalogue"),
+         (name = "evaluation", description = "Open data: satisfaction and evaluation results per office, agency and commune (no personal data)."),
          (name = "queue", description = "Installed queue systems (ticket machines, counter keypads): issue tickets and report calls. Each device has its own API key, created in the office set-up, sent as `Authorization: Bearer <key>`. Live updates for displays: `GET /api/v1/offices/{office_id}/events` (server-sent events)."))
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! Plain axum routes beside the Leptos ones: language switch, health, integration API.
 
 pub mod api;
+pub mod evaluation;
 pub mod error;
 pub mod queue;
 
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(queue::routes())
+        .merge(evaluation::routes())
 }
 
 #[derive(Deserialize)]

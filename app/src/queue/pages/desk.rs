@@ -56,6 +56,7 @@ pub fn OfficesPage() -> impl IntoView {
                                                 {manage.then(|| view! {
                                                     <li><a href=format!("/manage/{id}")>{qt(|q| q.stats_title)}</a></li>
                                                     <li><a href=format!("/admin/office/{id}")>{qt(|q| q.setup_title)}</a></li>
+                                                    <li><a href=format!("/evaluation/office/{id}")>{move || use_locale().get().msgs().evaluation.office_evaluations_title}</a></li>
                                                 })}
                                             </ul>
                                         </li>
