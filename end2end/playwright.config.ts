@@ -27,7 +27,7 @@ export default defineConfig({
     // Officials: a tablet in landscape.
     { name: 'tablet', testMatch: /(shell|staff)\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
     // Booking to board: its own browser contexts (phone, tablets, TV) inside the test.
-    { name: 'queue', testMatch: /queue\.spec\.ts/, use: { launchOptions } },
+    { name: 'queue', testMatch: /(queue|evaluation)\.spec\.ts/, use: { launchOptions } },
     // Every core flow must work before (or without) the wasm: server rendering and plain forms.
     { name: 'phone-no-js', testMatch: /nojs\.spec\.ts/, use: { ...devices['Pixel 7'], javaScriptEnabled: false, launchOptions } },
   ],

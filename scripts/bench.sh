@@ -76,3 +76,45 @@ office=$(q -c "select office_id from office where name = 'Trung tâm Phục vụ
 counter=$(q -c "select counter_id from counter where office_id = '$office' and number = 1")
 BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_OFFICE="$office" BENCH_COUNTER="$counter" \
   node scripts/bench-queue.mjs
+
+# Evaluation: 1,000,000 rated transactions over the last year in every commune of the province
+# (one office, three counters and three officials each), loaded with the trigger off and the
+# daily sums rebuilt once, as a bulk import would. Then the ranking queries, timed over HTTP.
+q >&2 <<'SQL'
+insert into agency (code, name, kind, province_code, commune_code)
+  select 'BENCH.' || c.commune_code, 'UBND ' || c.name, 'commune_committee', c.province_code, c.commune_code
+  from commune c where c.province_code = '52'
+    and not exists (select 1 from agency a where a.commune_code = c.commune_code);
+insert into office (agency_id, name, address, commune_code)
+  select a.agency_id, 'Bộ phận Một cửa ' || c.name, c.name, c.commune_code
+  from agency a join commune c using (commune_code) where a.code like 'BENCH.%';
+insert into counter (office_id, number, name)
+  select o.office_id, n, 'Quầy ' || n from office o join agency a using (agency_id), generate_series(1, 3) n
+  where a.code like 'BENCH.%';
+insert into app_user (role, display_name, username, password_hash, agency_id, jurisdiction_province_code, jurisdiction_commune_code)
+  select 'counter_officer', 'Cán bộ ' || k.number || ' ' || o.name, 'bench.' || replace(k.counter_id::text, '-', ''),
+         '$argon2id$bench-no-login', o.agency_id, '52', o.commune_code
+  from counter k join office o using (office_id) join agency a using (agency_id) where a.code like 'BENCH.%';
+create temp table desk as
+  select row_number() over () - 1 as n, k.office_id, k.counter_id,
+         (select u.user_id from app_user u where u.username = 'bench.' || replace(k.counter_id::text, '-', '')) as official_id
+  from counter k;
+alter table service_evaluation disable trigger service_evaluation_day;
+insert into service_evaluation (subject_kind, subject_id, office_id, counter_id, official_id, procedure_code, label,
+                                received_on, service_day, criteria_set_id, rating_token, token_expires_at, points,
+                                score_percent, waited_minutes, rated_at, overall, items, rating_channel, complaint)
+  select 'ticket', gen_random_uuid(), d.office_id, d.counter_id, d.official_id, '1.001193', 'A-' || (i % 999 + 1),
+         day, day, (select criteria_set_id from criteria_set order by effective_from limit 1),
+         md5(i::text || random()::text), now() + interval '7 days',
+         array[null, null, null, 1, null, null, 1 + (i % 3 = 0)::int, r / 3, (r + 1) / 3]::smallint[],
+         100.0 * (1 + 1 + (i % 3 = 0)::int + r / 3 + (r + 1) / 3) / 8, i % 40, day + time '09:00', r,
+         array[r, r, null, r, r]::smallint[], 'phone', r = 1
+  from generate_series(0, 999999) i
+  join desk d on d.n = i % (select count(*) from desk)
+  cross join lateral (select (current_date - (i % 365))::date as day, (1 + (i * 7919 % 100 > 8)::int + (i * 7919 % 100 > 25)::int
+                              + (i * 7919 % 100 > 55)::int + (i * 7919 % 100 > 80)::int)::smallint as r) x;
+alter table service_evaluation enable trigger service_evaluation_day;
+select evaluation_day_rebuild();
+analyze service_evaluation; analyze evaluation_day;
+SQL
+BENCH_A=http://127.0.0.1:3201 node scripts/bench-evaluation.mjs

@@ -158,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/evaluation/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/transparency") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/my/results") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/cases") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/cases/:id") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />

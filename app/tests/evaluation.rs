@@ -358,3 +358,48 @@ async fn rating_requests_are_limited_per_client_and_minute(db: PgPool) {
     eval::rate_limit(&db, "rate:198.51.100.8", 30, now).await.unwrap();
     eval::rate_limit(&db, "rate:198.51.100.7", 30, now + Duration::seconds(61)).await.unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_booked_ticket_gets_its_rating_link_by_sms(db: PgPool) {
+    use app::identity::PhoneVn;
+    use app::queue::{BookingCode, service::NewBooking};
+    demo::load(&db).await.unwrap();
+    let hotline = login(&db, "tinh.tongdai").await;
+    let officer = login(&db, "quynhon.motcua").await;
+    let (office, counter) = quy_nhon(&db).await;
+    let now = Utc::now();
+    let a = service::availability(&db, office, "1.001193", service::vn_today(now), 14, now).await.unwrap();
+    let slot = a.days.iter().flat_map(|d| d.slots.iter()).find(|s| s.bookable).expect("a free slot").starts_at;
+    let booking = NewBooking {
+        office_id: office,
+        procedure_code: "1.001193".into(),
+        starts_at: slot,
+        citizen_name: "Nguyễn Văn An".into(),
+        phone: PhoneVn::parse("0987000001").unwrap(),
+        idempotency_key: Uuid::new_v4(),
+    };
+    let b = service::create_booking(&db, &hotline, &meta(), booking, now).await.unwrap();
+    let op = Operator::Staff(&officer);
+    service::check_in(&db, op, &meta(), office, &BookingCode::parse(&b.code).unwrap(), None, slot).await.unwrap();
+    let t = service::call_next(&db, op, &meta(), counter, slot + Duration::minutes(5)).await.unwrap().unwrap();
+    service::act(&db, op, &meta(), counter, t.ticket_id, TicketAction::Finish { dossier_code: None }, slot + Duration::minutes(12))
+        .await
+        .unwrap();
+    let token = token_of(&db, t.ticket_id).await;
+    let bodies: Vec<String> = sqlx::query_scalar("select body from notification where subject_ref like 'evaluation:%'")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies[0].contains(&format!("/rate/{token}")), "{}", bodies[0]);
+    assert!(bodies[0].is_ascii(), "SMS without diacritics");
+    // First visit for this procedure: indicator 3 (contacts) gets 2 points; waited 5 minutes: 7 gets 2.
+    let admin = login(&db, "quynhon.quantri").await;
+    let day = service::vn_today(slot);
+    let rows = eval::office_evaluations(&db, &admin, office, Period::containing(day, "month")).await.unwrap().rows;
+    assert_eq!(rows[0].points[2], Some(2));
+    assert_eq!(rows[0].points[6], Some(2));
+    // Finishing again after a transfer does not open a second evaluation.
+    let n: i64 = sqlx::query_scalar("select count(*) from service_evaluation").fetch_one(&db).await.unwrap();
+    assert_eq!(n, 1);
+}

@@ -638,6 +638,90 @@ pub fn action_on_time(action: CaseAction, dues: &CaseDues, day: NaiveDate) -> bo
     }
 }
 
+
+/// A new version of the criteria, as an administrator enters it. It takes effect from a future
+/// day only: transactions already received keep the set they were scored with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCriteriaSet {
+    pub code: String,
+    pub name: String,
+    pub set: CriteriaSet,
+}
+
+impl NewCriteriaSet {
+    pub fn parse(
+        code: &str,
+        name: &str,
+        effective_from: &str,
+        weights: [&str; 9],
+        bands: [&str; 4],
+        today: NaiveDate,
+    ) -> Result<Self, crate::error::FieldErrors> {
+        use crate::error::{FieldError, FieldErrors};
+        use unicode_normalization::UnicodeNormalization;
+        let mut errs = FieldErrors::default();
+        let code = code.trim().to_uppercase();
+        if code.is_empty() {
+            errs.push("code", FieldError::Required);
+        } else if code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+            errs.push("code", FieldError::Invalid);
+        }
+        let name: String = name.trim().nfc().collect();
+        match name.chars().count() {
+            0 => errs.push("name", FieldError::Required),
+            201.. => errs.push("name", FieldError::TooLong { max: 200 }),
+            _ => {}
+        }
+        let effective_from = match NaiveDate::parse_from_str(effective_from.trim(), "%Y-%m-%d") {
+            Ok(d) if d > today => Some(d),
+            Ok(_) => {
+                errs.push("effective_from", FieldError::Invalid);
+                None
+            }
+            Err(_) if effective_from.trim().is_empty() => {
+                errs.push("effective_from", FieldError::Required);
+                None
+            }
+            Err(_) => {
+                errs.push("effective_from", FieldError::Invalid);
+                None
+            }
+        };
+        let number = |raw: &str| raw.trim().replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite());
+        let mut w = [0.0; 9];
+        for (i, raw) in weights.iter().enumerate() {
+            match number(raw).filter(|v| (0.0..=10.0).contains(v)) {
+                Some(v) => w[i] = v,
+                None => errs.push(&format!("w{}", i + 1), FieldError::Invalid),
+            }
+        }
+        if errs.get("w1").is_none() && w.iter().all(|v| *v == 0.0) {
+            errs.push("w1", FieldError::Invalid);
+        }
+        let b: Vec<Option<f64>> = bands.iter().map(|raw| number(raw).filter(|v| (0.0..=100.0).contains(v))).collect();
+        for (i, v) in b.iter().enumerate() {
+            if v.is_none() {
+                errs.push(["band_excellent", "band_good", "band_fair", "band_average"][i], FieldError::Invalid);
+            }
+        }
+        let bands = match b[..] {
+            [Some(e), Some(g), Some(f), Some(a)] if e > g && g > f && f > a => Some(Bands { excellent: e, good: g, fair: f, average: a }),
+            [Some(_), Some(_), Some(_), Some(_)] => {
+                // Bands must step down: Xuất sắc above Tốt above Khá above Trung bình.
+                errs.push("band_good", FieldError::Invalid);
+                None
+            }
+            _ => None,
+        };
+        match (effective_from, bands) {
+            (Some(effective_from), Some(bands)) if errs.is_empty() => {
+                Ok(Self { code, name, set: CriteriaSet { effective_from, bands, weights: w } })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -856,5 +940,21 @@ mod tests {
         assert_eq!(CaseAction::Resolve.apply(CaseStatus::Accepted), Some(CaseStatus::Resolved));
         assert_eq!(CaseAction::for_status(CaseStatus::Resolved), vec![CaseAction::Publish]);
         assert!(!CaseStatus::Published.is_open());
+    }
+
+    #[test]
+    fn a_new_criteria_set_is_checked_and_never_retroactive() {
+        let today = d(11, 27);
+        let w = ["1", "1", "1", "1", "1", "1", "1", "1", "2,5"];
+        let ok = NewCriteriaSet::parse(" qd-2027 ", "Bộ 2027", "2027-01-01", w, ["92", "82", "70", "50"], today).unwrap();
+        assert_eq!(ok.code, "QD-2027");
+        assert_eq!(ok.set.weights[8], 2.5);
+        assert_eq!(ok.set.bands.good, 82.0);
+        let e = NewCriteriaSet::parse("", "", "2026-11-27", ["x"; 9], ["80", "90", "70", "50"], today).unwrap_err();
+        assert_eq!(e.get("code"), Some(crate::error::FieldError::Required));
+        assert_eq!(e.get("effective_from"), Some(crate::error::FieldError::Invalid), "today is not in the future");
+        assert_eq!(e.get("w1"), Some(crate::error::FieldError::Invalid));
+        assert_eq!(e.get("band_good"), Some(crate::error::FieldError::Invalid), "bands must step down");
+        assert!(NewCriteriaSet::parse("A", "B", "2027-01-01", ["0"; 9], ["90", "80", "65", "50"], today).is_err());
     }
 }

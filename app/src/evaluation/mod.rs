@@ -209,3 +209,18 @@ pub fn band_key(b: Option<Band>) -> &'static str {
         None => "none",
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaSetView {
+    pub criteria_set_id: Uuid,
+    pub code: String,
+    pub set: domain::CriteriaSet,
+}
+
+/// The province administrator's view of the evaluation settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaAdmin {
+    pub sets: Vec<CriteriaSetView>,
+    pub rating_valid_days: i16,
+    pub rating_requests_per_minute: i16,
+}

@@ -32,6 +32,8 @@ pub fn page(path: &str) -> Option<AnyView> {
         view! { <RankingPage public=true /> }.into_any()
     } else if path.starts_with("/my/results") {
         view! { <MyResultsPage /> }.into_any()
+    } else if path.starts_with("/admin/evaluation") {
+        view! { <CriteriaAdminPage /> }.into_any()
     } else if path.starts_with("/cases/") {
         view! { <CasePage /> }.into_any()
     } else if path.starts_with("/cases") {
@@ -278,6 +280,7 @@ pub fn RankingPage(public: bool) -> impl IntoView {
                     <a href="/cases">{et(|m| m.cases_title)}</a>
                     <a href="/my/results">{et(|m| m.my_results_title)}</a>
                     <a href="/transparency">{et(|m| m.transparency_title)}</a>
+                    <a href="/admin/evaluation">{et(|m| m.criteria_title)}</a>
                 </nav>
             })}
             <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
@@ -684,6 +687,82 @@ pub fn CasePage() -> impl IntoView {
                                 })}
                             }.into_any()
                         }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/admin/evaluation`: the province administrator adds criteria versions (from a future day)
+/// and sets the rating links' validity and rate limit.
+#[component]
+pub fn CriteriaAdminPage() -> impl IntoView {
+    use super::server::{AddCriteriaSet, SetRatingConfig, get_criteria_admin};
+    use crate::ui::field::Field;
+    let add = ServerAction::<AddCriteriaSet>::new();
+    let config = ServerAction::<SetRatingConfig>::new();
+    let data = Resource::new(move || (add.version().get(), config.version().get()), |_| get_criteria_admin());
+    let add_err = Signal::derive(move || add.value().get().and_then(Result::err));
+    let config_err = Signal::derive(move || config.value().get().and_then(Result::err));
+    let locale = use_locale();
+    const W: [&str; 9] = ["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "w9"];
+    view! {
+        <Title text=et(|m| m.criteria_title) />
+        <section class="panel wide">
+            <h1>{et(|m| m.criteria_title)}</h1>
+            <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(c) => view! {
+                            <div class="table-scroll">
+                            <table class="stats" data-testid="criteria-sets">
+                                <thead><tr>
+                                    <th>{et(|m| m.criteria_code)}</th><th>{et(|m| m.effective_from)}</th>
+                                    {(1..=9).map(|i| view! { <th>{format!("CS{i}")}</th> }).collect_view()}
+                                    <th>{et(|m| m.band_excellent)}</th><th>{et(|m| m.band_good)}</th><th>{et(|m| m.band_fair)}</th><th>{et(|m| m.band_average)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {c.sets.iter().map(|s| view! {
+                                        <tr>
+                                            <th scope="row">{s.code.clone()}</th>
+                                            <td>{s.set.effective_from.format("%d/%m/%Y").to_string()}</td>
+                                            {s.set.weights.iter().map(|w| view! { <td>{format!("{w}")}</td> }).collect_view()}
+                                            <td>{format!("≥ {}%", s.set.bands.excellent)}</td><td>{format!("≥ {}%", s.set.bands.good)}</td>
+                                            <td>{format!("≥ {}%", s.set.bands.fair)}</td><td>{format!("≥ {}%", s.set.bands.average)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                            <h2>{et(|m| m.rating_settings)}</h2>
+                            <ActionForm action=config attr:class="stack" attr:data-testid="rating-config">
+                                <Field name="rating_valid_days" label=et(|m| m.rating_valid_days) kind="number" inputmode="numeric" value=c.rating_valid_days.to_string() error=config_err />
+                                <Field name="rating_requests_per_minute" label=et(|m| m.rating_rate) kind="number" inputmode="numeric" value=c.rating_requests_per_minute.to_string() error=config_err />
+                                <Problem error=config_err />
+                                <button type="submit">{et(|m| m.save)}</button>
+                            </ActionForm>
+                            <h2>{et(|m| m.new_criteria)}</h2>
+                            <p class="muted">{et(|m| m.new_criteria_hint)}</p>
+                            <ActionForm action=add attr:class="stack" attr:data-testid="criteria-form">
+                                <Field name="code" label=et(|m| m.criteria_code) error=add_err />
+                                <Field name="name" label=et(|m| m.criteria_name) error=add_err />
+                                <Field name="effective_from" label=et(|m| m.effective_from) kind="date" error=add_err />
+                                <fieldset class="grid-weights">
+                                    <legend>{et(|m| m.weights)}</legend>
+                                    {(0..9usize).map(|i| view! {
+                                        <Field name=W[i] label=move || locale.get().msgs().evaluation.indicators[i] kind="text" inputmode="decimal" value="1".to_string() error=add_err />
+                                    }).collect_view()}
+                                </fieldset>
+                                <Field name="band_excellent" label=et(|m| m.band_excellent) inputmode="decimal" value=c.sets.last().map(|s| s.set.bands.excellent.to_string()).unwrap_or_default() error=add_err />
+                                <Field name="band_good" label=et(|m| m.band_good) inputmode="decimal" value=c.sets.last().map(|s| s.set.bands.good.to_string()).unwrap_or_default() error=add_err />
+                                <Field name="band_fair" label=et(|m| m.band_fair) inputmode="decimal" value=c.sets.last().map(|s| s.set.bands.fair.to_string()).unwrap_or_default() error=add_err />
+                                <Field name="band_average" label=et(|m| m.band_average) inputmode="decimal" value=c.sets.last().map(|s| s.set.bands.average.to_string()).unwrap_or_default() error=add_err />
+                                <Problem error=add_err />
+                                <button type="submit" class="primary">{et(|m| m.save)}</button>
+                            </ActionForm>
+                        }.into_any(),
                     }
                 })}
             </Transition>

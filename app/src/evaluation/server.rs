@@ -175,3 +175,68 @@ pub async fn feedback_case_act(id: String, action: String, note: String) -> Resu
     let meta = crate::state::request_meta(&st.settings);
     super::service::case_act(&st.db, &user, &meta, parse_uuid("id", &id)?, action, &note, chrono::Utc::now()).await
 }
+
+#[server(endpoint = "criteria_admin", input = GetUrl)]
+pub async fn get_criteria_admin() -> Result<super::CriteriaAdmin, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::service::criteria_admin(&st.db, &user).await
+}
+
+/// A new criteria set: code, name, first day (YYYY-MM-DD, after today), weights w1–w9 (0–10),
+/// band lower bounds in percent.
+#[server(endpoint = "add_criteria_set")]
+pub async fn add_criteria_set(
+    code: String,
+    name: String,
+    effective_from: String,
+    w1: String,
+    w2: String,
+    w3: String,
+    w4: String,
+    w5: String,
+    w6: String,
+    w7: String,
+    w8: String,
+    w9: String,
+    band_excellent: String,
+    band_good: String,
+    band_fair: String,
+    band_average: String,
+) -> Result<(), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let today = crate::queue::service::vn_today(chrono::Utc::now());
+    let new = super::domain::NewCriteriaSet::parse(
+        &code,
+        &name,
+        &effective_from,
+        [&w1, &w2, &w3, &w4, &w5, &w6, &w7, &w8, &w9],
+        [&band_excellent, &band_good, &band_fair, &band_average],
+        today,
+    )
+    .map_err(AppError::Validation)?;
+    let meta = crate::state::request_meta(&st.settings);
+    super::service::add_criteria_set(&st.db, &user, &meta, new).await
+}
+
+#[server(endpoint = "set_rating_config")]
+pub async fn set_rating_config(rating_valid_days: String, rating_requests_per_minute: String) -> Result<(), AppError> {
+    use crate::error::{FieldError, FieldErrors};
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let mut errs = FieldErrors::default();
+    let days = rating_valid_days.trim().parse::<i16>().ok().filter(|d| (1..=90).contains(d));
+    if days.is_none() {
+        errs.push("rating_valid_days", FieldError::Invalid);
+    }
+    let per_minute = rating_requests_per_minute.trim().parse::<i16>().ok().filter(|d| (1..=1000).contains(d));
+    if per_minute.is_none() {
+        errs.push("rating_requests_per_minute", FieldError::Invalid);
+    }
+    let (Some(days), Some(per_minute)) = (days, per_minute) else {
+        return Err(AppError::Validation(errs));
+    };
+    let meta = crate::state::request_meta(&st.settings);
+    super::service::set_rating_config(&st.db, &user, &meta, days, per_minute).await
+}

@@ -656,6 +656,9 @@ pub async fn trend(
 /// An official's own results: figures, rank among the officials of their agency, trend and the
 /// ratings of their transactions without anything about the raters.
 pub async fn my_results(db: &PgPool, user: &AuthUser, period: domain::Period) -> Result<MyResults, AppError> {
+    if matches!(user.role, Role::Citizen | Role::HealthFacility | Role::Collector | Role::HotlineAgent) {
+        return Err(AppError::Forbidden);
+    }
     let mut conn = db.acquire().await?;
     let (from, to) = period.bounds();
     let bands = bands_on(&mut conn, to).await?;
@@ -1031,6 +1034,108 @@ pub async fn case_act(
             province_code: Some(&row.province_code),
             commune_code: Some(&row.commune_code),
             details: json!({ "action": action.as_str(), "status": next.as_str(), "on_time": on_time }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn require_province_admin(user: &AuthUser) -> Result<(), AppError> {
+    if user.role == Role::ProvinceAdmin && user.commune_code.is_none() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The criteria sets and rating settings, for the province administrator.
+pub async fn criteria_admin(db: &PgPool, user: &AuthUser) -> Result<super::CriteriaAdmin, AppError> {
+    require_province_admin(user)?;
+    let mut conn = db.acquire().await?;
+    let sets = criteria_sets(&mut conn)
+        .await?
+        .into_iter()
+        .map(|(id, code, set)| super::CriteriaSetView { criteria_set_id: id, code, set })
+        .collect();
+    let c = sqlx::query!("select rating_valid_days, rating_requests_per_minute from evaluation_config")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(super::CriteriaAdmin { sets, rating_valid_days: c.rating_valid_days, rating_requests_per_minute: c.rating_requests_per_minute })
+}
+
+/// Adds a criteria set that takes effect on a future day. Errors: Forbidden, Conflict(criteria_duplicate).
+pub async fn add_criteria_set(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    new: domain::NewCriteriaSet,
+) -> Result<(), AppError> {
+    require_province_admin(user)?;
+    let mut tx = db.begin().await?;
+    let weights: Vec<f32> = new.set.weights.iter().map(|w| *w as f32).collect();
+    let inserted = sqlx::query_scalar!(
+        r#"insert into criteria_set (code, name, effective_from, weights, band_excellent, band_good, band_fair, band_average)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning criteria_set_id"#,
+        new.code,
+        new.name,
+        new.set.effective_from,
+        &weights,
+        new.set.bands.excellent as f32,
+        new.set.bands.good as f32,
+        new.set.bands.fair as f32,
+        new.set.bands.average as f32
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::Conflict("criteria_duplicate".into()))?;
+    audit::record(
+        &mut tx,
+        Some(user),
+        meta,
+        Entry {
+            action: "criteria_set.added",
+            entity_type: "criteria_set",
+            entity_id: Some(inserted.to_string()),
+            province_code: user.province_code.as_deref(),
+            commune_code: None,
+            details: json!({ "code": new.code, "effective_from": new.set.effective_from, "weights": new.set.weights,
+                             "bands": new.set.bands }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets how long rating links live and how many rating requests a client may make per minute.
+pub async fn set_rating_config(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    valid_days: i16,
+    per_minute: i16,
+) -> Result<(), AppError> {
+    require_province_admin(user)?;
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "update evaluation_config set rating_valid_days = $1, rating_requests_per_minute = $2",
+        valid_days,
+        per_minute
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Some(user),
+        meta,
+        Entry {
+            action: "evaluation_config.updated",
+            entity_type: "evaluation_config",
+            entity_id: None,
+            province_code: user.province_code.as_deref(),
+            commune_code: None,
+            details: json!({ "rating_valid_days": valid_days, "rating_requests_per_minute": per_minute }),
         },
     )
     .await?;

@@ -60,13 +60,13 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             if role == Role::CounterOfficer {
                 links.push(Link::Offices);
             }
-            if matches!(role, Role::CounterOfficer | Role::CivilStatusOfficial) {
-                links.push(Link::MyResults);
-            }
             if has_commune {
                 links.push(Link::Commune);
             }
             links.push(Link::Procedures);
+            if matches!(role, Role::CounterOfficer | Role::CivilStatusOfficial) {
+                links.push(Link::MyResults);
+            }
         }
         Role::AgencyAdmin | Role::ProvinceAdmin => {
             links.extend([Link::Offices, Link::Evaluation, Link::Cases]);
