@@ -8,7 +8,8 @@ create table criteria_set (
     name text not null,
     effective_from date not null constraint criteria_set_effective_key unique,
     weights real[] not null constraint criteria_set_weights check (
-        array_length(weights, 1) = 9 and 0 <= all(weights) and array_position(weights, null) is null),
+        array_length(weights, 1) = 9 and 0 <= all(weights) and 10 >= all(weights)
+        and array_position(weights, null) is null and not 'NaN' = any(weights)),
     -- Lower bounds in percent of Xuất sắc / Tốt / Khá / Trung bình; below is Yếu.
     band_excellent real not null,
     band_good real not null,
@@ -81,6 +82,8 @@ create table service_evaluation (
 );
 create index service_evaluation_office_idx on service_evaluation (office_id, service_day);
 create index service_evaluation_official_idx on service_evaluation (official_id, service_day);
+-- The counter tablet's "rate us" mode looks for the latest unrated transaction.
+create index service_evaluation_counter_open_idx on service_evaluation (counter_id, created_at) where rated_at is null;
 
 -- A supervisor's re-assessment of one indicator, with the reason (also in the audit log).
 create table evaluation_reassessment (
@@ -166,7 +169,7 @@ create function evaluation_day_rebuild() returns void language sql as $$
     insert into evaluation_day
     select service_day, office_id, coalesce(counter_id, '00000000-0000-0000-0000-000000000000'),
            coalesce(official_id, '00000000-0000-0000-0000-000000000000'),
-           count(*), count(score_percent), coalesce(sum(score_percent), 0), count(*) filter (where overdue),
+           count(*), count(score_percent), coalesce(sum(score_percent::float8), 0), count(*) filter (where overdue),
            count(*) filter (where complaint or overall <= 2), count(overall), coalesce(sum(overall), 0),
            count(*) filter (where overall >= 4), count(*) filter (where overall <= 2),
            array[count(items[1]), count(items[2]), count(items[3]), count(items[4]), count(items[5])]::int[],

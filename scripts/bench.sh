@@ -109,9 +109,9 @@ insert into service_evaluation (subject_kind, subject_id, office_id, counter_id,
          array[null, null, null, 1, null, null, 1 + (i % 3 = 0)::int, r / 3, (r + 1) / 3]::smallint[],
          100.0 * (1 + 1 + (i % 3 = 0)::int + r / 3 + (r + 1) / 3) / 8, i % 40, day + time '09:00', r,
          array[r, r, null, r, r]::smallint[], 'phone', r = 1
-  from generate_series(0, 999999) i
+  from generate_series(0::int8, 999999) i
   join desk d on d.n = i % (select count(*) from desk)
-  cross join lateral (select (current_date - (i % 365))::date as day, (1 + (i * 7919 % 100 > 8)::int + (i * 7919 % 100 > 25)::int
+  cross join lateral (select (current_date - (i % 365)::int)::date as day, (1 + (i * 7919 % 100 > 8)::int + (i * 7919 % 100 > 25)::int
                               + (i * 7919 % 100 > 55)::int + (i * 7919 % 100 > 80)::int)::smallint as r) x;
 alter table service_evaluation enable trigger service_evaluation_day;
 select evaluation_day_rebuild();

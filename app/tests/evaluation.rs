@@ -207,11 +207,19 @@ async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
             .unwrap_err(),
         AppError::Forbidden
     );
-    // The official at the counter types it in for the citizen: marked as staff-entered.
-    eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Staff(&officer), &meta(), t0()).await.unwrap();
+    // Nobody types in a rating of their own work…
+    assert_eq!(
+        eval::submit_rating(&db, &token, answers("5", "", false), RatingChannel::Staff(&officer), &meta(), t0())
+            .await
+            .unwrap_err(),
+        AppError::Conflict("rating_own_work".into())
+    );
+    // …another official of the office may, for a citizen who answered on paper: marked as staff-entered.
+    let head = login(&db, "quynhon.quantri").await;
+    eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Staff(&head), &meta(), t0()).await.unwrap();
     let (channel, entered): (String, Option<Uuid>) =
         sqlx::query_as("select rating_channel, entered_by from service_evaluation").fetch_one(&db).await.unwrap();
-    assert_eq!((channel.as_str(), entered), ("staff", Some(officer.user_id)));
+    assert_eq!((channel.as_str(), entered), ("staff", Some(head.user_id)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -231,7 +239,8 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
     assert_eq!(eval::cases(&db, &officer, true, now).await.unwrap_err(), AppError::Forbidden);
     let mine = eval::my_results(&db, &officer, this_month()).await.unwrap();
     assert_eq!(mine.ratings, 1);
-    assert_eq!(mine.recent[0].comment.as_deref(), Some("Phải chờ quá lâu"));
+    assert_eq!(mine.recent[0].overall as u8, 2);
+    assert_eq!(mine.recent[0].comment, None, "a complaint's words are for its handler only");
     assert_eq!(mine.rank, Some((1, 1)));
 
     let list = eval::cases(&db, &head, true, now).await.unwrap();
@@ -349,14 +358,42 @@ async fn a_new_criteria_set_applies_to_transactions_received_from_its_date(db: P
 
 #[sqlx::test(migrations = "../migrations")]
 async fn rating_requests_are_limited_per_client_and_minute(db: PgPool) {
-    let now = Utc::now();
-    for _ in 0..30 {
-        eval::rate_limit(&db, "rate:198.51.100.7", 30, now).await.unwrap();
+    // Requests spread over one clock minute share its window.
+    let minute = DateTime::from_timestamp(Utc::now().timestamp() / 60 * 60, 0).unwrap();
+    for i in 0..30 {
+        eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::milliseconds(1_900 * i + 7)).await.unwrap();
     }
-    assert!(matches!(eval::rate_limit(&db, "rate:198.51.100.7", 30, now).await, Err(AppError::Throttled(_))));
+    assert!(matches!(
+        eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(59)).await,
+        Err(AppError::Throttled(1))
+    ));
     // Another client is not affected; the next minute starts afresh.
-    eval::rate_limit(&db, "rate:198.51.100.8", 30, now).await.unwrap();
-    eval::rate_limit(&db, "rate:198.51.100.7", 30, now + Duration::seconds(61)).await.unwrap();
+    eval::rate_limit(&db, "rate:198.51.100.8", 30, minute + Duration::seconds(59)).await.unwrap();
+    eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(60)).await.unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_office_head_neither_handles_nor_reassesses_a_rating_of_their_own_work(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    // The administrator served at the counter himself.
+    let head = login(&db, "quynhon.quantri").await;
+    let province = login(&db, "tinh.quantri").await;
+    let token = token_of(&db, served(&db, &head, t0(), 3).await).await;
+    let now = t0() + Duration::hours(1);
+    eval::submit_rating(&db, &token, answers("1", "Thái độ không tốt", true), RatingChannel::Phone, &meta(), now)
+        .await
+        .unwrap();
+    assert!(eval::cases(&db, &head, false, now).await.unwrap().is_empty());
+    let case = eval::cases(&db, &province, false, now).await.unwrap().remove(0);
+    assert_eq!(eval::case_detail(&db, &head, case.case_id, now).await.unwrap_err(), AppError::Forbidden);
+    let assigned: Option<Uuid> = sqlx::query_scalar("select assigned_to from feedback_case").fetch_one(&db).await.unwrap();
+    assert_ne!(assigned, Some(head.user_id));
+    let id = eval::office_evaluations(&db, &head, quy_nhon(&db).await.0, this_month()).await.unwrap().rows[0].evaluation_id;
+    assert_eq!(
+        eval::reassess(&db, &head, &meta(), id, 7, 2, "Khiếu nại không đúng").await.unwrap_err(),
+        AppError::Conflict("rating_own_work".into())
+    );
+    eval::case_act(&db, &province, &meta(), case.case_id, CaseAction::Accept, "", now).await.unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]

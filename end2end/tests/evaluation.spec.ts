@@ -4,6 +4,9 @@ import { hydrated, staffLogin } from './fixtures/accounts';
 // The province centre: the queue tests call tickets at the ward office's counters.
 const OFFICE = 'Trung tâm Phục vụ hành chính công tỉnh Gia Lai';
 
+// Both tests serve at the centre's counter 1: one after the other.
+test.describe.configure({ mode: 'serial' });
+
 async function context(browser: Browser, device: string, baseURL: string) {
   return browser.newContext({ ...devices[device], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
 }
@@ -73,7 +76,7 @@ test('a finished ticket is rated on the phone once and shows in the office’s s
   await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('Đánh giá mức độ hài lòng');
   await expect(citizen.getByText(label)).toBeVisible();
   // Sending without choosing is refused next to the question; nothing is recorded.
-  await citizen.locator('input[name="overall"]').first().evaluate((el) => el.removeAttribute('required'));
+  await citizen.locator('input[name="overall"]').evaluateAll((els) => els.forEach((el) => el.removeAttribute('required')));
   await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();
   await expect(citizen.locator('#overall-err')).toHaveText('Vui lòng nhập thông tin này.');
   // One tap for the overall rating; one detail; a comment.

@@ -228,6 +228,7 @@ pub static VI: EMsgs = EMsgs {
         ("criteria_duplicate", "Đã có bộ tiêu chí cùng mã hoặc cùng ngày áp dụng."),
         ("rating_used", "Giao dịch này đã được đánh giá. Mỗi giao dịch chỉ được đánh giá một lần — cảm ơn bạn!"),
         ("rating_expired", "Phiếu đánh giá này đã hết hạn."),
+        ("rating_own_work", "Không thể tự nhập hoặc thẩm định đánh giá về công việc của chính mình."),
         ("case_state", "Phản ánh đã chuyển sang bước khác; vui lòng tải lại trang."),
     ],
 };
@@ -344,6 +345,7 @@ pub static EN: EMsgs = EMsgs {
         ("criteria_duplicate", "A criteria set with this code or first day already exists."),
         ("rating_used", "This transaction has already been rated. Each transaction can be rated once — thank you!"),
         ("rating_expired", "This rating link has expired."),
+        ("rating_own_work", "You cannot enter or re-assess a rating of your own work."),
         ("case_state", "The case has moved on; please reload the page."),
     ],
 };

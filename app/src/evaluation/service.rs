@@ -36,7 +36,8 @@ pub fn public_url() -> String {
 /// Counts a request in this minute's window for `bucket`; refuses above `limit`.
 /// Postgres keeps the counters so that every server instance shares them.
 pub async fn rate_limit(db: &PgPool, bucket: &str, limit: i32, now: DateTime<Utc>) -> Result<(), AppError> {
-    let window = now - Duration::seconds(now.timestamp().rem_euclid(60));
+    // Whole minutes: every request of the same minute shares the row.
+    let window = DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now);
     let hits = sqlx::query_scalar!(
         r#"insert into rate_limit_window (bucket, window_start, hits) values ($1, $2, 1)
            on conflict (bucket, window_start) do update set hits = rate_limit_window.hits + 1
@@ -144,7 +145,12 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
         tracing::error!(day = %t.service_day, "no criteria set in force; ticket not evaluated");
         return Ok(());
     };
-    let set_id = sets.iter().find(|(.., s)| s == set).map(|(id, ..)| *id).expect("BUG: set from the list");
+    // Effective dates are unique, so the date finds the set's id.
+    let set_id = sets
+        .iter()
+        .find(|(.., s)| s.effective_from == set.effective_from)
+        .map(|(id, ..)| *id)
+        .expect("BUG: set from the list");
     let score = domain::dossier_percent(set, &points);
     let days = sqlx::query_scalar!("select rating_valid_days from evaluation_config").fetch_one(&mut *conn).await?;
     let token = queue::random_token(20);
@@ -270,7 +276,7 @@ pub async fn submit_rating(
 ) -> Result<RatingReceipt, AppError> {
     let mut tx = db.begin().await?;
     let e = sqlx::query!(
-        r#"select evaluation_id, office_id, rated_at, token_expires_at, criteria_set_id, waited_minutes,
+        r#"select evaluation_id, office_id, official_id, rated_at, token_expires_at, criteria_set_id, waited_minutes,
                   points as "points!: Vec<Option<i16>>", points_source, label
            from service_evaluation where rating_token = $1 for update"#,
         token
@@ -281,6 +287,12 @@ pub async fn submit_rating(
     let office = queue::office_row(&mut tx, e.office_id).await?;
     if let Some(user) = channel.user() {
         queue::require_office(user, &office, OfficeAccess::Operate)?;
+    }
+    // Nobody types in a rating of their own work (the citizen taps it on the tablet instead).
+    if let RatingChannel::Staff(u) = channel
+        && e.official_id == Some(u.user_id)
+    {
+        return Err(AppError::Conflict("rating_own_work".into()));
     }
     match link_state(e.rated_at.is_some(), e.token_expires_at, now) {
         LinkState::AlreadyRated => return Err(AppError::Conflict("rating_used".into())),
@@ -401,9 +413,14 @@ pub async fn open_case(conn: &mut PgConnection, c: NewCase, now: DateTime<Utc>) 
     let dues = domain::case_dues(&cal, local);
     let seq = sqlx::query_scalar!(r#"select nextval('feedback_case_seq') as "n!""#).fetch_one(&mut *conn).await?;
     let code = format!("PA-{}-{:05}", local.format("%y%m%d"), seq);
+    // Never the official the case is about.
     let head = sqlx::query_scalar!(
-        "select user_id from app_user where agency_id = $1 and role = 'agency_admin' and active order by created_at limit 1",
-        office.agency_id
+        r#"select user_id from app_user
+           where agency_id = $1 and role = 'agency_admin' and active
+             and user_id is distinct from (select official_id from service_evaluation where evaluation_id = $2)
+           order by created_at limit 1"#,
+        office.agency_id,
+        c.evaluation_id
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -667,7 +684,9 @@ pub async fn my_results(db: &PgPool, user: &AuthUser, period: domain::Period) ->
     let me = user.user_id.to_string();
     let mine = peers.iter().find(|r| r.unit_id == me);
     let recent = sqlx::query!(
-        r#"select service_day, label, overall as "overall!", items as "items: Vec<Option<i16>>", comment
+        r#"select service_day, label, overall as "overall!", items as "items: Vec<Option<i16>>",
+                  -- A complaint's words are the case's content: for its handler only.
+                  case when complaint then null else comment end as comment
            from service_evaluation
            where official_id = $1 and service_day between $2 and $3 and rated_at is not null
            order by rated_at desc limit 20"#,
@@ -764,7 +783,7 @@ pub async fn reassess(
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let e = sqlx::query!(
-        r#"select office_id, criteria_set_id, points as "points!: Vec<Option<i16>>", points_source
+        r#"select office_id, official_id, criteria_set_id, points as "points!: Vec<Option<i16>>", points_source
            from service_evaluation where evaluation_id = $1 for update"#,
         evaluation_id
     )
@@ -773,6 +792,9 @@ pub async fn reassess(
     .ok_or(AppError::NotFound)?;
     let office = queue::office_row(&mut tx, e.office_id).await?;
     queue::require_office(user, &office, OfficeAccess::Manage)?;
+    if e.official_id == Some(user.user_id) {
+        return Err(AppError::Conflict("rating_own_work".into()));
+    }
     let i = usize::from(indicator) - 1;
     let mut current = to_points(&e.points);
     let mut sources = to_sources(&e.points_source);
@@ -865,13 +887,16 @@ pub async fn cases(db: &PgPool, user: &AuthUser, open_only: bool, now: DateTime<
         r#"select f.case_id, f.code, o.name as office_name, f.category, f.status, f.received_at, f.refuse_due,
                   f.info_due, f.resolve_due, f.publish_due, f.content
            from feedback_case f join office o using (office_id) join agency a on a.agency_id = f.agency_id
+           left join service_evaluation e on e.evaluation_id = f.evaluation_id
            where (($1 and a.province_code = $2) or f.agency_id = $3)
              and (not $4 or f.status not in ('refused', 'published'))
+             and e.official_id is distinct from $5
            order by f.status in ('refused', 'published'), f.resolve_due, f.received_at limit 500"#,
         province_wide,
         user.province_code.clone().unwrap_or_default(),
         user.agency_id.unwrap_or(Uuid::nil()),
-        open_only
+        open_only,
+        user.user_id
     )
     .fetch_all(db)
     .await?;
@@ -895,15 +920,17 @@ struct CaseRow {
 async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: Uuid) -> Result<CaseRow, AppError> {
     let r = sqlx::query!(
         r#"select f.agency_id, a.province_code, o.commune_code, f.status, f.refuse_due, f.info_due, f.resolve_due,
-                  f.publish_due
+                  f.publish_due, e.official_id as "official_id?"
            from feedback_case f join agency a on a.agency_id = f.agency_id join office o using (office_id)
+           left join service_evaluation e on e.evaluation_id = f.evaluation_id
            where f.case_id = $1"#,
         case_id
     )
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    if !handles_cases(user, r.agency_id, &r.province_code) {
+    // A case about one's own work goes to someone else.
+    if !handles_cases(user, r.agency_id, &r.province_code) || r.official_id == Some(user.user_id) {
         return Err(AppError::Forbidden);
     }
     Ok(CaseRow {
