@@ -124,8 +124,11 @@ pub fn App() -> impl IntoView {
     provide_context(Session { login, verify, logout, user });
     // Effects run only in the browser, after hydration: lets tests and monitoring tell a
     // hydrated page from a server-rendered one.
+    // A lazy route's page hydrates later, once its chunk has loaded: it sets the flag itself.
     Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
+        if let Some(root) = document().document_element()
+            && !root.has_attribute("data-lazy-pending")
+        {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
@@ -180,15 +183,37 @@ macro_rules! lazy_page {
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
+                lazy_pending();
                 $route
             }
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
+                lazy_hydrated();
                 view! { <$page /> }.into_any()
             }
         }
     };
+}
+
+/// Called when a lazy route matches, before its chunk loads: the page is not interactive yet.
+fn lazy_pending() {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = document().document_element()
+        && root.get_attribute("data-hydrated").is_none()
+    {
+        let _ = root.set_attribute("data-lazy-pending", "true");
+    }
+}
+
+/// Effects run once the lazy page has hydrated: now its forms and buttons are live.
+fn lazy_hydrated() {
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.remove_attribute("data-lazy-pending");
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 lazy_page!(ProceduresRoute, reference::pages::ProceduresPage);
@@ -206,11 +231,13 @@ macro_rules! lazy_group {
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
+                lazy_pending();
                 $route
             }
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
+                lazy_hydrated();
                 $pick(&leptos_router::hooks::use_location().pathname.get_untracked())
             }
         }

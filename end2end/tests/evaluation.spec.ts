@@ -162,3 +162,30 @@ test('the counter tablet collects a low rating that opens a case the office head
   await officer.goto(`/cases`);
   await expect(officer.locator('[data-forbidden="true"]')).toBeVisible();
 });
+
+test('the province administrator adds a criteria version from a future day', async ({ browser, baseURL }) => {
+  const admin = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
+  await signIn(admin, 'tinh.quantri');
+  await admin.goto('/admin/evaluation');
+  await hydrated(admin);
+  await expect(admin.getByTestId('criteria-sets')).toContainText('ND61-2018');
+  const form = admin.getByTestId('criteria-form');
+  await form.getByLabel('Mã bộ tiêu chí').fill('TINH-2030');
+  await form.getByLabel('Tên bộ tiêu chí').fill('Bộ tiêu chí năm 2030');
+  // Today is refused: a version never applies to what was already received.
+  const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  await form.getByLabel('Áp dụng từ ngày').fill(today);
+  await form.getByLabel('Đánh giá tổng thể').fill('3');
+  await form.getByRole('button', { name: 'Lưu' }).click();
+  await expect(form.locator('#f-effective_from-err')).toHaveText('Thông tin chưa hợp lệ.');
+  await form.getByLabel('Áp dụng từ ngày').fill('2030-01-01');
+  await form.getByRole('button', { name: 'Lưu' }).click();
+  const row = admin.getByTestId('criteria-sets').locator('tr', { hasText: 'TINH-2030' });
+  await expect(row).toContainText('01/01/2030');
+  await expect(row.locator('td').nth(9)).toHaveText('3');
+  // A counter officer may not open it.
+  const officer = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
+  await signIn(officer, 'tinh.motcua');
+  await officer.goto('/admin/evaluation');
+  await expect(officer.locator('[data-forbidden="true"]')).toBeVisible();
+});
