@@ -291,9 +291,11 @@ impl Msgs {
         match key {
             "bad_code" => self.err_bad_code,
             "calendar_duplicate" => self.err_calendar_duplicate,
-            other => {
-                self.queue.conflict(other).or_else(|| self.evaluation.conflict(other)).unwrap_or(self.err_conflict_generic)
-            }
+            other => self
+                .queue
+                .conflict(other)
+                .or_else(|| self.evaluation.conflict(other))
+                .unwrap_or(self.err_conflict_generic),
         }
     }
 }

@@ -36,11 +36,12 @@ async fn login(db: &PgPool, username: &str) -> AuthUser {
 }
 
 async fn quy_nhon(db: &PgPool) -> (Uuid, Uuid) {
-    let office: Uuid =
-        sqlx::query_scalar("select office_id from office where name = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn'")
-            .fetch_one(db)
-            .await
-            .unwrap();
+    let office: Uuid = sqlx::query_scalar(
+        "select office_id from office where name = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
     let counter = sqlx::query_scalar("select counter_id from counter where office_id = $1 and number = 1")
         .bind(office)
         .fetch_one(db)
@@ -151,10 +152,16 @@ async fn a_finished_ticket_is_rated_once_and_counts_in_the_office_scores(db: PgP
 
     // The trigger's daily sums equal a rebuild from scratch.
     let before: Vec<(i32, i32, f64)> =
-        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1").fetch_all(&db).await.unwrap();
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1")
+            .fetch_all(&db)
+            .await
+            .unwrap();
     sqlx::query("select evaluation_day_rebuild()").execute(&db).await.unwrap();
     let after: Vec<(i32, i32, f64)> =
-        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1").fetch_all(&db).await.unwrap();
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1")
+            .fetch_all(&db)
+            .await
+            .unwrap();
     assert_eq!(before, after);
     let audited: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'evaluation.rated'")
         .fetch_one(&db)
@@ -198,7 +205,9 @@ async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
     let late = t0() + Duration::days(8);
     assert_eq!(eval::rating_context(&db, &token, late).await.unwrap().state, LinkState::Expired);
     assert_eq!(
-        eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Phone, &meta(), late).await.unwrap_err(),
+        eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Phone, &meta(), late)
+            .await
+            .unwrap_err(),
         AppError::Conflict("rating_expired".into())
     );
     assert_eq!(
@@ -216,7 +225,9 @@ async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
     );
     // …another official of the office may, for a citizen who answered on paper: marked as staff-entered.
     let head = login(&db, "quynhon.quantri").await;
-    eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Staff(&head), &meta(), t0()).await.unwrap();
+    eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Staff(&head), &meta(), t0())
+        .await
+        .unwrap();
     let (channel, entered): (String, Option<Uuid>) =
         sqlx::query_as("select rating_channel, entered_by from service_evaluation").fetch_one(&db).await.unwrap();
     assert_eq!((channel.as_str(), entered), ("staff", Some(head.user_id)));
@@ -229,9 +240,10 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
     let head = login(&db, "quynhon.quantri").await;
     let token = token_of(&db, served(&db, &officer, t0(), 40).await).await;
     let now = t0() + Duration::hours(2);
-    let r = eval::submit_rating(&db, &token, answers("2", "Phải chờ quá lâu", true), RatingChannel::Phone, &meta(), now)
-        .await
-        .unwrap();
+    let r =
+        eval::submit_rating(&db, &token, answers("2", "Phải chờ quá lâu", true), RatingChannel::Phone, &meta(), now)
+            .await
+            .unwrap();
     let code = r.case_code.expect("a case");
     assert!(code.starts_with("PA-"));
 
@@ -386,9 +398,11 @@ async fn an_office_head_neither_handles_nor_reassesses_a_rating_of_their_own_wor
     assert!(eval::cases(&db, &head, false, now).await.unwrap().is_empty());
     let case = eval::cases(&db, &province, false, now).await.unwrap().remove(0);
     assert_eq!(eval::case_detail(&db, &head, case.case_id, now).await.unwrap_err(), AppError::Forbidden);
-    let assigned: Option<Uuid> = sqlx::query_scalar("select assigned_to from feedback_case").fetch_one(&db).await.unwrap();
+    let assigned: Option<Uuid> =
+        sqlx::query_scalar("select assigned_to from feedback_case").fetch_one(&db).await.unwrap();
     assert_ne!(assigned, Some(head.user_id));
-    let id = eval::office_evaluations(&db, &head, quy_nhon(&db).await.0, this_month()).await.unwrap().rows[0].evaluation_id;
+    let id =
+        eval::office_evaluations(&db, &head, quy_nhon(&db).await.0, this_month()).await.unwrap().rows[0].evaluation_id;
     assert_eq!(
         eval::reassess(&db, &head, &meta(), id, 7, 2, "Khiếu nại không đúng").await.unwrap_err(),
         AppError::Conflict("rating_own_work".into())
@@ -419,9 +433,17 @@ async fn a_booked_ticket_gets_its_rating_link_by_sms(db: PgPool) {
     let op = Operator::Staff(&officer);
     service::check_in(&db, op, &meta(), office, &BookingCode::parse(&b.code).unwrap(), None, slot).await.unwrap();
     let t = service::call_next(&db, op, &meta(), counter, slot + Duration::minutes(5)).await.unwrap().unwrap();
-    service::act(&db, op, &meta(), counter, t.ticket_id, TicketAction::Finish { dossier_code: None }, slot + Duration::minutes(12))
-        .await
-        .unwrap();
+    service::act(
+        &db,
+        op,
+        &meta(),
+        counter,
+        t.ticket_id,
+        TicketAction::Finish { dossier_code: None },
+        slot + Duration::minutes(12),
+    )
+    .await
+    .unwrap();
     let token = token_of(&db, t.ticket_id).await;
     let bodies: Vec<String> = sqlx::query_scalar("select body from notification where subject_ref like 'evaluation:%'")
         .fetch_all(&db)

@@ -202,7 +202,6 @@ pub fn dossier_percent(set: &CriteriaSet, points: &[Option<Points>; 9]) -> Optio
     (max > 0.0).then(|| 100.0 * got / max)
 }
 
-
 /// Indicator 7 for a transaction at the counter, where there is no processing deadline: a
 /// complaint → 0; otherwise called within the waiting-time target → 2, later → 1.
 pub fn counter_attitude_points(complaint: bool, waited_minutes: Option<i64>, target_minutes: i64) -> Option<Points> {
@@ -270,12 +269,9 @@ impl RatingAnswers {
             errs.push("comment", FieldError::Required);
         }
         match overall {
-            Some(overall) if errs.is_empty() => Ok(Self {
-                overall,
-                items: parsed,
-                comment: (!comment.is_empty()).then_some(comment),
-                complaint,
-            }),
+            Some(overall) if errs.is_empty() => {
+                Ok(Self { overall, items: parsed, comment: (!comment.is_empty()).then_some(comment), complaint })
+            }
             _ => Err(errs),
         }
     }
@@ -398,7 +394,8 @@ impl Period {
             Period::Quarter { year, quarter } => (ymd(year, 3 * quarter - 2), 3),
             Period::Year(year) => (ymd(year, 1), 12),
         };
-        let end = start.checked_add_months(chrono::Months::new(months)).expect("in range").pred_opt().expect("in range");
+        let end =
+            start.checked_add_months(chrono::Months::new(months)).expect("in range").pred_opt().expect("in range");
         (start, end)
     }
 
@@ -638,7 +635,6 @@ pub fn action_on_time(action: CaseAction, dues: &CaseDues, day: NaiveDate) -> bo
     }
 }
 
-
 /// A new version of the criteria, as an administrator enters it. It takes effect from a future
 /// day only: transactions already received keep the set they were scored with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -705,7 +701,9 @@ impl NewCriteriaSet {
             }
         }
         let bands = match b[..] {
-            [Some(e), Some(g), Some(f), Some(a)] if e > g && g > f && f > a => Some(Bands { excellent: e, good: g, fair: f, average: a }),
+            [Some(e), Some(g), Some(f), Some(a)] if e > g && g > f && f > a => {
+                Some(Bands { excellent: e, good: g, fair: f, average: a })
+            }
             [Some(_), Some(_), Some(_), Some(_)] => {
                 // Bands must step down: Xuất sắc above Tốt above Khá above Trung bình.
                 errs.push("band_good", FieldError::Invalid);
@@ -849,7 +847,8 @@ mod tests {
     #[test]
     fn counter_transactions_score_what_the_queue_knows() {
         // Booked, second visit this month, waited 12 minutes, rated "very satisfied" with guidance "satisfied".
-        let f = TicketFacts { waited_minutes: Some(12), earlier_visits: Some(1), complaint: false, rating: Some((1, 2)) };
+        let f =
+            TicketFacts { waited_minutes: Some(12), earlier_visits: Some(1), complaint: false, rating: Some((1, 2)) };
         assert_eq!(ticket_points(&f), [None, None, Some(1), Some(1), None, None, Some(2), Some(1), Some(2)]);
         // Waited 40 minutes, walk-in (visits unknown), not rated yet.
         let f = TicketFacts { waited_minutes: Some(40), ..TicketFacts::default() };
@@ -863,7 +862,10 @@ mod tests {
         src[0] = PointsSource::Staff;
         src[6] = PointsSource::Reassessed;
         let auto = [None, None, Some(1), Some(1), None, None, Some(0), Some(2), Some(2)];
-        assert_eq!(merge_points(&cur, &src, &auto), [Some(2), None, Some(1), Some(1), None, None, Some(2), Some(2), Some(2)]);
+        assert_eq!(
+            merge_points(&cur, &src, &auto),
+            [Some(2), None, Some(1), Some(1), None, None, Some(2), Some(2), Some(2)]
+        );
     }
 
     #[test]
@@ -946,7 +948,8 @@ mod tests {
     fn a_new_criteria_set_is_checked_and_never_retroactive() {
         let today = d(11, 27);
         let w = ["1", "1", "1", "1", "1", "1", "1", "1", "2,5"];
-        let ok = NewCriteriaSet::parse(" qd-2027 ", "Bộ 2027", "2027-01-01", w, ["92", "82", "70", "50"], today).unwrap();
+        let ok =
+            NewCriteriaSet::parse(" qd-2027 ", "Bộ 2027", "2027-01-01", w, ["92", "82", "70", "50"], today).unwrap();
         assert_eq!(ok.code, "QD-2027");
         assert_eq!(ok.set.weights[8], 2.5);
         assert_eq!(ok.set.bands.good, 82.0);

@@ -5,8 +5,8 @@
 use super::domain::{CaseAction, CaseStatus, Satisfaction, UnitFigures, UnitKind};
 use super::i18n::{EMsgs, et};
 use super::server::{
-    FeedbackCaseAct, Reassess, SubmitRating, evaluation_ranking, get_counter_rating, get_my_results, get_office_evaluations, evaluation_trend,
-    feedback_case, feedback_cases, rating_form,
+    FeedbackCaseAct, Reassess, SubmitRating, evaluation_ranking, evaluation_trend, feedback_case, feedback_cases,
+    get_counter_rating, get_my_results, get_office_evaluations, rating_form,
 };
 use super::{LinkState, RankBy, Ranking, TrendPoint, band_key};
 use crate::{
@@ -41,6 +41,18 @@ pub fn page(path: &str) -> Option<AnyView> {
     } else {
         return None;
     })
+}
+
+/// Bumps when `ok` turns true: data reloads after a save, not after a refusal (a reload would
+/// also clear what was typed next to the error).
+fn saved(ok: impl Fn() -> bool + Send + Sync + 'static) -> RwSignal<u32> {
+    let n = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if ok() {
+            n.update(|v| *v += 1);
+        }
+    });
+    n
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -108,9 +120,8 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
     let done = move || submit.value().get().and_then(Result::ok);
     let staff = RwSignal::new(false);
     let token = StoredValue::new(token);
-    let field_err = move |f: &'static str| {
-        move || err.get().and_then(|e| e.field(f)).map(|e| locale.get().msgs().field_error(e))
-    };
+    let field_err =
+        move |f: &'static str| move || err.get().and_then(|e| e.field(f)).map(|e| locale.get().msgs().field_error(e));
     view! {
         <Show
             when=move || done().is_none()
@@ -264,10 +275,7 @@ fn kind_text(m: &'static EMsgs, k: UnitKind) -> &'static str {
 pub fn RankingPage(public: bool) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &'static str| query.read().get(k).unwrap_or_default();
-    let ranking = Resource::new(
-        move || (q("kind"), q("period"), q("by")),
-        |(k, p, b)| evaluation_ranking(k, p, b),
-    );
+    let ranking = Resource::new(move || (q("kind"), q("period"), q("by")), |(k, p, b)| evaluation_ranking(k, p, b));
     let trend = Resource::new(move || q("period"), evaluation_trend);
     let title = if public { et(|m| m.transparency_title) } else { et(|m| m.ranking_title) };
     view! {
@@ -481,12 +489,13 @@ pub fn OfficeEvaluationsPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let reassess = ServerAction::<Reassess>::new();
+    let done = saved(move || matches!(reassess.value().get(), Some(Ok(_))));
     let data = Resource::new(
         move || {
             (
                 params.read().get("office").unwrap_or_default(),
                 query.read().get("period").unwrap_or_default(),
-                reassess.version().get(),
+                done.get(),
             )
         },
         |(o, p, _)| get_office_evaluations(o, p),
@@ -620,10 +629,9 @@ pub fn CasesPage() -> impl IntoView {
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let act = ServerAction::<FeedbackCaseAct>::new();
-    let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), act.version().get()),
-        |(id, _)| feedback_case(id),
-    );
+    let done = saved(move || matches!(act.value().get(), Some(Ok(_))));
+    let data =
+        Resource::new(move || (params.read().get("id").unwrap_or_default(), done.get()), |(id, _)| feedback_case(id));
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
     let locale = use_locale();
     view! {
@@ -702,7 +710,9 @@ pub fn CriteriaAdminPage() -> impl IntoView {
     use crate::ui::field::Field;
     let add = ServerAction::<AddCriteriaSet>::new();
     let config = ServerAction::<SetRatingConfig>::new();
-    let data = Resource::new(move || (add.version().get(), config.version().get()), |_| get_criteria_admin());
+    let added = saved(move || matches!(add.value().get(), Some(Ok(_))));
+    let configured = saved(move || matches!(config.value().get(), Some(Ok(_))));
+    let data = Resource::new(move || (added.get(), configured.get()), |_| get_criteria_admin());
     let add_err = Signal::derive(move || add.value().get().and_then(Result::err));
     let config_err = Signal::derive(move || config.value().get().and_then(Result::err));
     let locale = use_locale();

@@ -4,7 +4,10 @@
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use super::{CaseDetail, CaseSummary, CounterRating, MyResults, OfficeEvaluations, Ranking, RatingContext, RatingReceipt, TrendPoint};
+use super::{
+    CaseDetail, CaseSummary, CounterRating, MyResults, OfficeEvaluations, Ranking, RatingContext, RatingReceipt,
+    TrendPoint,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -96,7 +99,9 @@ pub async fn evaluation_ranking(kind: String, period: String, by: String) -> Res
     let user = crate::identity::authz::current_user(&st).await?;
     let kind = match kind.trim() {
         "" => super::domain::UnitKind::Office,
-        k => super::domain::UnitKind::parse(k).ok_or(AppError::validation("kind", crate::error::FieldError::Invalid))?,
+        k => {
+            super::domain::UnitKind::parse(k).ok_or(AppError::validation("kind", crate::error::FieldError::Invalid))?
+        }
     };
     super::service::ranking(&st.db, user.as_ref(), kind, parse_period(&period)?, super::RankBy::parse(by.trim())).await
 }

@@ -12,8 +12,8 @@ use super::{
 use crate::{
     audit::service::{self as audit, Entry},
     error::AppError,
-    identity::{AuthUser, Role},
     i18n::vn_offset,
+    identity::{AuthUser, Role},
     notify::{Channel, service as notify},
     queue::{domain::OfficeAccess, service as queue},
     state::RequestMeta,
@@ -129,9 +129,8 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
     else {
         return Ok(());
     };
-    let waited = t
-        .called_at
-        .map(|c| crate::queue::domain::waiting_minutes(t.issued_at, t.slot_starts_at, c).round() as i64);
+    let waited =
+        t.called_at.map(|c| crate::queue::domain::waiting_minutes(t.issued_at, t.slot_starts_at, c).round() as i64);
     let facts = TicketFacts {
         waited_minutes: waited,
         earlier_visits: t.phone.as_ref().map(|_| t.earlier.clamp(0, u32::MAX as i64) as u32),
@@ -302,8 +301,12 @@ pub async fn submit_rating(
     let current = to_points(&e.points);
     let sources = to_sources(&e.points_source);
     let mut auto = current;
-    auto[6] = domain::counter_attitude_points(answers.complaint, e.waited_minutes.map(i64::from), domain::WAIT_TARGET_MINUTES)
-        .or(current[6]);
+    auto[6] = domain::counter_attitude_points(
+        answers.complaint,
+        e.waited_minutes.map(i64::from),
+        domain::WAIT_TARGET_MINUTES,
+    )
+    .or(current[6]);
     auto[7] = Some(answers.convenience_points());
     auto[8] = Some(domain::rating_points(answers.overall));
     let points = domain::merge_points(&current, &sources, &auto);
@@ -339,7 +342,13 @@ pub async fn submit_rating(
         Some(
             open_case(
                 &mut tx,
-                NewCase { source: "rating", evaluation_id: Some(e.evaluation_id), office_id: e.office_id, category, content },
+                NewCase {
+                    source: "rating",
+                    evaluation_id: Some(e.evaluation_id),
+                    office_id: e.office_id,
+                    category,
+                    content,
+                },
                 now,
             )
             .await?
@@ -644,9 +653,7 @@ pub async fn trend(
 ) -> Result<Vec<TrendPoint>, AppError> {
     let (from, to) = period.bounds();
     let from = match period {
-        domain::Period::Month { .. } => {
-            from.checked_sub_months(chrono::Months::new(11)).expect("BUG: date in range")
-        }
+        domain::Period::Month { .. } => from.checked_sub_months(chrono::Months::new(11)).expect("BUG: date in range"),
         _ => from,
     };
     let rows = sqlx::query!(
@@ -667,7 +674,10 @@ pub async fn trend(
     .fetch_all(db)
     .await?;
     let bands = bands_on(&mut *db.acquire().await?, to).await?;
-    Ok(rows.into_iter().map(|r| TrendPoint { month: r.month.clone(), ratings: r.ratings, figures: sums_of!(r).figures(&bands) }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| TrendPoint { month: r.month.clone(), ratings: r.ratings, figures: sums_of!(r).figures(&bands) })
+        .collect())
 }
 
 /// An official's own results: figures, rank among the officials of their agency, trend and the
@@ -680,7 +690,8 @@ pub async fn my_results(db: &PgPool, user: &AuthUser, period: domain::Period) ->
     let (from, to) = period.bounds();
     let bands = bands_on(&mut conn, to).await?;
     let agency = user.agency_id.unwrap_or(Uuid::nil());
-    let peers = rank(unit_sums(&mut conn, UnitKind::Official, from, to, Some(agency), None).await?, &bands, RankBy::Score);
+    let peers =
+        rank(unit_sums(&mut conn, UnitKind::Official, from, to, Some(agency), None).await?, &bands, RankBy::Score);
     let me = user.user_id.to_string();
     let mine = peers.iter().find(|r| r.unit_id == me);
     let recent = sqlx::query!(
@@ -702,9 +713,7 @@ pub async fn my_results(db: &PgPool, user: &AuthUser, period: domain::Period) ->
             service_day: r.service_day,
             label: r.label,
             overall: Satisfaction::from_score(r.overall as u8)?,
-            items: std::array::from_fn(|i| {
-                r.items.as_ref().and_then(|v| v.get(i).copied().flatten()).map(|x| x as u8)
-            }),
+            items: std::array::from_fn(|i| r.items.as_ref().and_then(|v| v.get(i).copied().flatten()).map(|x| x as u8)),
             comment: r.comment,
         })
     })
@@ -852,33 +861,42 @@ fn handles_cases(user: &AuthUser, agency: Uuid, province: &str) -> bool {
     }
 }
 
-fn summary(
+/// A case's list line; which deadline it has missed depends on today.
+struct CaseLine<'a> {
     id: Uuid,
     code: String,
     office_name: String,
     category: String,
-    status: &str,
+    status: &'a str,
     received_at: DateTime<Utc>,
     dues: CaseDues,
-    content: &str,
-    today: NaiveDate,
-) -> CaseSummary {
-    let status = CaseStatus::parse(status).unwrap_or(CaseStatus::Received);
-    CaseSummary {
-        case_id: id,
-        code,
-        office_name,
-        category,
-        status,
-        received_at,
-        late: domain::case_late(status, &dues, today).map(str::to_owned),
-        dues,
-        excerpt: content.chars().take(120).collect(),
+    content: &'a str,
+}
+
+impl CaseLine<'_> {
+    fn summary(self, today: NaiveDate) -> CaseSummary {
+        let status = CaseStatus::parse(self.status).unwrap_or(CaseStatus::Received);
+        CaseSummary {
+            case_id: self.id,
+            code: self.code,
+            office_name: self.office_name,
+            category: self.category,
+            status,
+            received_at: self.received_at,
+            late: domain::case_late(status, &self.dues, today).map(str::to_owned),
+            dues: self.dues,
+            excerpt: self.content.chars().take(120).collect(),
+        }
     }
 }
 
 /// The cases a user handles; open ones first, the most urgent first.
-pub async fn cases(db: &PgPool, user: &AuthUser, open_only: bool, now: DateTime<Utc>) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn cases(
+    db: &PgPool,
+    user: &AuthUser,
+    open_only: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseSummary>, AppError> {
     if !matches!(user.role, Role::AgencyAdmin | Role::ProvinceAdmin) {
         return Err(AppError::Forbidden);
     }
@@ -904,8 +922,23 @@ pub async fn cases(db: &PgPool, user: &AuthUser, open_only: bool, now: DateTime<
     Ok(rows
         .into_iter()
         .map(|r| {
-            let dues = CaseDues { refuse: r.refuse_due, request_info: r.info_due, resolve: r.resolve_due, publish: r.publish_due };
-            summary(r.case_id, r.code, r.office_name, r.category, &r.status, r.received_at, dues, &r.content, today)
+            let dues = CaseDues {
+                refuse: r.refuse_due,
+                request_info: r.info_due,
+                resolve: r.resolve_due,
+                publish: r.publish_due,
+            };
+            CaseLine {
+                id: r.case_id,
+                code: r.code,
+                office_name: r.office_name,
+                category: r.category,
+                status: &r.status,
+                received_at: r.received_at,
+                dues,
+                content: &r.content,
+            }
+            .summary(today)
         })
         .collect())
 }
@@ -937,11 +970,21 @@ async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: Uuid) -> Re
         province_code: r.province_code,
         commune_code: r.commune_code,
         status: CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Received),
-        dues: CaseDues { refuse: r.refuse_due, request_info: r.info_due, resolve: r.resolve_due, publish: r.publish_due },
+        dues: CaseDues {
+            refuse: r.refuse_due,
+            request_info: r.info_due,
+            resolve: r.resolve_due,
+            publish: r.publish_due,
+        },
     })
 }
 
-pub async fn case_detail(db: &PgPool, user: &AuthUser, case_id: Uuid, now: DateTime<Utc>) -> Result<CaseDetail, AppError> {
+pub async fn case_detail(
+    db: &PgPool,
+    user: &AuthUser,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<CaseDetail, AppError> {
     let mut conn = db.acquire().await?;
     let row = case_row(&mut conn, user, case_id).await?;
     let r = sqlx::query!(
@@ -973,7 +1016,17 @@ pub async fn case_detail(db: &PgPool, user: &AuthUser, case_id: Uuid, now: DateT
     .collect();
     let today = vn_day(now);
     Ok(CaseDetail {
-        summary: summary(case_id, r.code, r.office_name, r.category, &r.status, r.received_at, row.dues, &r.content, today),
+        summary: CaseLine {
+            id: case_id,
+            code: r.code,
+            office_name: r.office_name,
+            category: r.category,
+            status: &r.status,
+            received_at: r.received_at,
+            dues: row.dues,
+            content: &r.content,
+        }
+        .summary(today),
         content: r.content,
         source: r.source,
         transaction: r
@@ -1069,11 +1122,7 @@ pub async fn case_act(
 }
 
 fn require_province_admin(user: &AuthUser) -> Result<(), AppError> {
-    if user.role == Role::ProvinceAdmin && user.commune_code.is_none() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    if user.role == Role::ProvinceAdmin && user.commune_code.is_none() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// The criteria sets and rating settings, for the province administrator.
@@ -1088,7 +1137,11 @@ pub async fn criteria_admin(db: &PgPool, user: &AuthUser) -> Result<super::Crite
     let c = sqlx::query!("select rating_valid_days, rating_requests_per_minute from evaluation_config")
         .fetch_one(&mut *conn)
         .await?;
-    Ok(super::CriteriaAdmin { sets, rating_valid_days: c.rating_valid_days, rating_requests_per_minute: c.rating_requests_per_minute })
+    Ok(super::CriteriaAdmin {
+        sets,
+        rating_valid_days: c.rating_valid_days,
+        rating_requests_per_minute: c.rating_requests_per_minute,
+    })
 }
 
 /// Adds a criteria set that takes effect on a future day. Errors: Forbidden, Conflict(criteria_duplicate).

@@ -67,7 +67,9 @@ pub struct Rankings {
 pub async fn rankings(State(st): State<AppState>, Query(q): Query<RankingQuery>) -> Result<Json<Rankings>, HttpError> {
     let unit = match q.unit.as_deref().map(str::trim) {
         None | Some("") => UnitKind::Office,
-        Some(u) => UnitKind::parse(u).filter(|k| k.is_public()).ok_or(AppError::validation("unit", FieldError::Invalid))?,
+        Some(u) => {
+            UnitKind::parse(u).filter(|k| k.is_public()).ok_or(AppError::validation("unit", FieldError::Invalid))?
+        }
     };
     let period = match q.period.as_deref().map(str::trim) {
         None | Some("") => Period::containing(app::queue::service::vn_today(chrono::Utc::now()), "month"),

@@ -1,8 +1,8 @@
 //! Plain axum routes beside the Leptos ones: language switch, health, integration API.
 
 pub mod api;
-pub mod evaluation;
 pub mod error;
+pub mod evaluation;
 pub mod queue;
 
 use app::{i18n::Locale, state::AppState};

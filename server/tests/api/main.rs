@@ -1,7 +1,7 @@
 //! HTTP tests: the real router on a random port, a fresh database per test.
 
-mod helpers;
 mod evaluation;
+mod helpers;
 mod queue;
 
 use helpers::spawn_app;
