@@ -79,7 +79,7 @@ BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_OFFICE="$offic
 
 # Evaluation: 1,000,000 rated transactions over the last year in every commune of the province
 # (one office, three counters and three officials each), loaded with the trigger off and the
-# daily sums rebuilt once, as a bulk import would. Then the ranking queries, timed over HTTP.
+# monthly sums rebuilt once, as a bulk import would. Then the ranking queries, timed over HTTP.
 q >&2 <<'SQL'
 insert into agency (code, name, kind, province_code, commune_code)
   select 'BENCH.' || c.commune_code, 'UBND ' || c.name, 'commune_committee', c.province_code, c.commune_code
@@ -99,7 +99,7 @@ create temp table desk as
   select row_number() over () - 1 as n, k.office_id, k.counter_id,
          (select u.user_id from app_user u where u.username = 'bench.' || replace(k.counter_id::text, '-', '')) as official_id
   from counter k;
-alter table service_evaluation disable trigger service_evaluation_day;
+alter table service_evaluation disable trigger service_evaluation_month;
 insert into service_evaluation (subject_kind, subject_id, office_id, counter_id, official_id, procedure_code, label,
                                 received_on, service_day, criteria_set_id, rating_token, token_expires_at, points,
                                 score_percent, waited_minutes, rated_at, overall, items, rating_channel, complaint)
@@ -113,8 +113,8 @@ insert into service_evaluation (subject_kind, subject_id, office_id, counter_id,
   join desk d on d.n = i % (select count(*) from desk)
   cross join lateral (select (current_date - (i % 365)::int)::date as day, (1 + (i * 7919 % 100 > 8)::int + (i * 7919 % 100 > 25)::int
                               + (i * 7919 % 100 > 55)::int + (i * 7919 % 100 > 80)::int)::smallint as r) x;
-alter table service_evaluation enable trigger service_evaluation_day;
-select evaluation_day_rebuild();
-analyze service_evaluation; analyze evaluation_day;
+alter table service_evaluation enable trigger service_evaluation_month;
+select evaluation_month_rebuild();
+analyze service_evaluation; analyze evaluation_month;
 SQL
 BENCH_A=http://127.0.0.1:3201 node scripts/bench-evaluation.mjs

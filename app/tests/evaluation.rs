@@ -150,15 +150,15 @@ async fn a_finished_ticket_is_rated_once_and_counts_in_the_office_scores(db: PgP
     assert_eq!(people.rows.len(), 1);
     assert_eq!(people.rows[0].name, "Huỳnh Ngọc Ánh");
 
-    // The trigger's daily sums equal a rebuild from scratch.
+    // The trigger's monthly sums equal a rebuild from scratch.
     let before: Vec<(i32, i32, f64)> =
-        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1")
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_month order by 1")
             .fetch_all(&db)
             .await
             .unwrap();
-    sqlx::query("select evaluation_day_rebuild()").execute(&db).await.unwrap();
+    sqlx::query("select evaluation_month_rebuild()").execute(&db).await.unwrap();
     let after: Vec<(i32, i32, f64)> =
-        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_day order by 1")
+        sqlx::query_as("select evaluations, ratings, score_sum from evaluation_month order by 1")
             .fetch_all(&db)
             .await
             .unwrap();
@@ -192,7 +192,7 @@ async fn concurrent_submissions_of_one_link_record_one_rating(db: PgPool) {
         }
     }
     assert_eq!(ok, 1);
-    let ratings: i64 = sqlx::query_scalar("select sum(ratings) from evaluation_day").fetch_one(&db).await.unwrap();
+    let ratings: i64 = sqlx::query_scalar("select sum(ratings) from evaluation_month").fetch_one(&db).await.unwrap();
     assert_eq!(ratings, 1);
 }
 

@@ -1,5 +1,5 @@
 //! Ratings, indicators, rankings and feedback cases over Postgres. Every change runs in one
-//! transaction with its audit entry; the daily sums follow through a trigger.
+//! transaction with its audit entry; the monthly sums follow through a trigger.
 
 use super::domain::{
     self, Bands, CaseAction, CaseDues, CaseStatus, CriteriaSet, PointsSource, RatingAnswers, Satisfaction, TicketFacts,
@@ -513,7 +513,8 @@ macro_rules! sums_of {
     };
 }
 
-/// Sums per unit over `from..=to`. One query per kind, each over the daily sums.
+/// Sums per unit over the months of `from..=to`, over the monthly sums. The unit's key and labels
+/// are picked by `kind` inside the (compile-checked) query.
 async fn unit_sums(
     conn: &mut PgConnection,
     kind: UnitKind,
@@ -522,71 +523,41 @@ async fn unit_sums(
     agency: Option<Uuid>,
     official: Option<Uuid>,
 ) -> Result<Vec<SumRow>, sqlx::Error> {
-    // The grouping key and labels differ per kind; the sums are the same.
-    let key = match kind {
-        UnitKind::Office => "o.office_id::text",
-        UnitKind::Agency => "a.agency_id::text",
-        UnitKind::Commune => "o.commune_code",
-        UnitKind::Counter => "d.counter_id::text",
-        UnitKind::Official => "d.official_id::text",
-    };
-    let name = match kind {
-        UnitKind::Office => "min(o.name)",
-        UnitKind::Agency => "min(a.name)",
-        UnitKind::Commune => "min(c.name)",
-        UnitKind::Counter => "'Quầy ' || min(k.number)::text",
-        UnitKind::Official => "min(u.display_name)",
-    };
-    let context = match kind {
-        UnitKind::Office => "min(c.name)",
-        UnitKind::Agency | UnitKind::Commune => "''",
-        UnitKind::Counter | UnitKind::Official => "min(o.name)",
-    };
-    let only_people = match kind {
-        UnitKind::Counter => "and d.counter_id <> '00000000-0000-0000-0000-000000000000'",
-        UnitKind::Official => "and d.official_id <> '00000000-0000-0000-0000-000000000000'",
-        _ => "",
-    };
-    // Built from the fixed fragments above only; every value is a bind parameter.
-    let sql = format!(
-        r#"select {key} as unit_id, {name} as name, {context} as context,
-                  sum(d.evaluations)::int8 as evaluations, sum(d.scored)::int8 as scored,
-                  sum(d.score_sum)::float8 as score_sum, sum(d.overdue)::int8 as overdue,
-                  sum(d.complained_or_negative)::int8 as complained_or_negative, sum(d.ratings)::int8 as ratings,
-                  sum(d.overall_sum)::int8 as overall_sum, sum(d.satisfied)::int8 as satisfied,
-                  sum(d.negative)::int8 as negative,
-                  array[sum(d.item_n[1]), sum(d.item_n[2]), sum(d.item_n[3]), sum(d.item_n[4]), sum(d.item_n[5])]::int8[] as item_n,
-                  array[sum(d.item_sum[1]), sum(d.item_sum[2]), sum(d.item_sum[3]), sum(d.item_sum[4]), sum(d.item_sum[5])]::int8[] as item_sum
-           from evaluation_day d
+    let rows = sqlx::query!(
+        r#"select case $5 when 'office' then o.office_id::text when 'agency' then a.agency_id::text
+                          when 'commune' then o.commune_code when 'counter' then d.counter_id::text
+                          else d.official_id::text end as "unit_id!",
+                  min(case $5 when 'office' then o.name when 'agency' then a.name when 'commune' then c.name
+                              when 'counter' then 'Quầy ' || k.number::text else u.display_name end) as name,
+                  min(case $5 when 'office' then c.name when 'counter' then o.name when 'official' then o.name
+                              else '' end) as context,
+                  sum(d.evaluations)::int8 as "evaluations!", sum(d.scored)::int8 as "scored!",
+                  sum(d.score_sum)::float8 as "score_sum!", sum(d.overdue)::int8 as "overdue!",
+                  sum(d.complained_or_negative)::int8 as "complained_or_negative!", sum(d.ratings)::int8 as "ratings!",
+                  sum(d.overall_sum)::int8 as "overall_sum!", sum(d.satisfied)::int8 as "satisfied!",
+                  sum(d.negative)::int8 as "negative!",
+                  array[sum(d.item_n[1]), sum(d.item_n[2]), sum(d.item_n[3]), sum(d.item_n[4]), sum(d.item_n[5])]::int8[] as "item_n!",
+                  array[sum(d.item_sum[1]), sum(d.item_sum[2]), sum(d.item_sum[3]), sum(d.item_sum[4]), sum(d.item_sum[5])]::int8[] as "item_sum!"
+           from evaluation_month d
            join office o on o.office_id = d.office_id
            join agency a on a.agency_id = o.agency_id
            join commune c on c.commune_code = o.commune_code
            left join counter k on k.counter_id = d.counter_id
            left join app_user u on u.user_id = d.official_id
-           where d.service_day between $1 and $2 {only_people}
+           where d.month between $1 and $2
+             and ($5 <> 'counter' or d.counter_id <> '00000000-0000-0000-0000-000000000000')
+             and ($5 <> 'official' or d.official_id <> '00000000-0000-0000-0000-000000000000')
              and ($3::uuid is null or o.agency_id = $3)
              and ($4::uuid is null or d.official_id = $4)
-           group by 1"#
-    );
-    #[derive(sqlx::FromRow)]
-    struct Raw {
-        unit_id: String,
-        name: Option<String>,
-        context: Option<String>,
-        evaluations: i64,
-        scored: i64,
-        score_sum: f64,
-        overdue: i64,
-        complained_or_negative: i64,
-        ratings: i64,
-        overall_sum: i64,
-        satisfied: i64,
-        negative: i64,
-        item_n: Vec<i64>,
-        item_sum: Vec<i64>,
-    }
-    let rows: Vec<Raw> =
-        sqlx::query_as(&sql).bind(from).bind(to).bind(agency).bind(official).fetch_all(&mut *conn).await?;
+           group by 1"#,
+        from,
+        to,
+        agency,
+        official,
+        kind.as_str()
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| SumRow {
@@ -657,13 +628,13 @@ pub async fn trend(
         _ => from,
     };
     let rows = sqlx::query!(
-        r#"select to_char(d.service_day, 'YYYY-MM') as "month!", sum(d.evaluations)::int8 as "evaluations!",
+        r#"select to_char(d.month, 'YYYY-MM') as "month!", sum(d.evaluations)::int8 as "evaluations!",
                   sum(d.scored)::int8 as "scored!", sum(d.score_sum)::float8 as "score_sum!",
                   sum(d.overdue)::int8 as "overdue!", sum(d.complained_or_negative)::int8 as "complained_or_negative!",
                   sum(d.ratings)::int8 as "ratings!", sum(d.overall_sum)::int8 as "overall_sum!",
                   sum(d.satisfied)::int8 as "satisfied!", sum(d.negative)::int8 as "negative!"
-           from evaluation_day d join office o using (office_id)
-           where d.service_day between $1 and $2 and ($3::uuid is null or d.official_id = $3)
+           from evaluation_month d join office o using (office_id)
+           where d.month between $1 and $2 and ($3::uuid is null or d.official_id = $3)
              and ($4::uuid is null or o.agency_id = $4)
            group by 1 order by 1"#,
         from,
