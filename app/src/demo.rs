@@ -167,6 +167,10 @@ pub async fn load(db: &PgPool) -> Result<Vec<DemoAccount>, AppError> {
             where_: commune.unwrap_or("52 Gia Lai").to_owned(),
         });
     }
+    // The synthetic population registry of the demo communes (idempotent).
+    let communes: Vec<(&str, &str)> =
+        COMMUNES.iter().map(|(code, _, _, _, address)| (*code, address.split(',').next().unwrap_or(address))).collect();
+    crate::civil::registry::seed(db, &communes, 150).await?;
     accounts.push(DemoAccount {
         login: format!("{DEMO_CITIZEN_PHONE} (SMS code at /dev/inbox)"),
         role: Role::Citizen,

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod audit;
+pub mod civil;
 pub mod error;
 pub mod evaluation;
 pub mod home;

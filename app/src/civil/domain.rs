@@ -1,0 +1,300 @@
+//! Identity numbers, the chip ID card's QR text and dossier codes: pure, with worked examples.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The 63 provinces' codes before 07/2025 (Thông tư 07/2016/TT-BCA), still in every number issued
+/// before the merger: the province where the birth was registered, never where someone lives now.
+const OLD_PROVINCES: [(&str, &str); 63] = [
+    ("001", "Hà Nội"),
+    ("002", "Hà Giang"),
+    ("004", "Cao Bằng"),
+    ("006", "Bắc Kạn"),
+    ("008", "Tuyên Quang"),
+    ("010", "Lào Cai"),
+    ("011", "Điện Biên"),
+    ("012", "Lai Châu"),
+    ("014", "Sơn La"),
+    ("015", "Yên Bái"),
+    ("017", "Hòa Bình"),
+    ("019", "Thái Nguyên"),
+    ("020", "Lạng Sơn"),
+    ("022", "Quảng Ninh"),
+    ("024", "Bắc Giang"),
+    ("025", "Phú Thọ"),
+    ("026", "Vĩnh Phúc"),
+    ("027", "Bắc Ninh"),
+    ("030", "Hải Dương"),
+    ("031", "Hải Phòng"),
+    ("033", "Hưng Yên"),
+    ("034", "Thái Bình"),
+    ("035", "Hà Nam"),
+    ("036", "Nam Định"),
+    ("037", "Ninh Bình"),
+    ("038", "Thanh Hóa"),
+    ("040", "Nghệ An"),
+    ("042", "Hà Tĩnh"),
+    ("044", "Quảng Bình"),
+    ("045", "Quảng Trị"),
+    ("046", "Thừa Thiên Huế"),
+    ("048", "Đà Nẵng"),
+    ("049", "Quảng Nam"),
+    ("051", "Quảng Ngãi"),
+    ("052", "Bình Định"),
+    ("054", "Phú Yên"),
+    ("056", "Khánh Hòa"),
+    ("058", "Ninh Thuận"),
+    ("060", "Bình Thuận"),
+    ("062", "Kon Tum"),
+    ("064", "Gia Lai"),
+    ("066", "Đắk Lắk"),
+    ("067", "Đắk Nông"),
+    ("068", "Lâm Đồng"),
+    ("070", "Bình Phước"),
+    ("072", "Tây Ninh"),
+    ("074", "Bình Dương"),
+    ("075", "Đồng Nai"),
+    ("077", "Bà Rịa – Vũng Tàu"),
+    ("079", "TP Hồ Chí Minh"),
+    ("080", "Long An"),
+    ("082", "Tiền Giang"),
+    ("083", "Bến Tre"),
+    ("084", "Trà Vinh"),
+    ("086", "Vĩnh Long"),
+    ("087", "Đồng Tháp"),
+    ("089", "An Giang"),
+    ("091", "Kiên Giang"),
+    ("092", "Cần Thơ"),
+    ("093", "Hậu Giang"),
+    ("094", "Sóc Trăng"),
+    ("095", "Bạc Liêu"),
+    ("096", "Cà Mau"),
+];
+
+/// The 34 provinces since 07/2025 (QĐ 19/2025/QĐ-TTg), as three digits.
+const NEW_PROVINCES: [(&str, &str); 34] = [
+    ("001", "Hà Nội"),
+    ("004", "Cao Bằng"),
+    ("008", "Tuyên Quang"),
+    ("011", "Điện Biên"),
+    ("012", "Lai Châu"),
+    ("014", "Sơn La"),
+    ("015", "Lào Cai"),
+    ("019", "Thái Nguyên"),
+    ("020", "Lạng Sơn"),
+    ("022", "Quảng Ninh"),
+    ("024", "Bắc Ninh"),
+    ("025", "Phú Thọ"),
+    ("031", "Hải Phòng"),
+    ("033", "Hưng Yên"),
+    ("037", "Ninh Bình"),
+    ("038", "Thanh Hóa"),
+    ("040", "Nghệ An"),
+    ("042", "Hà Tĩnh"),
+    ("044", "Quảng Trị"),
+    ("046", "Huế"),
+    ("048", "Đà Nẵng"),
+    ("051", "Quảng Ngãi"),
+    ("052", "Gia Lai"),
+    ("056", "Khánh Hòa"),
+    ("066", "Đắk Lắk"),
+    ("068", "Lâm Đồng"),
+    ("075", "Đồng Nai"),
+    ("079", "TP Hồ Chí Minh"),
+    ("080", "Tây Ninh"),
+    ("082", "Đồng Tháp"),
+    ("086", "Vĩnh Long"),
+    ("091", "An Giang"),
+    ("092", "Cần Thơ"),
+    ("096", "Cà Mau"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "male" | "nam" => Some(Sex::Male),
+            "female" | "nữ" | "nu" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
+/// Why an identity number is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdError {
+    /// Not exactly 12 digits.
+    Format,
+    /// The first three digits are no province's code, old or new.
+    Province,
+    /// The birth year it encodes is in the future.
+    FutureBirthYear,
+}
+
+/// Số định danh cá nhân: `PPP G YY NNNNNN` — province of birth registration, century and sex,
+/// year of birth, six random digits (no checksum).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PersonalId(String);
+
+impl PersonalId {
+    /// Reads a number as typed or scanned (spaces and dots ignored). `this_year` bounds the
+    /// birth year it encodes.
+    pub fn parse(raw: &str, this_year: i32) -> Result<Self, IdError> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+        if digits.len() != 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(IdError::Format);
+        }
+        let id = Self(digits);
+        if id.province_name().is_none() {
+            return Err(IdError::Province);
+        }
+        if id.birth_year() > this_year {
+            return Err(IdError::FutureBirthYear);
+        }
+        Ok(id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn digit(&self, i: usize) -> u32 {
+        self.0.as_bytes()[i] as u32 - b'0' as u32
+    }
+
+    /// Name of the province of birth registration: the old code's province where the code was one
+    /// of the 63, else the new one's (the same code may mean both, e.g. 052 Bình Định / Gia Lai).
+    pub fn province_name(&self) -> Option<&'static str> {
+        let p = &self.0[..3];
+        OLD_PROVINCES.iter().chain(NEW_PROVINCES.iter()).find(|(c, _)| *c == p).map(|(_, n)| *n)
+    }
+
+    /// Male for even century digits, female for odd.
+    pub fn sex(&self) -> Sex {
+        if self.digit(3).is_multiple_of(2) { Sex::Male } else { Sex::Female }
+    }
+
+    /// 0/1 → 1900s, 2/3 → 2000s, 4/5 → 2100s …
+    pub fn birth_year(&self) -> i32 {
+        1900 + 100 * (self.digit(3) / 2) as i32 + (self.digit(4) * 10 + self.digit(5)) as i32
+    }
+
+    /// Does the number agree with a birth date and sex from another source?
+    pub fn agrees_with(&self, birth_date: NaiveDate, sex: Sex) -> bool {
+        self.birth_year() == birth_date.year() && self.sex() == sex
+    }
+
+    /// Builds a number (for the synthetic registry): province code, sex, birth year, six digits.
+    pub fn compose(province: &str, sex: Sex, birth_year: i32, serial: u32) -> Self {
+        let century = ((birth_year - 1900) / 100) as u32 * 2 + u32::from(sex == Sex::Female);
+        Self(format!("{province}{century}{:02}{:06}", birth_year % 100, serial % 1_000_000))
+    }
+}
+
+/// What the QR code on a chip ID card says: `number|old 9-digit number|full name|ddMMyyyy|sex|
+/// permanent address|issued ddMMyyyy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChipQr {
+    pub personal_id: PersonalId,
+    pub old_id: Option<String>,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub address: String,
+    pub issued_on: NaiveDate,
+}
+
+impl ChipQr {
+    pub fn parse(text: &str, this_year: i32) -> Option<Self> {
+        use unicode_normalization::UnicodeNormalization;
+        let f: Vec<&str> = text.trim().split('|').collect();
+        if f.len() != 7 {
+            return None;
+        }
+        let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%d%m%Y").ok();
+        let personal_id = PersonalId::parse(f[0], this_year).ok()?;
+        let birth_date = date(f[3])?;
+        let sex = Sex::parse(f[4])?;
+        if !personal_id.agrees_with(birth_date, sex) {
+            return None;
+        }
+        Some(Self {
+            personal_id,
+            old_id: Some(f[1].trim().to_owned()).filter(|s| !s.is_empty()),
+            full_name: f[2].trim().nfc().collect(),
+            birth_date,
+            sex,
+            address: f[5].trim().nfc().collect(),
+            issued_on: date(f[6])?,
+        })
+    }
+}
+
+/// Mã hồ sơ: `<agency code>-YYMMDD-NNNN`, the number counted per agency and day (≥ 4 digits).
+pub fn dossier_code(agency_code: &str, received_on: NaiveDate, number: u32) -> String {
+    format!("{agency_code}-{}-{number:04}", received_on.format("%y%m%d"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_digit_numbers_decode_province_century_sex_and_year() {
+        // Born 1985 in Bình Định (old code 052), male.
+        let a = PersonalId::parse("052 0 85 012345", 2026).unwrap();
+        assert_eq!(a.as_str(), "052085012345");
+        assert_eq!((a.birth_year(), a.sex()), (1985, Sex::Male));
+        assert_eq!(a.province_name(), Some("Bình Định"));
+        // Born 2003 in Gia Lai (old 064), female: century digit 3.
+        let b = PersonalId::parse("064303000001", 2026).unwrap();
+        assert_eq!((b.birth_year(), b.sex()), (2003, Sex::Female));
+        assert_eq!(b.province_name(), Some("Gia Lai"));
+        // A baby born this year (046: Thừa Thiên Huế before the merger, Huế after).
+        assert_eq!(PersonalId::parse("046226999999", 2026).unwrap().birth_year(), 2026);
+        // Errors.
+        assert_eq!(PersonalId::parse("05208501234", 2026), Err(IdError::Format));
+        assert_eq!(PersonalId::parse("05208501234a", 2026), Err(IdError::Format));
+        assert_eq!(PersonalId::parse("003085012345", 2026), Err(IdError::Province), "003 was never used");
+        assert_eq!(PersonalId::parse("052230000001", 2026), Err(IdError::FutureBirthYear));
+        assert!(a.agrees_with(NaiveDate::from_ymd_opt(1985, 3, 2).unwrap(), Sex::Male));
+        assert!(!a.agrees_with(NaiveDate::from_ymd_opt(1985, 3, 2).unwrap(), Sex::Female));
+        assert_eq!(PersonalId::compose("064", Sex::Female, 2003, 1), b);
+        assert_eq!(PersonalId::compose("052", Sex::Male, 1985, 12345), a);
+    }
+
+    #[test]
+    fn the_chip_cards_qr_fills_a_form() {
+        let qr = ChipQr::parse(
+            "064303000001|230456789|Nguyễn Thị Hoa|15042003|Nữ|Tổ 3, phường Pleiku, Gia Lai|01072021",
+            2026,
+        )
+        .unwrap();
+        assert_eq!(qr.personal_id.as_str(), "064303000001");
+        assert_eq!(qr.full_name, "Nguyễn Thị Hoa");
+        assert_eq!(qr.birth_date, NaiveDate::from_ymd_opt(2003, 4, 15).unwrap());
+        assert_eq!(qr.sex, Sex::Female);
+        assert_eq!(qr.old_id.as_deref(), Some("230456789"));
+        // Six fields, or a number that contradicts the birth date, are not a card.
+        assert_eq!(ChipQr::parse("064303000001|x|A|15042003|Nữ|B", 2026), None);
+        assert_eq!(ChipQr::parse("064303000001||A|15041999|Nữ|B|01072021", 2026), None);
+    }
+
+    #[test]
+    fn dossier_codes_carry_agency_day_and_number() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(dossier_code("000.00.21.H52", day, 7), "000.00.21.H52-261127-0007");
+        assert_eq!(dossier_code("000.00.21.H52", day, 12345), "000.00.21.H52-261127-12345");
+    }
+}
