@@ -246,6 +246,143 @@ pub fn dossier_code(agency_code: &str, received_on: NaiveDate, number: u32) -> S
     format!("{agency_code}-{}-{number:04}", received_on.format("%y%m%d"))
 }
 
+/// The three civil-status events this system registers proactively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DossierKind {
+    Birth,
+    Marriage,
+    Death,
+}
+
+/// Days the law gives to register an event (Luật Hộ tịch 2014 Đ.15, Đ.33): a birth within 60
+/// days, a death within 15; a marriage has none.
+pub fn registration_window_days(kind: DossierKind) -> Option<i64> {
+    match kind {
+        DossierKind::Birth => Some(60),
+        DossierKind::Death => Some(15),
+        DossierKind::Marriage => None,
+    }
+}
+
+/// Late registrations are flagged, never refused: the state registers them all the same.
+pub fn is_late_registration(kind: DossierKind, event: NaiveDate, received: NaiveDate) -> bool {
+    registration_window_days(kind).is_some_and(|d| (received - event).num_days() > d)
+}
+
+/// Full years of age on a day (a birthday on 29 February counts from 1 March in other years).
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// Why a dossier cannot be registered as it stands; shown with the reason, next to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    BirthInFuture,
+    DeathInFuture,
+    DeathBeforeBirth,
+    /// The person is already recorded as dead: a death is registered once.
+    AlreadyDead,
+    /// Under the marriage age on the registration day (men 20, women 18: Luật HN&GĐ Đ.8).
+    UnderAge(Sex),
+    /// Already married according to the registry.
+    AlreadyMarried(Sex),
+    /// Neither party lives in the commune that would register the marriage.
+    NotResident,
+    /// Both parties have the same sex (the law recognises marriage between a man and a woman).
+    SameSex,
+}
+
+/// One party to a marriage as the registry and the form know them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub married: bool,
+    pub dead: bool,
+    pub commune_code: String,
+}
+
+/// The checks before a marriage is registered in `commune` on `day`.
+pub fn check_marriage(a: &Party, b: &Party, commune: &str, day: NaiveDate) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    if a.sex == b.sex {
+        out.push(Refusal::SameSex);
+    }
+    for p in [a, b] {
+        let min = match p.sex {
+            Sex::Male => 20,
+            Sex::Female => 18,
+        };
+        if age_on(p.birth_date, day) < min {
+            out.push(Refusal::UnderAge(p.sex));
+        }
+        if p.married {
+            out.push(Refusal::AlreadyMarried(p.sex));
+        }
+        if p.dead {
+            out.push(Refusal::AlreadyDead);
+        }
+    }
+    if a.commune_code != commune && b.commune_code != commune {
+        out.push(Refusal::NotResident);
+    }
+    out
+}
+
+pub fn check_birth(birth: NaiveDate, today: NaiveDate) -> Vec<Refusal> {
+    if birth > today { vec![Refusal::BirthInFuture] } else { vec![] }
+}
+
+pub fn check_death(birth: Option<NaiveDate>, death: NaiveDate, already_dead: bool, today: NaiveDate) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    if death > today {
+        out.push(Refusal::DeathInFuture);
+    }
+    if birth.is_some_and(|b| death < b) {
+        out.push(Refusal::DeathBeforeBirth);
+    }
+    if already_dead {
+        out.push(Refusal::AlreadyDead);
+    }
+    out
+}
+
+/// Working days allowed to process a dossier. The law registers at once (0 = the same working
+/// day, after 15:00 the next); a mobile ("lưu động") receipt at home returns within 5 (TT 04/2020
+/// Đ.26); a liên thông bundle within 3 for births, 9 for deaths (NĐ 63/2024 Đ.7, the BHXH part);
+/// verification stretches births to 5, marriages to 5, deaths to 3.
+pub fn processing_days(kind: DossierKind, bundle: bool, verification: bool, mobile: bool) -> u16 {
+    let base = match (kind, bundle, verification) {
+        (DossierKind::Birth, true, false) => 3,
+        (DossierKind::Birth, true, true) | (DossierKind::Birth, false, true) => 5,
+        (DossierKind::Death, true, _) => 9,
+        (DossierKind::Death, false, true) => 3,
+        (DossierKind::Marriage, _, true) => 5,
+        _ => 0,
+    };
+    if mobile { base.max(5) } else { base }
+}
+
+/// A step of the process log (phiếu kiểm soát) against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepResult {
+    Early,
+    OnTime,
+    Late,
+}
+
+pub fn step_result(due: NaiveDate, done: NaiveDate) -> StepResult {
+    match done.cmp(&due) {
+        std::cmp::Ordering::Less => StepResult::Early,
+        std::cmp::Ordering::Equal => StepResult::OnTime,
+        std::cmp::Ordering::Greater => StepResult::Late,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +433,73 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
         assert_eq!(dossier_code("000.00.21.H52", day, 7), "000.00.21.H52-261127-0007");
         assert_eq!(dossier_code("000.00.21.H52", day, 12345), "000.00.21.H52-261127-12345");
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn late_registrations_are_flagged_after_60_days_for_births_and_15_for_deaths() {
+        let born = ymd(2026, 9, 1);
+        assert!(!is_late_registration(DossierKind::Birth, born, ymd(2026, 10, 31)), "day 60");
+        assert!(is_late_registration(DossierKind::Birth, born, ymd(2026, 11, 1)), "day 61");
+        let died = ymd(2026, 11, 1);
+        assert!(!is_late_registration(DossierKind::Death, died, ymd(2026, 11, 16)));
+        assert!(is_late_registration(DossierKind::Death, died, ymd(2026, 11, 17)));
+        assert!(!is_late_registration(DossierKind::Marriage, ymd(2000, 1, 1), ymd(2026, 1, 1)));
+    }
+
+    #[test]
+    fn marriage_needs_age_freedom_and_residence() {
+        let day = ymd(2026, 11, 27);
+        let groom = Party {
+            sex: Sex::Male,
+            birth_date: ymd(2006, 11, 27),
+            married: false,
+            dead: false,
+            commune_code: "21583".into(),
+        };
+        let bride =
+            Party { sex: Sex::Female, birth_date: ymd(2008, 11, 27), commune_code: "21853".into(), ..groom.clone() };
+        assert_eq!(check_marriage(&groom, &bride, "21583", day), vec![], "20 and 18 on the very day");
+        let young = Party { birth_date: ymd(2006, 11, 28), ..groom.clone() };
+        assert_eq!(check_marriage(&young, &bride, "21583", day), vec![Refusal::UnderAge(Sex::Male)]);
+        let girl = Party { birth_date: ymd(2008, 11, 28), ..bride.clone() };
+        assert_eq!(check_marriage(&groom, &girl, "21583", day), vec![Refusal::UnderAge(Sex::Female)]);
+        let wed = Party { married: true, ..bride.clone() };
+        assert_eq!(check_marriage(&groom, &wed, "21583", day), vec![Refusal::AlreadyMarried(Sex::Female)]);
+        assert_eq!(check_marriage(&groom, &bride, "21910", day), vec![Refusal::NotResident]);
+        assert!(check_marriage(&groom, &groom, "21583", day).contains(&Refusal::SameSex));
+        assert_eq!(age_on(ymd(2008, 2, 29), ymd(2026, 2, 28)), 17);
+        assert_eq!(age_on(ymd(2008, 2, 29), ymd(2026, 3, 1)), 18);
+    }
+
+    #[test]
+    fn births_and_deaths_are_checked_against_the_calendar_and_the_registry() {
+        let today = ymd(2026, 11, 27);
+        assert_eq!(check_birth(ymd(2026, 11, 28), today), vec![Refusal::BirthInFuture]);
+        assert!(check_birth(today, today).is_empty());
+        assert_eq!(
+            check_death(Some(ymd(1950, 1, 1)), ymd(1949, 12, 31), false, today),
+            vec![Refusal::DeathBeforeBirth]
+        );
+        assert_eq!(check_death(None, ymd(2026, 12, 1), false, today), vec![Refusal::DeathInFuture]);
+        assert_eq!(check_death(Some(ymd(1950, 1, 1)), ymd(2026, 11, 20), true, today), vec![Refusal::AlreadyDead]);
+    }
+
+    #[test]
+    fn processing_limits_follow_the_law_and_steps_are_marked_against_them() {
+        assert_eq!(processing_days(DossierKind::Birth, false, false, false), 0);
+        assert_eq!(processing_days(DossierKind::Birth, true, false, false), 3);
+        assert_eq!(processing_days(DossierKind::Birth, true, true, false), 5);
+        assert_eq!(processing_days(DossierKind::Death, true, false, false), 9);
+        assert_eq!(processing_days(DossierKind::Death, false, true, false), 3);
+        assert_eq!(processing_days(DossierKind::Marriage, false, true, false), 5);
+        assert_eq!(processing_days(DossierKind::Marriage, false, false, true), 5, "at home: 5 working days");
+        let due = ymd(2026, 11, 27);
+        assert_eq!(step_result(due, ymd(2026, 11, 26)), StepResult::Early);
+        assert_eq!(step_result(due, due), StepResult::OnTime);
+        assert_eq!(step_result(due, ymd(2026, 11, 30)), StepResult::Late);
     }
 }
