@@ -261,6 +261,8 @@ pub struct Msgs {
     pub queue: &'static crate::queue::i18n::QMsgs,
     /// Texts of ratings and evaluation.
     pub evaluation: &'static crate::evaluation::i18n::EMsgs,
+    /// Refusals of civil-registration dossiers.
+    pub civil_conflicts: &'static [(&'static str, &'static str)],
 }
 
 impl Msgs {
@@ -438,6 +440,13 @@ pub static VI: Msgs = Msgs {
     error_title: "Đã xảy ra lỗi",
     queue: &crate::queue::i18n::VI,
     evaluation: &crate::evaluation::i18n::VI,
+    civil_conflicts: &[
+        ("birth_in_future", "Ngày sinh không thể sau ngày hôm nay."),
+        ("death_in_future", "Ngày chết không thể sau ngày hôm nay."),
+        ("death_before_birth", "Ngày chết không thể trước ngày sinh."),
+        ("already_dead", "Người này đã được đăng ký khai tử."),
+        ("dossier_refused", "Hồ sơ chưa đủ điều kiện đăng ký."),
+    ],
 };
 
 pub static EN: Msgs = Msgs {
@@ -578,6 +587,13 @@ pub static EN: Msgs = Msgs {
     error_title: "Something went wrong",
     queue: &crate::queue::i18n::EN,
     evaluation: &crate::evaluation::i18n::EN,
+    civil_conflicts: &[
+        ("birth_in_future", "The date of birth cannot be after today."),
+        ("death_in_future", "The date of death cannot be after today."),
+        ("death_before_birth", "The date of death cannot be before the date of birth."),
+        ("already_dead", "This person's death has already been registered."),
+        ("dossier_refused", "The dossier does not meet the conditions for registration."),
+    ],
 };
 
 #[cfg(test)]

@@ -128,3 +128,85 @@ async fn fifty_concurrent_receipts_get_consecutive_dossier_codes(db: PgPool) {
     let next_day = service::next_dossier_code(&mut conn, agency, day.succ_opt().unwrap()).await.unwrap();
     assert_eq!(next_day, format!("{code}-261128-0001"));
 }
+
+fn meta() -> RequestMeta {
+    RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: None, cookie_header: None }
+}
+
+fn birth(born: NaiveDate) -> service::NewDossier {
+    use app::civil::domain::{Channel, DossierKind};
+    service::NewDossier {
+        kind: DossierKind::Birth,
+        commune_code: "21583".into(),
+        channel: Channel::Counter,
+        event_date: born,
+        subject_birth: None,
+        already_dead: false,
+        bundle: false,
+        verification: false,
+        data: serde_json::json!({ "child": { "full_name": "Nguyễn Minh An" } }),
+    }
+}
+
+/// 2026-11-25 (a Wednesday) at `hour` in Vietnam.
+fn wednesday(hour: u32) -> chrono::DateTime<chrono::Utc> {
+    ymd(2026, 11, 25).and_hms_opt(hour, 0, 0).unwrap().and_utc() - chrono::Duration::hours(7)
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_received_dossier_gets_its_code_due_date_late_flag_and_log(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let official = login(&db, "quynhon.hotich").await;
+    // 10:00: registered the same working day.
+    let a = service::receive(&db, &official, &meta(), birth(ymd(2026, 11, 20)), wednesday(10)).await.unwrap();
+    assert_eq!(a.code, "DEMO.H52.21583-261125-0001");
+    assert_eq!(a.due_on, ymd(2026, 11, 25));
+    assert!(!a.late);
+    // 16:00, after the 15:00 cut-off: the next working day. Born 61 days before: late, flagged.
+    let b = service::receive(&db, &official, &meta(), birth(ymd(2026, 9, 25)), wednesday(16)).await.unwrap();
+    assert_eq!(b.code, "DEMO.H52.21583-261125-0002");
+    assert_eq!(b.due_on, ymd(2026, 11, 26));
+    assert!(b.late);
+    let steps: i64 =
+        sqlx::query_scalar("select count(*) from dossier_step where result = 'on_time'").fetch_one(&db).await.unwrap();
+    assert_eq!(steps, 2);
+    let (version, data): (i32, serde_json::Value) =
+        sqlx::query_as("select version, data from dossier_version where dossier_id = $1")
+            .bind(a.dossier_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!((version, data["child"]["full_name"].as_str()), (1, Some("Nguyễn Minh An")));
+
+    // Refusals: a birth after today, a death before birth; nothing is written, no number is used.
+    assert_eq!(
+        service::receive(&db, &official, &meta(), birth(ymd(2026, 11, 26)), wednesday(10)).await.unwrap_err(),
+        AppError::Conflict("birth_in_future".into())
+    );
+    let death = service::NewDossier {
+        kind: app::civil::domain::DossierKind::Death,
+        subject_birth: Some(ymd(1950, 5, 1)),
+        ..birth(ymd(1949, 1, 1))
+    };
+    assert_eq!(
+        service::receive(&db, &official, &meta(), death, wednesday(10)).await.unwrap_err(),
+        AppError::Conflict("death_before_birth".into())
+    );
+    // Another commune's official is refused this commune's dossier.
+    let other = login(&db, "phucat.hotich").await;
+    assert_eq!(
+        service::receive(&db, &other, &meta(), birth(ymd(2026, 11, 20)), wednesday(10)).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    let c = service::receive(&db, &official, &meta(), birth(ymd(2026, 11, 24)), wednesday(11)).await.unwrap();
+    assert_eq!(c.code, "DEMO.H52.21583-261125-0003", "refused receipts used no number");
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'dossier.received'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 3);
+}

@@ -383,6 +383,40 @@ pub fn step_result(due: NaiveDate, done: NaiveDate) -> StepResult {
     }
 }
 
+impl DossierKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DossierKind::Birth => "birth",
+            DossierKind::Marriage => "marriage",
+            DossierKind::Death => "death",
+        }
+    }
+}
+
+/// How a dossier reached the commune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    Hospital,
+    Collector,
+    Counter,
+    Online,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Hospital => "hospital",
+            Channel::Collector => "collector",
+            Channel::Counter => "counter",
+            Channel::Online => "online",
+        }
+    }
+    /// Hospitals and home visits are the state going to people.
+    pub fn proactive(self) -> bool {
+        matches!(self, Channel::Hospital | Channel::Collector)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

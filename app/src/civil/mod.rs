@@ -7,3 +7,15 @@ pub mod domain;
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod service;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A dossier as received: what the receipt (Mẫu 01) prints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceivedDossier {
+    pub dossier_id: uuid::Uuid,
+    pub code: String,
+    pub due_on: NaiveDate,
+    pub late: bool,
+}

@@ -23,3 +23,129 @@ pub async fn next_dossier_code(conn: &mut PgConnection, agency_id: Uuid, day: Na
     .ok_or(AppError::NotFound)?;
     Ok(super::domain::dossier_code(&r.code, day, r.number.max(1) as u32))
 }
+
+/// What a receiving official, collector or the hospital API hands in.
+pub struct NewDossier {
+    pub kind: super::domain::DossierKind,
+    pub commune_code: String,
+    pub channel: super::domain::Channel,
+    pub event_date: NaiveDate,
+    /// Birth date of the person concerned, for a death (checked against the death day).
+    pub subject_birth: Option<NaiveDate>,
+    pub already_dead: bool,
+    pub bundle: bool,
+    pub verification: bool,
+    /// The form's content (prefilled from the registry, completed by the official).
+    pub data: serde_json::Value,
+}
+
+/// Receives a dossier: checks dates, gives it the next code of the commune's day, its due date in
+/// working days (15:00 cut-off), a late flag, version 1 of its content and the first step of its
+/// process log; audited. Errors: Forbidden (another commune), Conflict(refusal key), NotFound (no
+/// commune committee for the commune).
+pub async fn receive(
+    db: &sqlx::PgPool,
+    user: &crate::identity::AuthUser,
+    meta: &crate::state::RequestMeta,
+    d: NewDossier,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::ReceivedDossier, AppError> {
+    use super::domain::{self, DossierKind, Refusal};
+    use crate::identity::Role;
+    if !matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::Collector | Role::HealthFacility) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let commune = sqlx::query!(
+        r#"select c.province_code, a.agency_id as "agency_id?"
+           from commune c left join agency a on a.commune_code = c.commune_code and a.kind = 'commune_committee'
+           where c.commune_code = $1 order by a.created_at limit 1"#,
+        d.commune_code
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    // Hospitals send for any commune of their province; staff only for their own commune.
+    if user.role != Role::HealthFacility {
+        user.require_commune(&d.commune_code, &commune.province_code)?;
+    }
+    let agency_id = commune.agency_id.ok_or(AppError::NotFound)?;
+    let local = now.with_timezone(&crate::i18n::vn_offset()).naive_local();
+    let today = local.date();
+    let refusals = match d.kind {
+        DossierKind::Birth => domain::check_birth(d.event_date, today),
+        DossierKind::Death => domain::check_death(d.subject_birth, d.event_date, d.already_dead, today),
+        DossierKind::Marriage => vec![],
+    };
+    if let Some(r) = refusals.first() {
+        let key = match r {
+            Refusal::BirthInFuture => "birth_in_future",
+            Refusal::DeathInFuture => "death_in_future",
+            Refusal::DeathBeforeBirth => "death_before_birth",
+            Refusal::AlreadyDead => "already_dead",
+            _ => "dossier_refused",
+        };
+        return Err(AppError::Conflict(key.into()));
+    }
+    let cal = crate::reference::service::load_calendar(&mut tx).await?;
+    let mobile = d.channel == domain::Channel::Collector;
+    let due_on = cal.due_date(local, domain::processing_days(d.kind, d.bundle, d.verification, mobile));
+    let late = domain::is_late_registration(d.kind, d.event_date, today);
+    let code = next_dossier_code(&mut tx, agency_id, today).await?;
+    let status = if d.channel == domain::Channel::Hospital { "notified" } else { "submitted" };
+    let id = sqlx::query_scalar!(
+        r#"insert into dossier (code, kind, agency_id, commune_code, channel, proactive, status, event_date, late, bundle,
+                                received_at, due_on, created_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning dossier_id"#,
+        code,
+        d.kind.as_str(),
+        agency_id,
+        d.commune_code,
+        d.channel.as_str(),
+        d.channel.proactive(),
+        status,
+        d.event_date,
+        late,
+        d.bundle,
+        now,
+        due_on,
+        user.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into dossier_version (dossier_id, version, data, author_id) values ($1, 1, $2, $3)",
+        id,
+        d.data,
+        user.user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into dossier_step (dossier_id, step, handler_id, started_at, due_on, done_at, result)
+           values ($1, 'received', $2, $3, $4, $3, 'on_time')"#,
+        id,
+        user.user_id,
+        now,
+        today
+    )
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::service::record(
+        &mut tx,
+        Some(user),
+        meta,
+        crate::audit::service::Entry {
+            action: "dossier.received",
+            entity_type: "dossier",
+            entity_id: Some(id.to_string()),
+            province_code: Some(&commune.province_code),
+            commune_code: Some(&d.commune_code),
+            details: serde_json::json!({ "code": code, "kind": d.kind.as_str(), "channel": d.channel.as_str(),
+                                         "late": late, "due_on": due_on }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late })
+}
