@@ -446,6 +446,9 @@ pub static VI: Msgs = Msgs {
         ("death_before_birth", "Ngày chết không thể trước ngày sinh."),
         ("already_dead", "Người này đã được đăng ký khai tử."),
         ("dossier_refused", "Hồ sơ chưa đủ điều kiện đăng ký."),
+        ("mother_unknown", "Không tìm thấy người mẹ trong Cơ sở dữ liệu dân cư."),
+        ("certificate_other_facility", "Mã giấy chứng sinh này đã được cơ sở y tế khác gửi."),
+        ("not_a_health_facility", "Cơ quan này không phải cơ sở y tế."),
     ],
 };
 
@@ -593,6 +596,9 @@ pub static EN: Msgs = Msgs {
         ("death_before_birth", "The date of death cannot be before the date of birth."),
         ("already_dead", "This person's death has already been registered."),
         ("dossier_refused", "The dossier does not meet the conditions for registration."),
+        ("mother_unknown", "The mother was not found in the population database."),
+        ("certificate_other_facility", "This birth certificate code was sent by another facility."),
+        ("not_a_health_facility", "This agency is not a health facility."),
     ],
 };
 

@@ -123,7 +123,9 @@ impl Sex {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
+        use unicode_normalization::UnicodeNormalization;
+        let s: String = s.trim().nfc().collect::<String>().to_lowercase();
+        match s.as_str() {
             "male" | "nam" => Some(Sex::Male),
             "female" | "nữ" | "nu" => Some(Sex::Female),
             _ => None,
@@ -145,7 +147,23 @@ pub enum IdError {
 /// Số định danh cá nhân: `PPP G YY NNNNNN` — province of birth registration, century and sex,
 /// year of birth, six random digits (no checksum).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct PersonalId(String);
+
+/// Decoding checks the format too (the birth-year bound needs today's date, which the caller of
+/// `parse` supplies).
+impl TryFrom<String> for PersonalId {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        PersonalId::parse(&s, 2399).map_err(|_| "not a 12-digit personal identity number")
+    }
+}
+
+impl From<PersonalId> for String {
+    fn from(id: PersonalId) -> String {
+        id.0
+    }
+}
 
 impl PersonalId {
     /// Reads a number as typed or scanned (spaces and dots ignored). `this_year` bounds the
@@ -264,9 +282,20 @@ pub fn registration_window_days(kind: DossierKind) -> Option<i64> {
     }
 }
 
-/// Late registrations are flagged, never refused: the state registers them all the same.
-pub fn is_late_registration(kind: DossierKind, event: NaiveDate, received: NaiveDate) -> bool {
-    registration_window_days(kind).is_some_and(|d| (received - event).num_days() > d)
+/// Late registrations are flagged, never refused: the state registers them all the same. A
+/// window ending on a rest day or holiday ends on the next working day (Bộ luật Dân sự 2015
+/// Đ.148 k.5).
+pub fn is_late_registration(
+    cal: &crate::reference::calendar::WorkCalendar,
+    kind: DossierKind,
+    event: NaiveDate,
+    received: NaiveDate,
+) -> bool {
+    registration_window_days(kind).is_some_and(|d| {
+        let last = event + chrono::Duration::days(d);
+        let last = if cal.is_working_day(last) { last } else { cal.next_working_day(last) };
+        received > last
+    })
 }
 
 /// Full years of age on a day (a birthday on 29 February counts from 1 March in other years).
@@ -443,6 +472,10 @@ mod tests {
         assert!(!a.agrees_with(NaiveDate::from_ymd_opt(1985, 3, 2).unwrap(), Sex::Female));
         assert_eq!(PersonalId::compose("064", Sex::Female, 2003, 1), b);
         assert_eq!(PersonalId::compose("052", Sex::Male, 1985, 12345), a);
+        // Decoding from JSON checks the format: a short number is an error, not a panic later.
+        assert!(serde_json::from_str::<PersonalId>("\"0520\"").is_err());
+        assert_eq!(serde_json::from_str::<PersonalId>("\"052085012345\"").unwrap(), a);
+        assert_eq!(Sex::parse("Nu\u{031B}\u{0303}"), Some(Sex::Female), "decomposed Nữ");
     }
 
     #[test]
@@ -475,13 +508,17 @@ mod tests {
 
     #[test]
     fn late_registrations_are_flagged_after_60_days_for_births_and_15_for_deaths() {
+        use crate::reference::calendar::WorkCalendar;
+        let cal = WorkCalendar::new(vec![(ymd(2000, 1, 1), vec![6, 7])], []);
+        // Born Tue 1 Sep 2026: day 60 is Sat 31 Oct, a rest day, so the window runs to Mon 2 Nov.
         let born = ymd(2026, 9, 1);
-        assert!(!is_late_registration(DossierKind::Birth, born, ymd(2026, 10, 31)), "day 60");
-        assert!(is_late_registration(DossierKind::Birth, born, ymd(2026, 11, 1)), "day 61");
+        assert!(!is_late_registration(&cal, DossierKind::Birth, born, ymd(2026, 11, 2)), "rest day moves the end");
+        assert!(is_late_registration(&cal, DossierKind::Birth, born, ymd(2026, 11, 3)));
+        // Died Sun 1 Nov: day 15 is Mon 16 Nov.
         let died = ymd(2026, 11, 1);
-        assert!(!is_late_registration(DossierKind::Death, died, ymd(2026, 11, 16)));
-        assert!(is_late_registration(DossierKind::Death, died, ymd(2026, 11, 17)));
-        assert!(!is_late_registration(DossierKind::Marriage, ymd(2000, 1, 1), ymd(2026, 1, 1)));
+        assert!(!is_late_registration(&cal, DossierKind::Death, died, ymd(2026, 11, 16)));
+        assert!(is_late_registration(&cal, DossierKind::Death, died, ymd(2026, 11, 17)));
+        assert!(!is_late_registration(&cal, DossierKind::Marriage, ymd(2000, 1, 1), ymd(2026, 1, 1)));
     }
 
     #[test]

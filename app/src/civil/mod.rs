@@ -4,6 +4,8 @@
 
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod hospital;
+#[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod service;

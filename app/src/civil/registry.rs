@@ -106,14 +106,8 @@ pub async fn lookup_logged(
     query: &Query,
 ) -> Result<Option<RegistryPerson>, AppError> {
     use crate::identity::Role;
-    if !matches!(
-        actor.role,
-        Role::CivilStatusOfficial
-            | Role::CounterOfficer
-            | Role::Collector
-            | Role::CommuneChairman
-            | Role::HealthFacility
-    ) {
+    if !matches!(actor.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::Collector | Role::CommuneChairman)
+    {
         return Err(AppError::Forbidden);
     }
     let (method, id) = match query {
@@ -159,15 +153,17 @@ fn name(rng: &mut Lcg, family: &str, sex: Sex) -> String {
     }
 }
 
-/// Fills the synthetic registry with `households` families per commune: a married couple (some
-/// widowed), their children, sometimes a grandparent who has died. Idempotent: does nothing when
-/// the commune already has people.
+/// Fills the synthetic registry with `households` families per commune: a married couple (in one
+/// household of ten the husband has died), their children. Idempotent: a commune that already has
+/// people is skipped. Numbers are unique by construction; a clash fails loudly.
 pub async fn seed(db: &PgPool, communes: &[(&str, &str)], households: usize) -> Result<usize, AppError> {
     // At most 5 people a household within the 4-digit counter below.
     let households = households.min(1_900);
     let mut tx = db.begin().await?;
     let mut added = 0;
-    for (ci, (code, commune_name)) in communes.iter().enumerate() {
+    for (code, commune_name) in communes {
+        // Seed and number block from the commune's code, so neither depends on the list's order.
+        let ci: usize = code.parse::<usize>().unwrap_or(0) % 50;
         let has: bool = sqlx::query_scalar!(
             r#"select exists(select 1 from registry_person where commune_code = $1) as "e!""#,
             code
@@ -178,11 +174,11 @@ pub async fn seed(db: &PgPool, communes: &[(&str, &str)], households: usize) -> 
             continue;
         }
         let mut rng = Lcg(0x5eed_0000 + ci as u64);
-        // Six random digits in the real number; here commune index and a counter, so unique.
+        // Six random digits in the real number; here a block per commune and a counter, so unique.
         let mut counter = 0u32;
         let mut serial = move || {
             counter += 1;
-            (ci as u32 % 100) * 10_000 + counter
+            ci as u32 * 20_000 + counter
         };
         for h in 0..households {
             let household = uuid::Uuid::new_v4();
@@ -210,13 +206,14 @@ pub async fn seed(db: &PgPool, communes: &[(&str, &str)], households: usize) -> 
                 ),
             ];
             for (i, (id, full_name, sex, born, relation)) in people.iter().enumerate() {
+                // In a widowed household the husband died in 2024; his record stays "married".
                 let died = (widowed && i == 0).then(|| day(&mut rng, 2024));
+                let status = if widowed && i == 1 { "widowed" } else { "married" };
                 sqlx::query!(
                     r#"insert into registry_person (personal_id, full_name, birth_date, sex, birth_place, home_town,
                            permanent_address, commune_code, household_id, relation_to_head, marital_status, died_on,
                            card_issued_on)
-                       values ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, '2021-07-01')
-                       on conflict do nothing"#,
+                       values ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, '2021-07-01')"#,
                     id.as_str(),
                     full_name,
                     born,
@@ -226,7 +223,7 @@ pub async fn seed(db: &PgPool, communes: &[(&str, &str)], households: usize) -> 
                     code,
                     household,
                     relation,
-                    if widowed { "widowed" } else { "married" },
+                    status,
                     died
                 )
                 .execute(&mut *tx)
@@ -248,7 +245,7 @@ pub async fn seed(db: &PgPool, communes: &[(&str, &str)], households: usize) -> 
                     r#"insert into registry_person (personal_id, full_name, birth_date, sex, birth_place, home_town,
                            permanent_address, commune_code, household_id, relation_to_head, father_id, mother_id,
                            marital_status)
-                       values ($1, $2, $3, $4, $5, $5, $6, $7, $8, 'Con', $9, $10, 'single') on conflict do nothing"#,
+                       values ($1, $2, $3, $4, $5, $5, $6, $7, $8, 'Con', $9, $10, 'single')"#,
                     id.as_str(),
                     name(&mut rng, family, sex),
                     day(&mut rng, year),

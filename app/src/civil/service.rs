@@ -39,10 +39,9 @@ pub struct NewDossier {
     pub data: serde_json::Value,
 }
 
-/// Receives a dossier: checks dates, gives it the next code of the commune's day, its due date in
-/// working days (15:00 cut-off), a late flag, version 1 of its content and the first step of its
-/// process log; audited. Errors: Forbidden (another commune), Conflict(refusal key), NotFound (no
-/// commune committee for the commune).
+/// Receives a dossier from a commune's official or collector: within their commune only.
+/// Errors: Forbidden (another commune or role), Conflict(refusal key), NotFound (no commune
+/// committee for the commune).
 pub async fn receive(
     db: &sqlx::PgPool,
     user: &crate::identity::AuthUser,
@@ -50,12 +49,40 @@ pub async fn receive(
     d: NewDossier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::ReceivedDossier, AppError> {
-    use super::domain::{self, DossierKind, Refusal};
     use crate::identity::Role;
-    if !matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::Collector | Role::HealthFacility) {
+    if !matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::Collector) {
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin().await?;
+    let province = commune_province(&mut tx, &d.commune_code).await?;
+    user.require_commune(&d.commune_code, &province)?;
+    // The channel follows who receives it: a collector's receipt is at home, an official's at
+    // the counter (hospitals come through their API).
+    let channel =
+        if user.role == Role::Collector { super::domain::Channel::Collector } else { super::domain::Channel::Counter };
+    let r = insert_dossier(&mut tx, Some(user), meta, NewDossier { channel, ..d }, now).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+pub(crate) async fn commune_province(conn: &mut PgConnection, commune: &str) -> Result<String, AppError> {
+    sqlx::query_scalar!("select province_code from commune where commune_code = $1", commune)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Stores a dossier in the caller's transaction: checks dates, gives it the next code of the
+/// commune's day, its due date in working days (15:00 cut-off), a late flag, version 1 of its
+/// content and the first step of its process log; audited (actor None = an integration).
+pub(crate) async fn insert_dossier(
+    tx: &mut PgConnection,
+    user: Option<&crate::identity::AuthUser>,
+    meta: &crate::state::RequestMeta,
+    d: NewDossier,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::ReceivedDossier, AppError> {
+    use super::domain::{self, DossierKind, Refusal};
     let commune = sqlx::query!(
         r#"select c.province_code, a.agency_id as "agency_id?"
            from commune c left join agency a on a.commune_code = c.commune_code and a.kind = 'commune_committee'
@@ -65,10 +92,6 @@ pub async fn receive(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    // Hospitals send for any commune of their province; staff only for their own commune.
-    if user.role != Role::HealthFacility {
-        user.require_commune(&d.commune_code, &commune.province_code)?;
-    }
     let agency_id = commune.agency_id.ok_or(AppError::NotFound)?;
     let local = now.with_timezone(&crate::i18n::vn_offset()).naive_local();
     let today = local.date();
@@ -87,12 +110,13 @@ pub async fn receive(
         };
         return Err(AppError::Conflict(key.into()));
     }
-    let cal = crate::reference::service::load_calendar(&mut tx).await?;
+    let cal = crate::reference::service::load_calendar(&mut *tx).await?;
     let mobile = d.channel == domain::Channel::Collector;
     let due_on = cal.due_date(local, domain::processing_days(d.kind, d.bundle, d.verification, mobile));
-    let late = domain::is_late_registration(d.kind, d.event_date, today);
-    let code = next_dossier_code(&mut tx, agency_id, today).await?;
+    let late = domain::is_late_registration(&cal, d.kind, d.event_date, today);
+    let code = next_dossier_code(&mut *tx, agency_id, today).await?;
     let status = if d.channel == domain::Channel::Hospital { "notified" } else { "submitted" };
+    let user_id = user.map(|u| u.user_id);
     let id = sqlx::query_scalar!(
         r#"insert into dossier (code, kind, agency_id, commune_code, channel, proactive, status, event_date, late, bundle,
                                 received_at, due_on, created_by)
@@ -109,7 +133,7 @@ pub async fn receive(
         d.bundle,
         now,
         due_on,
-        user.user_id
+        user_id
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -117,7 +141,7 @@ pub async fn receive(
         "insert into dossier_version (dossier_id, version, data, author_id) values ($1, 1, $2, $3)",
         id,
         d.data,
-        user.user_id
+        user_id
     )
     .execute(&mut *tx)
     .await?;
@@ -125,15 +149,15 @@ pub async fn receive(
         r#"insert into dossier_step (dossier_id, step, handler_id, started_at, due_on, done_at, result)
            values ($1, 'received', $2, $3, $4, $3, 'on_time')"#,
         id,
-        user.user_id,
+        user_id,
         now,
         today
     )
     .execute(&mut *tx)
     .await?;
     crate::audit::service::record(
-        &mut tx,
-        Some(user),
+        &mut *tx,
+        user,
         meta,
         crate::audit::service::Entry {
             action: "dossier.received",
@@ -146,6 +170,5 @@ pub async fn receive(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late })
 }

@@ -3,7 +3,19 @@
 pub mod api;
 pub mod error;
 pub mod evaluation;
+pub mod hospital;
 pub mod queue;
+
+/// The API key of an integration (queue device, facility system): `Authorization: Bearer <key>`.
+pub(crate) fn bearer_key(headers: &axum::http::HeaderMap) -> Result<&str, error::HttpError> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .ok_or(error::HttpError(app::error::AppError::Unauthorized))
+}
 
 use app::{i18n::Locale, state::AppState};
 use axum::{
@@ -22,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api::routes())
         .merge(queue::routes())
         .merge(evaluation::routes())
+        .merge(hospital::routes())
 }
 
 #[derive(Deserialize)]

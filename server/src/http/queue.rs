@@ -61,13 +61,7 @@ async fn office_events(State(st): State<AppState>, Path(office_id): Path<Uuid>) 
 
 /// The device behind the `Authorization: Bearer <key>` header.
 async fn device(st: &AppState, headers: &HeaderMap) -> Result<(Uuid, Uuid), HttpError> {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or(HttpError(AppError::Unauthorized))?;
+    let key = super::bearer_key(headers)?;
     setup::device_by_key(&st.db, key).await?.ok_or(HttpError(AppError::Unauthorized))
 }
 

@@ -2,6 +2,7 @@
 
 mod evaluation;
 mod helpers;
+mod hospital;
 mod queue;
 
 use helpers::spawn_app;

@@ -1,0 +1,237 @@
+//! Births sent by hospitals' software: per-facility API keys, an idempotent notification that
+//! creates a notified dossier in the mother's commune and a home visit for its collectors.
+
+use super::{
+    domain::{Channel, DossierKind, PersonalId, Sex},
+    registry::PopulationRegistry,
+    service::{NewDossier, insert_dossier},
+};
+use crate::{error::AppError, identity::AuthUser, state::RequestMeta};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The facility behind an API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facility {
+    pub key_id: Uuid,
+    pub agency_id: Uuid,
+}
+
+/// Creates a facility's API key (province administrators only); returns it, shown once.
+pub async fn create_key(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    facility: Uuid,
+    name: &str,
+) -> Result<String, AppError> {
+    use base64::Engine;
+    use rand::RngCore;
+    if user.role != crate::identity::Role::ProvinceAdmin || user.commune_code.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    let kind = sqlx::query_scalar!("select kind from agency where agency_id = $1", facility)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if kind != "health_facility" {
+        return Err(AppError::Conflict("not_a_health_facility".into()));
+    }
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let key = format!("pvh_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let id = sqlx::query_scalar!(
+        "insert into facility_api_key (agency_id, name, key_hash, created_by) values ($1, $2, $3, $4) returning key_id",
+        facility,
+        name,
+        crate::identity::authz::token_hash(&key),
+        user.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::audit::service::record(
+        &mut tx,
+        Some(user),
+        meta,
+        crate::audit::service::Entry {
+            action: "facility_key.created",
+            entity_type: "facility_api_key",
+            entity_id: Some(id.to_string()),
+            province_code: user.province_code.as_deref(),
+            commune_code: None,
+            details: serde_json::json!({ "facility": facility, "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+pub async fn facility_by_key(db: &PgPool, key: &str) -> Result<Option<Facility>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "update facility_api_key set last_seen_at = now() where key_hash = $1 and active returning key_id, agency_id",
+        crate::identity::authz::token_hash(key)
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|r| Facility { key_id: r.key_id, agency_id: r.agency_id }))
+}
+
+/// The electronic birth certificate's data (Giấy chứng sinh).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BirthNotice {
+    pub certificate_code: String,
+    pub mother_id: String,
+    pub child_sex: String,
+    pub born_at: DateTime<Utc>,
+    pub place_of_birth: String,
+    pub weight_grams: i32,
+    pub child_name: Option<String>,
+}
+
+/// What the facility learns about a birth it sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BirthStatus {
+    pub certificate_code: String,
+    pub dossier_code: String,
+    pub status: String,
+    pub commune_code: String,
+    pub due_on: chrono::NaiveDate,
+}
+
+async fn status_of(db: &PgPool, facility: Uuid, code: &str) -> Result<Option<BirthStatus>, AppError> {
+    Ok(sqlx::query!(
+        r#"select n.certificate_code, d.code, d.status, d.commune_code, d.due_on
+           from birth_notification n join dossier d using (dossier_id)
+           where n.certificate_code = $1 and n.facility_id = $2"#,
+        code,
+        facility
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|r| BirthStatus {
+        certificate_code: r.certificate_code,
+        dossier_code: r.code,
+        status: r.status,
+        commune_code: r.commune_code,
+        due_on: r.due_on,
+    }))
+}
+
+/// The status of a birth this facility sent (NotFound for other facilities' certificates).
+pub async fn birth_status(db: &PgPool, facility: &Facility, code: &str) -> Result<BirthStatus, AppError> {
+    status_of(db, facility.agency_id, code.trim()).await?.ok_or(AppError::NotFound)
+}
+
+/// Receives a birth: a notified dossier in the mother's commune (from the registry) and a home
+/// visit for its collectors. Sending the same certificate again changes nothing and answers the
+/// same dossier (`false` = not new). Errors: Validation (field), Conflict(mother_unknown |
+/// certificate_other_facility | birth_in_future).
+pub async fn notify_birth(
+    db: &PgPool,
+    registry: &dyn PopulationRegistry,
+    facility: &Facility,
+    meta: &RequestMeta,
+    n: BirthNotice,
+    now: DateTime<Utc>,
+) -> Result<(BirthStatus, bool), AppError> {
+    use crate::error::{FieldError, FieldErrors};
+    let mut errs = FieldErrors::default();
+    let code = n.certificate_code.trim().to_owned();
+    if code.is_empty() {
+        errs.push("certificate_code", FieldError::Required);
+    } else if code.len() > 60 {
+        errs.push("certificate_code", FieldError::TooLong { max: 60 });
+    }
+    let this_year = chrono::Datelike::year(&now.with_timezone(&crate::i18n::vn_offset()).date_naive());
+    let mother = PersonalId::parse(&n.mother_id, this_year);
+    if mother.is_err() {
+        errs.push("mother_id", FieldError::Invalid);
+    }
+    let sex = Sex::parse(&n.child_sex);
+    if sex.is_none() {
+        errs.push("child_sex", FieldError::Invalid);
+    }
+    if !(300..=7000).contains(&n.weight_grams) {
+        errs.push("weight_grams", FieldError::Invalid);
+    }
+    if n.place_of_birth.trim().is_empty() {
+        errs.push("place_of_birth", FieldError::Required);
+    }
+    let (Ok(mother), Some(sex), true) = (mother, sex, errs.is_empty()) else {
+        return Err(AppError::Validation(errs));
+    };
+    let mut tx = db.begin().await?;
+    // Two sends of one certificate at once: the second waits and then finds the first.
+    sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("birth:{code}")).execute(&mut *tx).await?;
+    let existing = sqlx::query_scalar!("select facility_id from birth_notification where certificate_code = $1", code)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(owner) = existing {
+        tx.commit().await?;
+        if owner != facility.agency_id {
+            return Err(AppError::Conflict("certificate_other_facility".into()));
+        }
+        return Ok((status_of(db, facility.agency_id, &code).await?.ok_or(AppError::NotFound)?, false));
+    }
+    let found = registry.find(&mother).await?;
+    sqlx::query!(
+        "insert into registry_lookup (actor_id, dossier_ref, method, personal_id, found) values (null, $1, 'id', $2, $3)",
+        format!("giay-chung-sinh:{code}"),
+        mother.as_str(),
+        found.is_some()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let Some(m) = found else {
+        tx.commit().await?;
+        return Err(AppError::Conflict("mother_unknown".into()));
+    };
+    let born = n.born_at.with_timezone(&crate::i18n::vn_offset()).date_naive();
+    let data = serde_json::json!({
+        "certificate": { "code": code, "facility": facility.agency_id, "born_at": n.born_at,
+                         "place_of_birth": n.place_of_birth.trim(), "weight_grams": n.weight_grams },
+        "child": { "full_name": n.child_name.as_deref().map(str::trim).unwrap_or(""), "sex": sex.as_str(),
+                   "birth_date": born },
+        "mother": { "personal_id": m.personal_id, "full_name": m.full_name, "birth_date": m.birth_date,
+                    "ethnicity": m.ethnicity, "nationality": m.nationality, "residence": m.permanent_address },
+        "father": m.spouse.as_ref().map(|s| serde_json::json!({ "personal_id": s.personal_id, "full_name": s.full_name })),
+    });
+    let d = NewDossier {
+        kind: DossierKind::Birth,
+        commune_code: m.commune_code.clone(),
+        channel: Channel::Hospital,
+        event_date: born,
+        subject_birth: None,
+        already_dead: false,
+        bundle: true,
+        verification: false,
+        data,
+    };
+    let received = insert_dossier(&mut tx, None, meta, d, now).await?;
+    sqlx::query!(
+        r#"insert into birth_notification (certificate_code, facility_id, dossier_id, payload, received_at)
+           values ($1, $2, $3, $4, $5)"#,
+        code,
+        facility.agency_id,
+        received.dossier_id,
+        serde_json::to_value(&n).unwrap_or_default(),
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into home_visit_task (dossier_id, commune_code, kind, source, legal_deadline)
+           values ($1, $2, 'birth', 'hospital', $3)"#,
+        received.dossier_id,
+        m.commune_code,
+        born + Duration::days(60)
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((status_of(db, facility.agency_id, &code).await?.ok_or(AppError::NotFound)?, true))
+}
