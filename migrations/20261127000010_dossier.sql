@@ -22,12 +22,17 @@ create table dossier (
     received_at timestamptz not null,
     due_on date not null,
     version integer not null default 1,
+    -- Births: the mother's number, to find a second dossier of the same birth.
+    mother_id text,
+    -- Another dossier that looks like the same event (twins are possible: an official decides).
+    possible_duplicate_of uuid references dossier,
     created_by uuid references app_user,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now()
 );
 select trigger_updated_at('dossier');
 create index dossier_queue_idx on dossier (commune_code, status, due_on);
+create index dossier_mother_idx on dossier (mother_id, event_date) where mother_id is not null;
 
 create table dossier_version (
     dossier_id uuid not null references dossier,

@@ -145,6 +145,7 @@ fn birth(born: NaiveDate) -> service::NewDossier {
         bundle: false,
         verification: false,
         data: serde_json::json!({ "child": { "full_name": "Nguyễn Minh An" } }),
+        mother_id: None,
     }
 }
 

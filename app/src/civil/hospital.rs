@@ -95,6 +95,8 @@ pub struct BirthNotice {
 /// What the facility learns about a birth it sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BirthStatus {
+    /// Same mother and birth day as an earlier dossier (twins, or a second send under a new code).
+    pub possible_duplicate: bool,
     pub certificate_code: String,
     pub dossier_code: String,
     pub status: String,
@@ -104,7 +106,8 @@ pub struct BirthStatus {
 
 async fn status_of(db: &PgPool, facility: Uuid, code: &str) -> Result<Option<BirthStatus>, AppError> {
     Ok(sqlx::query!(
-        r#"select n.certificate_code, d.code, d.status, d.commune_code, d.due_on
+        r#"select n.certificate_code, d.code, d.status, d.commune_code, d.due_on,
+                  d.possible_duplicate_of is not null as "possible_duplicate!"
            from birth_notification n join dossier d using (dossier_id)
            where n.certificate_code = $1 and n.facility_id = $2"#,
         code,
@@ -113,6 +116,7 @@ async fn status_of(db: &PgPool, facility: Uuid, code: &str) -> Result<Option<Bir
     .fetch_optional(db)
     .await?
     .map(|r| BirthStatus {
+        possible_duplicate: r.possible_duplicate,
         certificate_code: r.certificate_code,
         dossier_code: r.code,
         status: r.status,
@@ -210,6 +214,7 @@ pub async fn notify_birth(
         bundle: true,
         verification: false,
         data,
+        mother_id: Some(m.personal_id.clone()),
     };
     let received = insert_dossier(&mut tx, None, meta, d, now).await?;
     sqlx::query!(

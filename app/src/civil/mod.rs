@@ -20,4 +20,6 @@ pub struct ReceivedDossier {
     pub code: String,
     pub due_on: NaiveDate,
     pub late: bool,
+    /// An earlier dossier of what looks like the same birth (same mother and day).
+    pub possible_duplicate_of: Option<uuid::Uuid>,
 }

@@ -37,6 +37,8 @@ pub struct NewDossier {
     pub verification: bool,
     /// The form's content (prefilled from the registry, completed by the official).
     pub data: serde_json::Value,
+    /// Births: the mother's number (finds a second dossier of the same birth).
+    pub mother_id: Option<String>,
 }
 
 /// Receives a dossier from a commune's official or collector: within their commune only.
@@ -117,10 +119,25 @@ pub(crate) async fn insert_dossier(
     let code = next_dossier_code(&mut *tx, agency_id, today).await?;
     let status = if d.channel == domain::Channel::Hospital { "notified" } else { "submitted" };
     let user_id = user.map(|u| u.user_id);
+    // The same mother and birth day already on file: flagged for the official, never merged.
+    let duplicate = match (&d.kind, &d.mother_id) {
+        (DossierKind::Birth, Some(mother)) => {
+            sqlx::query_scalar!(
+                r#"select dossier_id from dossier
+                   where kind = 'birth' and mother_id = $1 and event_date = $2 and status <> 'refused'
+                   order by received_at limit 1"#,
+                mother,
+                d.event_date
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        _ => None,
+    };
     let id = sqlx::query_scalar!(
         r#"insert into dossier (code, kind, agency_id, commune_code, channel, proactive, status, event_date, late, bundle,
-                                received_at, due_on, created_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning dossier_id"#,
+                                received_at, due_on, created_by, mother_id, possible_duplicate_of)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning dossier_id"#,
         code,
         d.kind.as_str(),
         agency_id,
@@ -133,7 +150,9 @@ pub(crate) async fn insert_dossier(
         d.bundle,
         now,
         due_on,
-        user_id
+        user_id,
+        d.mother_id,
+        duplicate
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -166,9 +185,9 @@ pub(crate) async fn insert_dossier(
             province_code: Some(&commune.province_code),
             commune_code: Some(&d.commune_code),
             details: serde_json::json!({ "code": code, "kind": d.kind.as_str(), "channel": d.channel.as_str(),
-                                         "late": late, "due_on": due_on }),
+                                         "late": late, "due_on": due_on, "possible_duplicate_of": duplicate }),
         },
     )
     .await?;
-    Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late })
+    Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late, possible_duplicate_of: duplicate })
 }

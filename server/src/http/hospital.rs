@@ -60,11 +60,14 @@ pub struct BirthDossier {
     /// The mother's commune, which registers the birth.
     commune_code: String,
     due_on: NaiveDate,
+    /// Same mother and birth day as an earlier dossier: the commune checks (twins are possible).
+    possible_duplicate: bool,
 }
 
 impl From<hospital::BirthStatus> for BirthDossier {
     fn from(s: hospital::BirthStatus) -> Self {
         Self {
+            possible_duplicate: s.possible_duplicate,
             certificate_code: s.certificate_code,
             dossier_code: s.dossier_code,
             status: s.status,

@@ -90,6 +90,17 @@ async fn a_hospital_sends_a_birth_once_and_follows_its_dossier(db: PgPool) {
     assert_eq!(r.status(), 409);
     assert_eq!(r.json::<Value>().await.unwrap()["reason"], "mother_unknown");
 
+    // A second certificate for the same mother and day (twins, or a re-issued certificate): a new
+    // dossier, flagged as a possible duplicate for the official to compare.
+    let twin = json!({ "certificate_code": "GCS-52-000124", "mother_id": mother, "child_sex": "male", "born_at": born,
+                       "place_of_birth": "Bệnh viện Đa khoa tỉnh Gia Lai", "weight_grams": 2900 });
+    let r = app.client.post(&url).bearer_auth(&key).json(&twin).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let r: Value = r.json().await.unwrap();
+    assert_eq!(r["possible_duplicate"], true);
+    assert_ne!(r["dossier_code"], code.as_str());
+    assert_eq!(first["possible_duplicate"], false);
+
     let doc: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["paths"]["/api/v1/births"]["post"].is_object());
     assert!(doc["components"]["securitySchemes"]["facility_key"].is_object());
