@@ -20,6 +20,8 @@ async function signIn(page: Page, username: string) {
 /** A walk-in ticket from the office's kiosk; returns its number and the phone link to follow it. */
 async function walkIn(kiosk: Page): Promise<{ label: string; link: string }> {
   await kiosk.goto('/offices');
+  // A tap while the page is still hydrating its lazy chunk breaks hydration (see the closing note).
+  await hydrated(kiosk);
   await kiosk.locator('li.card', { hasText: OFFICE }).getByRole('link', { name: 'Kiosk lấy số' }).click();
   await hydrated(kiosk);
   await kiosk.getByTestId('walkin-form').getByLabel('Thủ tục').selectOption({ label: 'Đăng ký khai sinh' });
@@ -34,6 +36,7 @@ async function walkIn(kiosk: Page): Promise<{ label: string; link: string }> {
 /** Calls at counter 1 until `label` is current, then finishes it. */
 async function serve(officer: Page, label: string) {
   await officer.goto('/offices');
+  await hydrated(officer);
   await officer.locator('li.card', { hasText: OFFICE }).getByRole('link', { name: /^Quầy 1 · / }).click();
   await hydrated(officer);
   await expect(async () => {

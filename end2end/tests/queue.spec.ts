@@ -101,6 +101,7 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
     const kiosk = await kioskCtx.newPage();
     await signIn(kiosk, 'quynhon.motcua');
     await kiosk.goto('/offices');
+    await hydrated(kiosk);
     const card = kiosk.locator('li.card', { hasText: OFFICE });
     await card.getByRole('link', { name: 'Kiosk lấy số' }).click();
     await hydrated(kiosk);
@@ -136,6 +137,7 @@ test('a booking goes from the citizen’s phone through the kiosk and the counte
   const officer = await (await context(browser, 'Galaxy Tab S4 landscape', baseURL!)).newPage();
   await signIn(officer, 'quynhon.motcua');
   await officer.goto('/offices');
+  await hydrated(officer);
   await officer.locator('li.card', { hasText: OFFICE }).getByRole('link', { name: /^Quầy 1 · / }).click();
   await hydrated(officer);
   // Serve whoever is ahead (earlier tests' walk-ins) until our ticket is called.
@@ -171,6 +173,7 @@ test('the office administrator sees waiting times and sets up the office on a ta
   // The province centre: the booking test above changes the ward office's hours.
   const office = 'Trung tâm Phục vụ hành chính công tỉnh Gia Lai';
   await page.goto('/offices');
+  await hydrated(page);
   const card = page.locator('li.card', { hasText: office });
   await card.getByRole('link', { name: 'Thời gian chờ và phục vụ' }).click();
   await hydrated(page);
@@ -179,6 +182,8 @@ test('the office administrator sees waiting times and sets up the office on a ta
   await expect(page.locator('table.stats caption').first()).toHaveText('Thời gian chờ của cơ quan');
 
   await page.goto('/offices');
+
+  await hydrated(page);
   await page.locator('li.card', { hasText: office }).getByRole('link', { name: 'Thiết lập cơ quan' }).click();
   await hydrated(page);
   // A slot length out of range is refused next to its field; nothing is saved.
