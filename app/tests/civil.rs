@@ -2,6 +2,10 @@
 //! its lookup log, and gap-free dossier numbers under concurrency.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::{login, meta};
+
 use app::{
     civil::{
         domain::{ChipQr, PersonalId},
@@ -10,26 +14,10 @@ use app::{
     },
     demo,
     error::AppError,
-    identity::{AuthUser, Password, Username, service as identity},
-    state::{RequestMeta, Settings},
 };
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn login(db: &PgPool, username: &str) -> AuthUser {
-    let meta = RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: None, cookie_header: None };
-    identity::login_staff(
-        db,
-        &Settings::default(),
-        &meta,
-        Username::parse(username).unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
-    )
-    .await
-    .expect("demo login")
-    .user
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_registry_finds_people_with_their_family_and_logs_every_lookup(db: PgPool) {
@@ -127,10 +115,6 @@ async fn fifty_concurrent_receipts_get_consecutive_dossier_codes(db: PgPool) {
     let mut conn = db.acquire().await.unwrap();
     let next_day = service::next_dossier_code(&mut conn, agency, day.succ_opt().unwrap()).await.unwrap();
     assert_eq!(next_day, format!("{code}-261128-0001"));
-}
-
-fn meta() -> RequestMeta {
-    RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: None, cookie_header: None }
 }
 
 fn birth(born: NaiveDate) -> service::NewDossier {

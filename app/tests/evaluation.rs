@@ -2,6 +2,10 @@
 //! fresh database.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::{login, meta};
+
 use app::{
     demo,
     error::AppError,
@@ -10,30 +14,12 @@ use app::{
         domain::{CaseAction, CaseStatus, Period, RatingAnswers, UnitKind},
         service::{self as eval, RatingChannel},
     },
-    identity::{AuthUser, Password, Role, Username, service as identity},
+    identity::{AuthUser, Role},
     queue::service::{self, Operator, TicketAction},
-    state::{RequestMeta, Settings},
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-fn meta() -> RequestMeta {
-    RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: Some("test".into()), cookie_header: None }
-}
-
-async fn login(db: &PgPool, username: &str) -> AuthUser {
-    identity::login_staff(
-        db,
-        &Settings::default(),
-        &meta(),
-        Username::parse(username).unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
-    )
-    .await
-    .expect("demo login")
-    .user
-}
 
 async fn quy_nhon(db: &PgPool) -> (Uuid, Uuid) {
     let office: Uuid = sqlx::query_scalar(

@@ -2,37 +2,23 @@
 //! check-in rules, and two counters calling at once. Each test gets a fresh database.
 #![cfg(feature = "ssr")]
 
+mod common;
+
+use common::{login, meta};
+
 use app::{
     demo,
     error::AppError,
-    identity::{AuthUser, Password, PhoneVn, Username, service as identity},
+    identity::PhoneVn,
     queue::{
         BookingCode, CheckInTiming, TicketStatus,
         service::{self, NewBooking, Operator, TicketAction},
     },
-    state::{RequestMeta, Settings},
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use std::sync::Arc;
 use uuid::Uuid;
-
-fn meta() -> RequestMeta {
-    RequestMeta { ip: Some("203.0.113.9".parse().unwrap()), user_agent: Some("test".into()), cookie_header: None }
-}
-
-async fn login(db: &PgPool, username: &str) -> AuthUser {
-    identity::login_staff(
-        db,
-        &Settings::default(),
-        &meta(),
-        Username::parse(username).unwrap(),
-        Password::parse(demo::DEMO_PASSWORD).unwrap(),
-    )
-    .await
-    .expect("demo login")
-    .user
-}
 
 /// The Quy Nhơn ward's one-stop office (counters 1 and 3 serve civil status).
 async fn quy_nhon(db: &PgPool) -> Uuid {

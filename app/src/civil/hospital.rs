@@ -27,8 +27,6 @@ pub async fn create_key(
     facility: Uuid,
     name: &str,
 ) -> Result<String, AppError> {
-    use base64::Engine;
-    use rand::RngCore;
     if user.role != crate::identity::Role::ProvinceAdmin || user.commune_code.is_some() {
         return Err(AppError::Forbidden);
     }
@@ -40,14 +38,12 @@ pub async fn create_key(
     if kind != "health_facility" {
         return Err(AppError::Conflict("not_a_health_facility".into()));
     }
-    let mut raw = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut raw);
-    let key = format!("pvh_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let (key, hash) = crate::identity::authz::new_api_key("pvh_");
     let id = sqlx::query_scalar!(
         "insert into facility_api_key (agency_id, name, key_hash, created_by) values ($1, $2, $3, $4) returning key_id",
         facility,
         name,
-        crate::identity::authz::token_hash(&key),
+        hash,
         user.user_id
     )
     .fetch_one(&mut *tx)

@@ -361,15 +361,14 @@ pub async fn submit_rating(
         &mut tx,
         channel.user(),
         meta,
-        Entry {
-            action: "evaluation.rated",
-            entity_type: "service_evaluation",
-            entity_id: Some(e.evaluation_id.to_string()),
-            province_code: Some(&office.province_code),
-            commune_code: Some(&office.commune_code),
-            // No comment text here: the audit log is read by more people than the case handler.
-            details: json!({ "overall": answers.overall as u8, "channel": channel.as_str(), "case": case_code }),
-        },
+        // No comment text here: the audit log is read by more people than the case handler.
+        queue::audit_entry(
+            &office,
+            "evaluation.rated",
+            "service_evaluation",
+            e.evaluation_id.to_string(),
+            json!({ "overall": answers.overall as u8, "channel": channel.as_str(), "case": case_code }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -627,6 +626,7 @@ pub async fn trend(
         domain::Period::Month { .. } => from.checked_sub_months(chrono::Months::new(11)).expect("BUG: date in range"),
         _ => from,
     };
+    let mut conn = db.acquire().await?;
     let rows = sqlx::query!(
         r#"select to_char(d.month, 'YYYY-MM') as "month!", sum(d.evaluations)::int8 as "evaluations!",
                   sum(d.scored)::int8 as "scored!", sum(d.score_sum)::float8 as "score_sum!",
@@ -642,9 +642,9 @@ pub async fn trend(
         official,
         agency
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let bands = bands_on(&mut *db.acquire().await?, to).await?;
+    let bands = bands_on(&mut conn, to).await?;
     Ok(rows
         .into_iter()
         .map(|r| TrendPoint { month: r.month.clone(), ratings: r.ratings, figures: sums_of!(r).figures(&bands) })
@@ -809,14 +809,13 @@ pub async fn reassess(
         &mut tx,
         Some(user),
         meta,
-        Entry {
-            action: "evaluation.reassessed",
-            entity_type: "service_evaluation",
-            entity_id: Some(evaluation_id.to_string()),
-            province_code: Some(&office.province_code),
-            commune_code: Some(&office.commune_code),
-            details: json!({ "indicator": indicator, "old": old, "new": points, "reason": reason }),
-        },
+        queue::audit_entry(
+            &office,
+            "evaluation.reassessed",
+            "service_evaluation",
+            evaluation_id.to_string(),
+            json!({ "indicator": indicator, "old": old, "new": points, "reason": reason }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -1092,6 +1091,24 @@ pub async fn case_act(
     Ok(())
 }
 
+/// An audit entry about a province-wide setting, filed under the administrator's province.
+fn province_entry<'a>(
+    user: &'a AuthUser,
+    action: &'a str,
+    entity_type: &'a str,
+    id: Option<String>,
+    details: serde_json::Value,
+) -> Entry<'a> {
+    Entry {
+        action,
+        entity_type,
+        entity_id: id,
+        province_code: user.province_code.as_deref(),
+        commune_code: None,
+        details,
+    }
+}
+
 fn require_province_admin(user: &AuthUser) -> Result<(), AppError> {
     if user.role == Role::ProvinceAdmin && user.commune_code.is_none() { Ok(()) } else { Err(AppError::Forbidden) }
 }
@@ -1144,15 +1161,14 @@ pub async fn add_criteria_set(
         &mut tx,
         Some(user),
         meta,
-        Entry {
-            action: "criteria_set.added",
-            entity_type: "criteria_set",
-            entity_id: Some(inserted.to_string()),
-            province_code: user.province_code.as_deref(),
-            commune_code: None,
-            details: json!({ "code": new.code, "effective_from": new.set.effective_from, "weights": new.set.weights,
-                             "bands": new.set.bands }),
-        },
+        province_entry(
+            user,
+            "criteria_set.added",
+            "criteria_set",
+            Some(inserted.to_string()),
+            json!({ "code": new.code, "effective_from": new.set.effective_from, "weights": new.set.weights,
+                    "bands": new.set.bands }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -1180,14 +1196,13 @@ pub async fn set_rating_config(
         &mut tx,
         Some(user),
         meta,
-        Entry {
-            action: "evaluation_config.updated",
-            entity_type: "evaluation_config",
-            entity_id: None,
-            province_code: user.province_code.as_deref(),
-            commune_code: None,
-            details: json!({ "rating_valid_days": valid_days, "rating_requests_per_minute": per_minute }),
-        },
+        province_entry(
+            user,
+            "evaluation_config.updated",
+            "evaluation_config",
+            None,
+            json!({ "rating_valid_days": valid_days, "rating_requests_per_minute": per_minute }),
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -45,6 +45,18 @@ impl AuthUser {
     }
 }
 
+/// A new API key for an integration (`prefix` tells its kind, e.g. `pvq_`) and the hash to store:
+/// 256 random bits, shown once.
+pub fn new_api_key(prefix: &str) -> (String, String) {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let key = format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let hash = token_hash(&key);
+    (key, hash)
+}
+
 /// Session tokens are random; the database only keeps their SHA-256.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());

@@ -133,7 +133,8 @@ pub fn require_office(user: &AuthUser, office: &OfficeRow, need: domain::OfficeA
     }
 }
 
-fn audit_entry<'a>(
+/// An audit entry about something at an office, filed under its commune.
+pub(crate) fn audit_entry<'a>(
     office: &'a OfficeRow,
     action: &'a str,
     entity_type: &'a str,

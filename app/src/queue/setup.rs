@@ -326,19 +326,15 @@ pub async fn create_device(
     office_id: Uuid,
     name: &str,
 ) -> Result<String, AppError> {
-    use base64::Engine;
-    use rand::RngCore;
     let mut tx = db.begin().await?;
     let office = office_row(&mut tx, office_id).await?;
     require_office(user, &office, OfficeAccess::Manage)?;
-    let mut raw = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut raw);
-    let key = format!("pvq_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let (key, hash) = crate::identity::authz::new_api_key("pvq_");
     let id = sqlx::query_scalar!(
         "insert into queue_device (office_id, name, key_hash, created_by) values ($1, $2, $3, $4) returning device_id",
         office_id,
         name,
-        token_hash(&key),
+        hash,
         user.user_id
     )
     .fetch_one(&mut *tx)
