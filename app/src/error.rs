@@ -13,6 +13,8 @@ pub enum FieldError {
     TooLong { max: u16 },
     TooShort { min: u16 },
     Invalid,
+    /// A rule of civil registration refuses the value (under age, already married, …).
+    Rule(crate::civil::domain::Refusal),
 }
 
 /// Field name → error, in form order.

@@ -272,6 +272,7 @@ impl Msgs {
             FieldError::TooLong { max } => (self.err_too_long)(max),
             FieldError::TooShort { min } => (self.err_too_short)(min),
             FieldError::Invalid => self.err_invalid.to_owned(),
+            FieldError::Rule(r) => self.civil_text(r.key()).to_owned(),
         }
     }
 
@@ -297,8 +298,13 @@ impl Msgs {
                 .queue
                 .conflict(other)
                 .or_else(|| self.evaluation.conflict(other))
+                .or_else(|| self.civil_conflicts.iter().find(|(k, _)| *k == other).map(|(_, v)| *v))
                 .unwrap_or(self.err_conflict_generic),
         }
+    }
+
+    fn civil_text(&self, key: &str) -> &'static str {
+        self.civil_conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or(self.err_invalid)
     }
 }
 
@@ -449,6 +455,18 @@ pub static VI: Msgs = Msgs {
         ("mother_unknown", "Không tìm thấy người mẹ trong Cơ sở dữ liệu dân cư."),
         ("certificate_other_facility", "Mã giấy chứng sinh này đã được cơ sở y tế khác gửi."),
         ("not_a_health_facility", "Cơ quan này không phải cơ sở y tế."),
+        ("under_age_male", "Bên nam chưa đủ 20 tuổi (Luật Hôn nhân và gia đình, Điều 8)."),
+        ("under_age_female", "Bên nữ chưa đủ 18 tuổi (Luật Hôn nhân và gia đình, Điều 8)."),
+        ("already_married_male", "Theo Cơ sở dữ liệu dân cư, bên nam đang có vợ."),
+        ("already_married_female", "Theo Cơ sở dữ liệu dân cư, bên nữ đang có chồng."),
+        ("not_resident", "Không bên nào cư trú tại xã/phường này: hồ sơ thuộc UBND nơi cư trú của một bên."),
+        ("same_sex", "Hai bên cùng giới tính: pháp luật chỉ đăng ký kết hôn giữa nam và nữ."),
+        ("person_unknown", "Không tìm thấy số định danh này trong Cơ sở dữ liệu dân cư."),
+        ("wrong_sex", "Giới tính của người này không khớp với vị trí trong tờ khai."),
+        ("dossier_wrong_state", "Hồ sơ đang ở bước khác: tải lại trang để xem trạng thái mới nhất."),
+        ("duplicate_unchecked", "Hồ sơ trùng chưa được đối chiếu: xem so sánh bên dưới và xác nhận trước khi đăng ký."),
+        ("already_registered", "Người này đã có trong Cơ sở dữ liệu dân cư (đã được đăng ký)."),
+        ("child_name_missing", "Chưa có họ tên của trẻ: hoàn thiện tờ khai trước khi đăng ký."),
     ],
 };
 
@@ -599,6 +617,18 @@ pub static EN: Msgs = Msgs {
         ("mother_unknown", "The mother was not found in the population database."),
         ("certificate_other_facility", "This birth certificate code was sent by another facility."),
         ("not_a_health_facility", "This agency is not a health facility."),
+        ("under_age_male", "The man is under 20 (Law on Marriage and Family, Art. 8)."),
+        ("under_age_female", "The woman is under 18 (Law on Marriage and Family, Art. 8)."),
+        ("already_married_male", "According to the population database the man is already married."),
+        ("already_married_female", "According to the population database the woman is already married."),
+        ("not_resident", "Neither party lives in this commune: the marriage belongs to the commune where one of them lives."),
+        ("same_sex", "Both parties have the same sex: the law registers marriages between a man and a woman."),
+        ("person_unknown", "This personal ID number is not in the population database."),
+        ("wrong_sex", "This person's sex does not match their place on the form."),
+        ("dossier_wrong_state", "The dossier is at another step: reload the page to see its latest state."),
+        ("duplicate_unchecked", "A possible duplicate has not been compared: see the comparison below and confirm before registering."),
+        ("already_registered", "This person is already in the population database (already registered)."),
+        ("child_name_missing", "The child's name is missing: complete the form before registering."),
     ],
 };
 

@@ -168,6 +168,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/receipt") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/certificate") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/facilities") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>
             </ui::layout::Layout>
         </Router>
@@ -247,3 +256,4 @@ macro_rules! lazy_group {
 
 lazy_group!(CitizenQueueRoute, queue::pages::citizen_page);
 lazy_group!(StaffQueueRoute, queue::pages::staff_page);
+lazy_group!(CivilRoute, civil::pages::page);

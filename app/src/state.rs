@@ -14,6 +14,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub notifier: Arc<dyn Notifier>,
     pub queue: crate::queue::events::QueueHub,
+    /// The national population database (the synthetic local one here).
+    pub registry: Arc<dyn crate::civil::registry::PopulationRegistry>,
 }
 
 #[derive(Debug, Clone)]
@@ -67,4 +69,16 @@ pub fn request_meta(settings: &Settings) -> RequestMeta {
         user_agent: header(http::header::USER_AGENT).map(|ua| ua.chars().take(300).collect()),
         cookie_header: header(http::header::COOKIE),
     }
+}
+
+/// This site's origin as the request reached it (`https://host` behind TLS): for QR codes that a
+/// phone camera opens.
+pub fn request_origin() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+        .map(|host| {
+            let https = state().map(|s| s.settings.cookie_secure).unwrap_or(false);
+            format!("{}://{host}", if https { "https" } else { "http" })
+        })
+        .unwrap_or_default()
 }

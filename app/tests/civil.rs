@@ -128,7 +128,7 @@ fn birth(born: NaiveDate) -> service::NewDossier {
         already_dead: false,
         bundle: false,
         verification: false,
-        data: serde_json::json!({ "child": { "full_name": "Nguyễn Minh An" } }),
+        data: serde_json::json!({ "child_name": "Nguyễn Minh An" }),
         mother_id: None,
     }
 }
@@ -165,7 +165,7 @@ async fn a_received_dossier_gets_its_code_due_date_late_flag_and_log(db: PgPool)
             .fetch_one(&db)
             .await
             .unwrap();
-    assert_eq!((version, data["child"]["full_name"].as_str()), (1, Some("Nguyễn Minh An")));
+    assert_eq!((version, data["child_name"].as_str()), (1, Some("Nguyễn Minh An")));
 
     // Refusals: a birth after today, a death before birth; nothing is written, no number is used.
     assert_eq!(

@@ -39,7 +39,8 @@ pub fn leptos_options(site_root: &str, pkg_dir: &str, addr: SocketAddr) -> Lepto
 
 pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings) -> AppState {
     let notifier: Arc<dyn Notifier> = Arc::new(LocalNotifier { db: db.clone() });
-    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default() }
+    let registry = Arc::new(app::civil::registry::LocalRegistry { db: db.clone() });
+    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default(), registry }
 }
 
 /// The whole HTTP application.

@@ -323,6 +323,30 @@ pub enum Refusal {
     NotResident,
     /// Both parties have the same sex (the law recognises marriage between a man and a woman).
     SameSex,
+    /// The registry does not know this number.
+    PersonUnknown,
+    /// The person's sex does not fit their place on the form (mother, wife, …).
+    WrongSex,
+}
+
+impl Refusal {
+    /// The i18n key of its text (`Msgs::civil_conflicts`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::BirthInFuture => "birth_in_future",
+            Refusal::DeathInFuture => "death_in_future",
+            Refusal::DeathBeforeBirth => "death_before_birth",
+            Refusal::AlreadyDead => "already_dead",
+            Refusal::UnderAge(Sex::Male) => "under_age_male",
+            Refusal::UnderAge(Sex::Female) => "under_age_female",
+            Refusal::AlreadyMarried(Sex::Male) => "already_married_male",
+            Refusal::AlreadyMarried(Sex::Female) => "already_married_female",
+            Refusal::NotResident => "not_resident",
+            Refusal::SameSex => "same_sex",
+            Refusal::PersonUnknown => "person_unknown",
+            Refusal::WrongSex => "wrong_sex",
+        }
+    }
 }
 
 /// One party to a marriage as the registry and the form know them.
@@ -412,7 +436,21 @@ pub fn step_result(due: NaiveDate, done: NaiveDate) -> StepResult {
     }
 }
 
+impl StepResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepResult::Early => "early",
+            StepResult::OnTime => "on_time",
+            StepResult::Late => "late",
+        }
+    }
+}
+
 impl DossierKind {
+    pub const ALL: [DossierKind; 3] = [DossierKind::Birth, DossierKind::Marriage, DossierKind::Death];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             DossierKind::Birth => "birth",
@@ -432,6 +470,10 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Hospital, Channel::Collector, Channel::Counter, Channel::Online];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Hospital => "hospital",

@@ -191,15 +191,35 @@ pub async fn notify_birth(
         return Err(AppError::Conflict("mother_unknown".into()));
     };
     let born = n.born_at.with_timezone(&crate::i18n::vn_offset()).date_naive();
-    let data = serde_json::json!({
-        "certificate": { "code": code, "facility": facility.agency_id, "born_at": n.born_at,
-                         "place_of_birth": n.place_of_birth.trim(), "weight_grams": n.weight_grams },
-        "child": { "full_name": n.child_name.as_deref().map(str::trim).unwrap_or(""), "sex": sex.as_str(),
-                   "birth_date": born },
-        "mother": { "personal_id": m.personal_id, "full_name": m.full_name, "birth_date": m.birth_date,
-                    "ethnicity": m.ethnicity, "nationality": m.nationality, "residence": m.permanent_address },
-        "father": m.spouse.as_ref().map(|s| serde_json::json!({ "personal_id": s.personal_id, "full_name": s.full_name })),
-    });
+    let local_birth = n.born_at.with_timezone(&crate::i18n::vn_offset());
+    let mut data = super::form::Data::new();
+    let facility_name =
+        sqlx::query_scalar!("select name from agency where agency_id = $1", facility.agency_id).fetch_one(&mut *tx).await?;
+    for (k, v) in [
+        ("certificate_code", code.clone()),
+        ("facility_name", facility_name),
+        ("weight_grams", n.weight_grams.to_string()),
+        ("child_name", n.child_name.as_deref().map(str::trim).unwrap_or("").to_owned()),
+        ("child_sex", sex.as_str().to_owned()),
+        ("birth_date", born.to_string()),
+        ("birth_time", local_birth.format("%H:%M").to_string()),
+        ("birth_place", n.place_of_birth.trim().to_owned()),
+        ("ethnicity", m.ethnicity.clone()),
+        ("mother_id", m.personal_id.clone()),
+    ] {
+        if !v.is_empty() {
+            data.insert(k.into(), v);
+        }
+    }
+    super::work::fill_party(&mut data, "mother", &m);
+    if let Some(s) = &m.spouse
+        && let Ok(father) = PersonalId::parse(&s.personal_id, this_year)
+        && let Some(f) = registry.find(&father).await?
+    {
+        data.insert("father_id".into(), f.personal_id.clone());
+        super::work::fill_party(&mut data, "father", &f);
+    }
+    let data = serde_json::to_value(&data).unwrap_or_default();
     let d = NewDossier {
         kind: DossierKind::Birth,
         commune_code: m.commune_code.clone(),

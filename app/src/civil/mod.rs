@@ -23,3 +23,281 @@ pub struct ReceivedDossier {
     /// An earlier dossier of what looks like the same birth (same mother and day).
     pub possible_duplicate_of: Option<uuid::Uuid>,
 }
+
+pub mod form;
+pub mod i18n;
+pub mod pages;
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod work;
+
+use domain::{Channel, DossierKind, StepResult};
+
+/// Where a dossier stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Notified,
+    Submitted,
+    NeedsSupplement,
+    Ready,
+    AwaitingSignature,
+    Registered,
+    Delivered,
+    Refused,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Notified,
+        Status::Submitted,
+        Status::NeedsSupplement,
+        Status::Ready,
+        Status::AwaitingSignature,
+        Status::Registered,
+        Status::Delivered,
+        Status::Refused,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Notified => "notified",
+            Status::Submitted => "submitted",
+            Status::NeedsSupplement => "needs_supplement",
+            Status::Ready => "ready",
+            Status::AwaitingSignature => "awaiting_signature",
+            Status::Registered => "registered",
+            Status::Delivered => "delivered",
+            Status::Refused => "refused",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// Still in the commune's hands with a running clock (the supplement wait does not count).
+    pub fn open(self) -> bool {
+        matches!(self, Status::Notified | Status::Submitted | Status::Ready | Status::AwaitingSignature)
+    }
+}
+
+/// The work queue's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    Notified,
+    Submitted,
+    NeedsSupplement,
+    Ready,
+    AwaitingSignature,
+    ToDeliver,
+    Overdue,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 7] =
+        [Tab::Notified, Tab::Submitted, Tab::NeedsSupplement, Tab::Ready, Tab::AwaitingSignature, Tab::ToDeliver, Tab::Overdue];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tab::Notified => "notified",
+            Tab::Submitted => "submitted",
+            Tab::NeedsSupplement => "needs_supplement",
+            Tab::Ready => "ready",
+            Tab::AwaitingSignature => "awaiting_signature",
+            Tab::ToDeliver => "to_deliver",
+            Tab::Overdue => "overdue",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// The status a list shows (the overdue list spans the open ones).
+    pub fn status(self) -> Option<Status> {
+        Some(match self {
+            Tab::Notified => Status::Notified,
+            Tab::Submitted => Status::Submitted,
+            Tab::NeedsSupplement => Status::NeedsSupplement,
+            Tab::Ready => Status::Ready,
+            Tab::AwaitingSignature => Status::AwaitingSignature,
+            Tab::ToDeliver => Status::Registered,
+            Tab::Overdue => return None,
+        })
+    }
+}
+
+/// How long ago a dossier was received, for the queue's filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Age {
+    Today,
+    UpTo7Days,
+    Older,
+}
+
+impl Age {
+    pub const ALL: [Age; 3] = [Age::Today, Age::UpTo7Days, Age::Older];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Age::Today => "today",
+            Age::UpTo7Days => "7d",
+            Age::Older => "older",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub code: String,
+    pub kind: DossierKind,
+    pub channel: Channel,
+    pub status: Status,
+    pub subject_name: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub due_on: NaiveDate,
+    pub late: bool,
+    pub overdue: bool,
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkQueue {
+    pub commune_name: String,
+    pub counts: Vec<(Tab, i64)>,
+    pub rows: Vec<QueueRow>,
+    /// Rows of the list with the filters, for paging.
+    pub total: i64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// One hand-over of the process log (phiếu kiểm soát).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    pub step: String,
+    pub handler: Option<String>,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub due_on: NaiveDate,
+    pub done_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub result: Option<StepResult>,
+    pub note: String,
+}
+
+/// A Mẫu 02 or Mẫu 03 notice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub form: String,
+    pub reasons: String,
+    pub by: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A prefilled value a person says is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlagView {
+    pub field: String,
+    pub registry_value: String,
+    pub claimed_value: String,
+}
+
+/// What the dossier may be compared with before it is registered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateView {
+    /// Another dossier's code, or None for a person already in the registry.
+    pub code: Option<String>,
+    pub status: Option<Status>,
+    pub data: form::Data,
+}
+
+/// What the signed-in user may do with the dossier now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allowed {
+    pub edit: bool,
+    pub review: bool,
+    pub supplement: bool,
+    pub resume: bool,
+    pub refuse: bool,
+    pub register: bool,
+    pub sign: bool,
+    pub deliver: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DossierView {
+    pub code: String,
+    pub kind: DossierKind,
+    pub status: Status,
+    pub channel: Channel,
+    pub proactive: bool,
+    pub agency_name: String,
+    pub commune_name: String,
+    pub province_name: String,
+    pub event_date: NaiveDate,
+    pub late: bool,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    pub paused: bool,
+    pub version: i32,
+    pub data: form::Data,
+    pub phone: Option<String>,
+    pub register_year: Option<i32>,
+    pub register_no: Option<i32>,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub signer: Option<String>,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub delivered_to: Option<String>,
+    pub verify_token: Option<String>,
+    pub duplicates: Vec<DuplicateView>,
+    pub duplicate_cleared: bool,
+    pub steps: Vec<StepView>,
+    pub notices: Vec<NoticeView>,
+    pub flags: Vec<FlagView>,
+    pub allowed: Allowed,
+}
+
+/// The public verification page: only what proves the document (no names, only initials).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub kind: DossierKind,
+    pub valid: bool,
+    pub register_no: String,
+    pub registered_on: NaiveDate,
+    pub commune_name: String,
+    pub initials: String,
+}
+
+/// Citizen tracking by code and phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tracking {
+    pub code: String,
+    pub kind: DossierKind,
+    pub status: Status,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub due_on: NaiveDate,
+    pub agency_name: String,
+    pub needs: Option<String>,
+}
+
+/// A registry person shown while filling a form (before the dossier exists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonPreview {
+    pub personal_id: String,
+    pub fields: form::Data,
+}
+
+/// A facility's view of the births it sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentBirth {
+    pub certificate_code: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub dossier_code: String,
+    pub status: Status,
+    pub commune_name: String,
+}
+
+/// A health facility and its API keys (never the key itself, shown once when created).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacilityKeys {
+    pub agency_id: uuid::Uuid,
+    pub name: String,
+    pub keys: Vec<(String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, bool)>,
+}

@@ -84,7 +84,7 @@ pub(crate) async fn insert_dossier(
     d: NewDossier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::ReceivedDossier, AppError> {
-    use super::domain::{self, DossierKind, Refusal};
+    use super::domain::{self, DossierKind};
     let commune = sqlx::query!(
         r#"select c.province_code, a.agency_id as "agency_id?"
            from commune c left join agency a on a.commune_code = c.commune_code and a.kind = 'commune_committee'
@@ -103,14 +103,7 @@ pub(crate) async fn insert_dossier(
         DossierKind::Marriage => vec![],
     };
     if let Some(r) = refusals.first() {
-        let key = match r {
-            Refusal::BirthInFuture => "birth_in_future",
-            Refusal::DeathInFuture => "death_in_future",
-            Refusal::DeathBeforeBirth => "death_before_birth",
-            Refusal::AlreadyDead => "already_dead",
-            _ => "dossier_refused",
-        };
-        return Err(AppError::Conflict(key.into()));
+        return Err(AppError::Conflict(r.key().into()));
     }
     let cal = crate::reference::service::load_calendar(&mut *tx).await?;
     let mobile = d.channel == domain::Channel::Collector;
@@ -134,10 +127,11 @@ pub(crate) async fn insert_dossier(
         }
         _ => None,
     };
+    let content: super::form::Data = serde_json::from_value(d.data.clone()).unwrap_or_default();
     let id = sqlx::query_scalar!(
         r#"insert into dossier (code, kind, agency_id, commune_code, channel, proactive, status, event_date, late, bundle,
-                                received_at, due_on, created_by, mother_id, possible_duplicate_of)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning dossier_id"#,
+                                received_at, due_on, created_by, mother_id, possible_duplicate_of, subject_name, phone, subject_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning dossier_id"#,
         code,
         d.kind.as_str(),
         agency_id,
@@ -152,7 +146,10 @@ pub(crate) async fn insert_dossier(
         due_on,
         user_id,
         d.mother_id,
-        duplicate
+        duplicate,
+        super::form::subject_name(d.kind, &content),
+        content.get("phone"),
+        content.get("deceased_id")
     )
     .fetch_one(&mut *tx)
     .await?;

@@ -21,13 +21,7 @@ fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
 /// Adds the QR code of the ticket's page, with this site's origin, so a phone camera opens it.
 #[cfg(feature = "ssr")]
 fn with_ticket_qr(mut issued: IssuedTicket) -> IssuedTicket {
-    let origin = use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
-        .map(|host| {
-            let https = crate::state::state().map(|s| s.settings.cookie_secure).unwrap_or(false);
-            format!("{}://{host}", if https { "https" } else { "http" })
-        })
-        .unwrap_or_default();
+    let origin = crate::state::request_origin();
     issued.ticket_qr = super::service::qr_svg(&format!("{origin}/ticket/{}", issued.ticket.token));
     issued
 }

@@ -5,7 +5,6 @@ use super::error::{ErrorBody, HttpError};
 use app::{
     civil::{
         hospital::{self, BirthNotice, Facility},
-        registry::LocalRegistry,
     },
     error::AppError,
     state::AppState,
@@ -90,7 +89,6 @@ pub async fn notify_birth(
     Json(b): Json<Birth>,
 ) -> Result<(StatusCode, Json<BirthDossier>), HttpError> {
     let f = facility(&st, &headers).await?;
-    let registry = LocalRegistry { db: st.db.clone() };
     let notice = BirthNotice {
         certificate_code: b.certificate_code,
         mother_id: b.mother_id,
@@ -101,7 +99,7 @@ pub async fn notify_birth(
         child_name: b.child_name,
     };
     let meta = app::state::RequestMeta::default();
-    let (status, new) = hospital::notify_birth(&st.db, &registry, &f, &meta, notice, Utc::now()).await?;
+    let (status, new) = hospital::notify_birth(&st.db, st.registry.as_ref(), &f, &meta, notice, Utc::now()).await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(status.into())))
 }
 

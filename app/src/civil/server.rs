@@ -1,0 +1,188 @@
+//! Server functions of civil registration: parse, authorize through the service, answer.
+
+// A server function takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::{DossierView, FacilityKeys, PersonPreview, ReceivedDossier, SentBirth, Status, Tracking, Verification, WorkQueue};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+fn invalid(field: &str) -> AppError {
+    AppError::validation(field, crate::error::FieldError::Invalid)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_kind(raw: &str) -> Result<super::domain::DossierKind, AppError> {
+    super::domain::DossierKind::parse(raw.trim()).ok_or_else(|| invalid("kind"))
+}
+
+/// Empty = any.
+#[cfg(feature = "ssr")]
+fn optional<T>(raw: &str, field: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        v => parse(v).map(Some).ok_or_else(|| invalid(field)),
+    }
+}
+
+/// The official's queue: `tab` one of the lists; kind, channel, age filters; page from 0.
+#[server(endpoint = "civil_queue", input = GetUrl)]
+pub async fn civil_queue(
+    tab: String,
+    kind: String,
+    channel: String,
+    age: String,
+    page: String,
+) -> Result<WorkQueue, AppError> {
+    use super::{Age, Tab, domain::{Channel, DossierKind}};
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let filter = super::work::Filter {
+        tab: optional(&tab, "tab", Tab::parse)?.unwrap_or(Tab::Notified),
+        kind: optional(&kind, "kind", DossierKind::parse)?,
+        channel: optional(&channel, "channel", Channel::parse)?,
+        age: optional(&age, "age", Age::parse)?,
+        page: optional(&page, "page", |p| p.parse::<u32>().ok().filter(|p| *p < 10_000))?.unwrap_or(0),
+    };
+    super::work::work_queue(&st.db, &user, filter, chrono::Utc::now()).await
+}
+
+#[server(endpoint = "civil_dossier", input = GetUrl)]
+pub async fn civil_dossier(code: String) -> Result<DossierView, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::work::dossier_view(&st.db, &user, code.trim(), chrono::Utc::now()).await
+}
+
+/// A printable document of a dossier (receipt or certificate) with its QR: the tracking page for
+/// a receipt, the public verification page for a certificate.
+#[server(endpoint = "civil_document", input = GetUrl)]
+pub async fn civil_document(code: String, document: String) -> Result<(DossierView, String), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let view = super::work::dossier_view(&st.db, &user, code.trim(), chrono::Utc::now()).await?;
+    let origin = crate::state::request_origin();
+    let url = match document.as_str() {
+        "receipt" => format!("{origin}/track?code={}", view.code),
+        "certificate" => match (&view.verify_token, view.status) {
+            (Some(t), Status::Registered | Status::Delivered) => format!("{origin}/verify/{t}"),
+            _ => return Err(AppError::Conflict("dossier_wrong_state".into())),
+        },
+        _ => return Err(invalid("document")),
+    };
+    Ok((view, crate::queue::service::qr_svg(&url)))
+}
+
+/// Who a number or chip ID card QR is, while a form is filled (logged).
+#[server(endpoint = "civil_person")]
+pub async fn civil_person(query: String) -> Result<PersonPreview, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::work::preview_person(&st.db, st.registry.as_ref(), &user, &query, chrono::Utc::now()).await
+}
+
+/// Papers received at the counter. `f` holds the form's fields (`f[child_name]` …).
+#[server(endpoint = "civil_receive")]
+pub async fn civil_receive(kind: String, f: BTreeMap<String, String>) -> Result<ReceivedDossier, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let kind = parse_kind(&kind)?;
+    super::work::receive_form(&st.db, st.registry.as_ref(), &user, &meta, kind, &f, chrono::Utc::now()).await
+}
+
+/// A correction or completion: a new version with its reason.
+#[server(endpoint = "civil_save")]
+pub async fn civil_save(code: String, reason: String, f: BTreeMap<String, String>) -> Result<i32, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    super::work::save_form(&st.db, st.registry.as_ref(), &user, &meta, code.trim(), &f, &reason, chrono::Utc::now())
+        .await
+}
+
+/// A step on a dossier: review, supplement, resume, refuse, register, sign, deliver.
+#[server(endpoint = "civil_act")]
+pub async fn civil_act(
+    code: String,
+    action: String,
+    reasons: Option<String>,
+    recipient: Option<String>,
+    confirm_distinct: Option<String>,
+) -> Result<Status, AppError> {
+    use super::work::Action;
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let confirm = confirm_distinct.is_some_and(|c| !c.is_empty());
+    let action = match action.as_str() {
+        "review" => Action::Review { confirm_distinct: confirm },
+        "supplement" => Action::Supplement { reasons: reasons.unwrap_or_default() },
+        "resume" => Action::Resume,
+        "refuse" => Action::Refuse { reasons: reasons.unwrap_or_default() },
+        "register" => Action::Register,
+        "sign" => Action::Sign,
+        "deliver" => Action::Deliver { recipient: recipient.unwrap_or_default() },
+        _ => return Err(invalid("action")),
+    };
+    super::work::act(&st.db, st.registry.as_ref(), &user, &meta, code.trim(), action, chrono::Utc::now()).await
+}
+
+/// Counts a public request from this client (verification and tracking pages).
+#[cfg(feature = "ssr")]
+async fn limit_public(st: &crate::state::AppState, what: &str) -> Result<crate::state::RequestMeta, AppError> {
+    let meta = crate::state::request_meta(&st.settings);
+    let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
+    let limit = crate::evaluation::service::rating_rate_limit(&st.db).await?;
+    crate::evaluation::service::rate_limit(&st.db, &format!("{what}:{who}"), limit, chrono::Utc::now()).await?;
+    Ok(meta)
+}
+
+/// The public page behind a certificate's QR (logs the scan).
+#[server(endpoint = "civil_verify", input = GetUrl)]
+pub async fn civil_verify(token: String) -> Result<Verification, AppError> {
+    let st = crate::state::state()?;
+    let meta = limit_public(&st, "verify").await?;
+    super::work::verify(&st.db, &token, &meta).await
+}
+
+/// A citizen follows a dossier with its code and the phone number on it.
+#[server(endpoint = "civil_track")]
+pub async fn civil_track(code: String, phone: String) -> Result<Tracking, AppError> {
+    let st = crate::state::state()?;
+    limit_public(&st, "track").await?;
+    super::work::track(&st.db, &code, &phone).await
+}
+
+#[server(endpoint = "facility_births", input = GetUrl)]
+pub async fn facility_births() -> Result<Vec<SentBirth>, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::work::sent_births(&st.db, &user).await
+}
+
+#[server(endpoint = "facility_keys", input = GetUrl)]
+pub async fn list_facility_keys() -> Result<Vec<FacilityKeys>, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::work::facility_keys(&st.db, &user).await
+}
+
+/// A new key for a facility's software; the answer is the only time it is shown.
+#[server(endpoint = "create_facility_key")]
+pub async fn create_facility_key(facility: String, name: String) -> Result<String, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let facility = uuid::Uuid::parse_str(facility.trim()).map_err(|_| invalid("facility"))?;
+    let name: String = unicode_normalization::UnicodeNormalization::nfc(name.trim()).collect();
+    match name.chars().count() {
+        0 => return Err(AppError::validation("name", crate::error::FieldError::Required)),
+        101.. => return Err(AppError::validation("name", crate::error::FieldError::TooLong { max: 100 })),
+        _ => {}
+    }
+    super::hospital::create_key(&st.db, &user, &meta, facility, &name).await
+}
