@@ -118,3 +118,42 @@ select evaluation_month_rebuild();
 analyze service_evaluation; analyze evaluation_month;
 SQL
 BENCH_A=http://127.0.0.1:3201 node scripts/bench-evaluation.mjs
+
+# Civil-registration work queue: 200,000 dossiers over the last three years, inserted directly as
+# a bulk import would, all in quynhon.hotich's commune: the worst case, the whole load in the
+# measured official's queue. Most are done (delivered or awaiting pick-up); the few still open
+# were received in the last week, as in a commune that keeps up, so the overdue list stays
+# plausible. The per-row fields come from slices of md5(i): deterministic, and independent of
+# each other unlike i % n. VACUUM, not ANALYZE alone: the per-list counts are index-only scans,
+# which need the visibility map.
+q >&2 <<'SQL'
+insert into dossier (code, kind, agency_id, commune_code, channel, proactive, status, event_date, late,
+                     received_at, due_on, version, subject_name, created_at, updated_at)
+  select 'BENCH-' || lpad(i::text, 7, '0'), kd, committee.agency_id, '21583', ch, ch in ('hospital', 'collector'),
+         st, day - s4 % 30 - case when lt then 90 + s4 % 300 else 0 end, lt,
+         rcv, day + s3 / 1096 % 6, 1, 'Người ' || i, rcv, rcv
+  from generate_series(1, 200000) i
+  cross join (select agency_id from agency where commune_code = '21583' and kind = 'commune_committee'
+              order by created_at limit 1) committee
+  cross join lateral (select md5(i::text) as m) h
+  cross join lateral (select ('x' || substr(m, 1, 7))::bit(28)::int as s1, ('x' || substr(m, 8, 7))::bit(28)::int as s2,
+                             ('x' || substr(m, 15, 7))::bit(28)::int as s3, ('x' || substr(m, 22, 7))::bit(28)::int as s4) s
+  cross join lateral (select
+      case when s1 % 1000 < 860 then 'delivered' when s1 % 1000 < 960 then 'registered'
+           when s1 % 1000 < 970 then 'notified' when s1 % 1000 < 978 then 'submitted'
+           when s1 % 1000 < 984 then 'needs_supplement' when s1 % 1000 < 990 then 'ready'
+           when s1 % 1000 < 995 then 'awaiting_signature' else 'refused' end as st,
+      case when s2 % 10 < 6 then 'birth' when s2 % 10 < 7 then 'marriage' else 'death' end as kd,
+      s2 / 10 % 100 as c, s2 / 1000 % 100 < 5 as lt) a
+  cross join lateral (select
+      case when c < 35 and kd <> 'marriage' then 'hospital' when c < 45 then 'collector'
+           when c < 80 then 'counter' else 'online' end as ch,
+      (now() at time zone 'UTC' + interval '7 hours')::date
+        - s3 % case when st in ('delivered', 'registered', 'refused') then 1096 else 7 end as day) b
+  cross join lateral (select least(now(), (day + time '07:30' + s4 / 30 % 540 * interval '1 minute' - interval '7 hours')
+                                          at time zone 'UTC') as rcv) t;
+insert into dossier_version (dossier_id, version, data, created_at)
+  select dossier_id, 1, '{}'::jsonb, received_at from dossier where code like 'BENCH-%';
+vacuum analyze dossier, dossier_version;
+SQL
+BENCH_A=http://127.0.0.1:3201 node scripts/bench-civil.mjs

@@ -10,8 +10,12 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldError {
     Required,
-    TooLong { max: u16 },
-    TooShort { min: u16 },
+    TooLong {
+        max: u16,
+    },
+    TooShort {
+        min: u16,
+    },
     Invalid,
     /// A rule of civil registration refuses the value (under age, already married, …).
     Rule(crate::civil::domain::Refusal),

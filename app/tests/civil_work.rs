@@ -42,10 +42,6 @@ async fn person(db: &PgPool, sql_where: &str) -> String {
     .unwrap()
 }
 
-async fn status_of(db: &PgPool, code: &str) -> String {
-    sqlx::query_scalar("select status from dossier where code = $1").bind(code).fetch_one(db).await.unwrap()
-}
-
 async fn act(db: &PgPool, user: &AuthUser, code: &str, a: Action, now: DateTime<Utc>) -> Result<Status, AppError> {
     let reg = LocalRegistry { db: db.clone() };
     work::act(db, &reg, user, &meta(), code, a, now).await
@@ -141,9 +137,17 @@ async fn a_marriage_at_the_counter_is_prefilled_checked_registered_signed_and_ve
     assert_eq!(t.status, Status::Registered);
     assert_eq!(work::track(&db, &r.code, "0905000000").await.unwrap_err(), AppError::NotFound);
 
-    assert_eq!(act(&db, &official, &r.code, Action::Deliver { recipient: " ".into() }, now).await.unwrap_err().field("recipient"),
-        Some(FieldError::TooShort { min: 2 }));
-    assert_eq!(act(&db, &official, &r.code, Action::Deliver { recipient: "Cả hai bên".into() }, now).await, Ok(Status::Delivered));
+    assert_eq!(
+        act(&db, &official, &r.code, Action::Deliver { recipient: " ".into() }, now)
+            .await
+            .unwrap_err()
+            .field("recipient"),
+        Some(FieldError::TooShort { min: 2 })
+    );
+    assert_eq!(
+        act(&db, &official, &r.code, Action::Deliver { recipient: "Cả hai bên".into() }, now).await,
+        Ok(Status::Delivered)
+    );
     let steps: Vec<String> =
         sqlx::query_scalar("select step from dossier_step s join dossier d using (dossier_id) where d.code = $1 order by s.started_at, s.step")
             .bind(&r.code)
@@ -190,7 +194,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     // Supplement: Friday 27/11 asked, Tuesday 01/12 brought → 2 working days waited (Mon, Tue),
     // the due day moves from Friday 27/11 by two working days to Tuesday 01/12.
     let short = act(&db, &official, &r.code, Action::Supplement { reasons: "x".into() }, now).await.unwrap_err();
-    assert_eq!(short.field("reasons"), Some(FieldError::TooShort { min: 5 }));
+    assert_eq!(short.field("supplement_reasons"), Some(FieldError::TooShort { min: 5 }));
     assert_eq!(
         act(&db, &official, &r.code, Action::Supplement { reasons: "Bản chính Giấy báo tử".into() }, now).await,
         Ok(Status::NeedsSupplement)
@@ -224,7 +228,10 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     assert_eq!(e.field("deceased_id"), Some(FieldError::Rule(Refusal::AlreadyDead)));
     let e = work::receive_form(&db, &reg, &official, &meta(), DossierKind::Death, &f, later).await.unwrap_err();
     assert_eq!(e.field("deceased_id"), Some(FieldError::Rule(Refusal::AlreadyDead)));
-    assert_eq!(act(&db, &official, &r2.code, Action::Refuse { reasons: "Đã đăng ký khai tử".into() }, later).await, Ok(Status::Refused));
+    assert_eq!(
+        act(&db, &official, &r2.code, Action::Refuse { reasons: "Đã đăng ký khai tử".into() }, later).await,
+        Ok(Status::Refused)
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -253,17 +260,27 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     let (b, _) = hospital::notify_birth(&db, &reg, &facility, &meta(), notice("GCS-2"), now).await.unwrap();
 
     // The queue lists both as notified, the second flagged.
-    let q = work::work_queue(&db, &official, Filter { tab: Tab::Notified, kind: None, channel: None, age: None, page: 0 }, now)
-        .await
-        .unwrap();
+    let q = work::work_queue(
+        &db,
+        &official,
+        Filter { tab: Tab::Notified, kind: None, channel: None, age: None, page: 0 },
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(q.rows.len(), 2);
     assert!(q.rows.iter().any(|r| r.duplicate));
     assert_eq!(q.counts.iter().find(|(t, _)| *t == Tab::Notified).unwrap().1, 2);
     // Another commune's official sees neither, and cannot open them.
     let other = login(&db, "phucat.hotich").await;
-    let q = work::work_queue(&db, &other, Filter { tab: Tab::Notified, kind: None, channel: None, age: None, page: 0 }, now)
-        .await
-        .unwrap();
+    let q = work::work_queue(
+        &db,
+        &other,
+        Filter { tab: Tab::Notified, kind: None, channel: None, age: None, page: 0 },
+        now,
+    )
+    .await
+    .unwrap();
     assert!(q.rows.is_empty());
     assert_eq!(work::dossier_view(&db, &other, &a.dossier_code, now).await.unwrap_err(), AppError::Forbidden);
     assert_eq!(
@@ -277,14 +294,19 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
         AppError::Conflict("child_name_missing".into())
     );
     let v1 = work::dossier_view(&db, &official, &a.dossier_code, now).await.unwrap();
-    let mut f: BTreeMap<String, String> =
-        app::civil::form::fields(DossierKind::Birth).iter().filter_map(|s| Some((s.key.to_string(), v1.data.get(s.key)?.clone()))).collect();
+    let mut f: BTreeMap<String, String> = app::civil::form::fields(DossierKind::Birth)
+        .iter()
+        .filter_map(|s| Some((s.key.to_string(), v1.data.get(s.key)?.clone())))
+        .collect();
     f.insert("child_name".into(), "Lê Thị Bảo Ngọc".into());
     f.insert("requester_name".into(), "Lê Văn Hùng".into());
     f.insert("requester_relation".into(), "Cha".into());
     let e = work::save_form(&db, &reg, &official, &meta(), &a.dossier_code, &f, "", now).await.unwrap_err();
     assert_eq!(e.field("reason"), Some(FieldError::TooShort { min: 3 }));
-    assert_eq!(work::save_form(&db, &reg, &official, &meta(), &a.dossier_code, &f, "Bổ sung tên trẻ", now).await, Ok(2));
+    assert_eq!(
+        work::save_form(&db, &reg, &official, &meta(), &a.dossier_code, &f, "Bổ sung tên trẻ", now).await,
+        Ok(2)
+    );
     let v2 = work::dossier_view(&db, &official, &a.dossier_code, now).await.unwrap();
     assert_eq!(v2.data["certificate_code"], "GCS-1", "the certificate's data stays with the new version");
     assert_eq!(v2.data["mother_name"], v1.data["mother_name"]);
@@ -296,12 +318,13 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     act(&db, &official, &a.dossier_code, Action::Review { confirm_distinct: true }, now).await.unwrap();
     act(&db, &official, &a.dossier_code, Action::Register, now).await.unwrap();
     act(&db, &chairman, &a.dossier_code, Action::Sign, now).await.unwrap();
-    let child: (String, String) =
-        sqlx::query_as("select personal_id, full_name from registry_person where mother_id = $1 and birth_date = '2026-11-25'")
-            .bind(&mother)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let child: (String, String) = sqlx::query_as(
+        "select personal_id, full_name from registry_person where mother_id = $1 and birth_date = '2026-11-25'",
+    )
+    .bind(&mother)
+    .fetch_one(&db)
+    .await
+    .unwrap();
     assert_eq!(child.1, "Lê Thị Bảo Ngọc");
     let id = app::civil::domain::PersonalId::parse(&child.0, 2026).unwrap();
     assert_eq!((id.birth_year(), id.sex()), (2026, Sex::Female), "a valid number for the child");

@@ -123,7 +123,7 @@ pub struct Parsed {
 
 fn nfc(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    raw.trim().split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+    raw.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
 }
 
 /// `2026-11-27` (date inputs) or `27/11/2026`.
@@ -143,9 +143,9 @@ fn parse_value(input: Input, raw: &str, this_year: i32) -> Result<String, FieldE
         }
         Input::Name => Ok(raw.to_owned()),
         Input::Date => parse_date(raw).map(|d| d.to_string()).ok_or(FieldError::Invalid),
-        Input::Time => {
-            NaiveTime::parse_from_str(raw, "%H:%M").map(|t| t.format("%H:%M").to_string()).map_err(|_| FieldError::Invalid)
-        }
+        Input::Time => NaiveTime::parse_from_str(raw, "%H:%M")
+            .map(|t| t.format("%H:%M").to_string())
+            .map_err(|_| FieldError::Invalid),
         Input::Sex => Sex::parse(raw).map(|s| s.as_str().to_owned()).ok_or(FieldError::Invalid),
         Input::Id => PersonalId::parse(raw, this_year).map(|p| p.as_str().to_owned()).map_err(|_| FieldError::Invalid),
         Input::Phone => crate::identity::domain::PhoneVn::parse(raw).map(|p| p.as_str().to_owned()),

@@ -193,8 +193,9 @@ pub async fn notify_birth(
     let born = n.born_at.with_timezone(&crate::i18n::vn_offset()).date_naive();
     let local_birth = n.born_at.with_timezone(&crate::i18n::vn_offset());
     let mut data = super::form::Data::new();
-    let facility_name =
-        sqlx::query_scalar!("select name from agency where agency_id = $1", facility.agency_id).fetch_one(&mut *tx).await?;
+    let facility_name = sqlx::query_scalar!("select name from agency where agency_id = $1", facility.agency_id)
+        .fetch_one(&mut *tx)
+        .await?;
     for (k, v) in [
         ("certificate_code", code.clone()),
         ("facility_name", facility_name),

@@ -91,8 +91,15 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Notified, Tab::Submitted, Tab::NeedsSupplement, Tab::Ready, Tab::AwaitingSignature, Tab::ToDeliver, Tab::Overdue];
+    pub const ALL: [Tab; 7] = [
+        Tab::Notified,
+        Tab::Submitted,
+        Tab::NeedsSupplement,
+        Tab::Ready,
+        Tab::AwaitingSignature,
+        Tab::ToDeliver,
+        Tab::Overdue,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Tab::Notified => "notified",
@@ -299,5 +306,14 @@ pub struct SentBirth {
 pub struct FacilityKeys {
     pub agency_id: uuid::Uuid,
     pub name: String,
-    pub keys: Vec<(String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>, bool)>,
+    pub keys: Vec<KeyInfo>,
+}
+
+/// One key: its name, when it was made, when last used, whether active.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub active: bool,
 }

@@ -94,7 +94,7 @@ pub fn WorkQueuePage() -> impl IntoView {
                                         view! {
                                             <a href=link(tab.as_str(), 0) class="tab" data-tab=tab.as_str()
                                                aria-current=(tab == current).then_some("page")
-                                               class:alert=(tab == Tab::Overdue && n > 0)>
+                                               class:urgent=(tab == Tab::Overdue && n > 0)>
                                                 {move || m().tab(tab)} " " <span class="count">{n}</span>
                                             </a>
                                         }
@@ -108,7 +108,7 @@ pub fn WorkQueuePage() -> impl IntoView {
                                         options=Channel::ALL.iter().map(|c| (c.as_str(), m().channel(*c))).collect() />
                                     <FilterSelect name="age" label=ct(|m| m.filter_age) current=q("age")
                                         options=vec![(Age::Today.as_str(), m().age_today), (Age::UpTo7Days.as_str(), m().age_7d), (Age::Older.as_str(), m().age_older)] />
-                                    <button type="submit">{ct(|m| m.apply)}</button>
+                                    <button type="submit" class="button">{ct(|m| m.apply)}</button>
                                 </form>
                                 {if w.rows.is_empty() {
                                     view! { <p class="notice" data-testid="queue-empty">{ct(|m| m.empty_list)}</p> }.into_any()
@@ -252,7 +252,7 @@ fn PartyField(
                        placeholder=ct(|m| m.id_or_qr) aria-describedby=err_id.clone()
                        aria-invalid=move || err().is_some().then_some("true")
                        on:input=move |ev| typed.set(event_target_value(&ev)) />
-                <button type="button" data-testid=format!("lookup-{party}")
+                <button type="button" class="button" data-testid=format!("lookup-{party}")
                         on:click=move |_| { lookup.dispatch(CivilPerson { query: typed.get_untracked() }); }>
                     {ct(|m| m.look_up)}
                 </button>
@@ -294,7 +294,9 @@ fn form_fields(kind: DossierKind, data: &form::Data, error: Signal<Option<AppErr
                     let party = form::parties(kind).iter().copied().find(|p| *p == party).unwrap_or("subject");
                     view! { <PartyField key=spec.key party required=spec.required value error /> }.into_any()
                 }
-                _ => view! { <FormField key=spec.key input=spec.input required=spec.required value error /> }.into_any(),
+                _ => {
+                    view! { <FormField key=spec.key input=spec.input required=spec.required value error /> }.into_any()
+                }
             }
         })
         .collect_view()
@@ -304,7 +306,8 @@ fn form_fields(kind: DossierKind, data: &form::Data, error: Signal<Option<AppErr
 #[component]
 pub fn NewDossierPage() -> impl IntoView {
     let query = use_query_map();
-    let kind = Memo::new(move |_| query.read().get("kind").and_then(|k| DossierKind::parse(&k)).unwrap_or(DossierKind::Birth));
+    let kind =
+        Memo::new(move |_| query.read().get("kind").and_then(|k| DossierKind::parse(&k)).unwrap_or(DossierKind::Birth));
     let receive = ServerAction::<CivilReceive>::new();
     let err = Signal::derive(move || receive.value().get().and_then(Result::err));
     let m = use_cmsgs();
@@ -343,7 +346,7 @@ pub fn NewDossierPage() -> impl IntoView {
                             </label>
                         })}
                         <Problem error=err />
-                        <button type="submit" class="primary" disabled=move || receive.pending().get()>{ct(|m| m.receive)}</button>
+                        <button type="submit" class="button primary" disabled=move || receive.pending().get()>{ct(|m| m.receive)}</button>
                     </ActionForm>
                 }
             }}
@@ -497,7 +500,7 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                     {(!d.duplicates.is_empty() && !d.duplicate_cleared).then(|| view! {
                         <label class="check"><input type="checkbox" name="confirm_distinct" value="1" />{ct(|m| m.confirm_distinct)}</label>
                     })}
-                    <button type="submit" class="primary" disabled=move || act.pending().get()>{ct(|m| m.act_review)}</button>
+                    <button type="submit" class="button primary" disabled=move || act.pending().get()>{ct(|m| m.act_review)}</button>
                 </ActionForm>
             })}
             {a.register.then(|| view! { <ActButton act action="register" label=ct(|m| m.act_register) code=code.clone() /> })}
@@ -512,7 +515,7 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                         <input id="f-recipient" name="recipient" type="text" />
                         <p class="field-error" role="alert">{move || act_err.get().and_then(|e| e.field("recipient")).map(|e| locale.get().msgs().field_error(e))}</p>
                     </div>
-                    <button type="submit" class="primary">{ct(|m| m.act_deliver)}</button>
+                    <button type="submit" class="button primary">{ct(|m| m.act_deliver)}</button>
                 </ActionForm>
             })}
             {a.supplement.then(|| view! { <ReasonsForm act action="supplement" label=ct(|m| m.act_supplement) code=code.clone() /> })}
@@ -531,7 +534,7 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                         <p class="field-error" role="alert">{move || save_err.get().and_then(|e| e.field("reason")).map(|e| locale.get().msgs().field_error(e))}</p>
                     </div>
                     <Problem error=save_err />
-                    <button type="submit" class="primary" disabled=move || save.pending().get()>{ct(|m| m.save_version)}</button>
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{ct(|m| m.save_version)}</button>
                 </ActionForm>
             </details>
         })}
@@ -576,7 +579,15 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
 
 fn compare_keys(kind: DossierKind) -> Vec<&'static str> {
     match kind {
-        DossierKind::Birth => vec!["personal_id", "child_name", "child_sex", "birth_date", "birth_time", "certificate_code", "mother_name"],
+        DossierKind::Birth => vec![
+            "personal_id",
+            "child_name",
+            "child_sex",
+            "birth_date",
+            "birth_time",
+            "certificate_code",
+            "mother_name",
+        ],
         DossierKind::Death => vec!["deceased_id", "deceased_name", "death_date", "death_place", "death_notice_no"],
         DossierKind::Marriage => vec!["wife_id", "wife_name", "husband_id", "husband_name", "marriage_date"],
     }
@@ -608,7 +619,7 @@ fn ActButton(
         <ActionForm action=act attr:class="inline" attr:data-testid=format!("act-{action}")>
             <input type="hidden" name="code" value=code />
             <input type="hidden" name="action" value=action />
-            <button type="submit" class="primary" disabled=move || act.pending().get()>{label}</button>
+            <button type="submit" class="button primary" disabled=move || act.pending().get()>{label}</button>
         </ActionForm>
     }
 }
@@ -622,15 +633,12 @@ fn ReasonsForm(
 ) -> impl IntoView {
     let locale = use_locale();
     let id = format!("f-reasons-{action}");
-    // Field errors belong to the form that was sent last.
+    let field = format!("{action}_reasons");
     let err = move || {
-        let input = act.input().get();
-        let mine = input.is_none_or(|i| i.action == action);
         act.value()
             .get()
             .and_then(Result::err)
-            .filter(|_| mine)
-            .and_then(|e| e.field("reasons"))
+            .and_then(|e| e.field(&field))
             .map(|e| locale.get().msgs().field_error(e))
     };
     view! {
@@ -644,7 +652,7 @@ fn ReasonsForm(
                     <textarea id=id name="reasons" rows="3" maxlength="2000"></textarea>
                     <p class="field-error" role="alert">{err}</p>
                 </div>
-                <button type="submit">{label}</button>
+                <button type="submit" class="button">{label}</button>
             </ActionForm>
         </details>
     }
@@ -663,16 +671,16 @@ pub fn DocumentPage(document: &'static str) -> impl IntoView {
         <section class="document-page">
             <nav class="row no-print">
                 <a href=move || format!("/civil/d/{}", code.get())>{move || (m().dossier_title)(&code.get())}</a>
-                <button type="button" class="primary" on:click=move |_| {
-                    if let Ok(w) = window().print() { let _ = w; }
+                <button type="button" class="button primary" on:click=move |_| {
+                    let _ = window().print();
                 }>{ct(|m| m.print)}</button>
             </nav>
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok((d, qr)) if document == "receipt" => view! { <Receipt d qr /> }.into_any(),
-                        Ok((d, qr)) => view! { <Certificate d qr /> }.into_any(),
+                        Ok((d, qr, _)) if document == "receipt" => view! { <Receipt d qr /> }.into_any(),
+                        Ok((d, qr, url)) => view! { <Certificate d qr url /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -720,27 +728,63 @@ fn Receipt(d: DossierView, qr: String) -> impl IntoView {
 }
 
 #[component]
-fn Certificate(d: DossierView, qr: String) -> impl IntoView {
+fn Certificate(d: DossierView, qr: String, url: String) -> impl IntoView {
     let m = use_cmsgs();
     let title = m().certificate_titles[DossierKind::ALL.iter().position(|k| *k == d.kind).unwrap_or(0)];
     let keys: &[&str] = match d.kind {
         DossierKind::Birth => &[
-            "child_name", "child_sex", "birth_date", "birth_place", "ethnicity", "home_town",
-            "mother_name", "mother_birth", "mother_ethnicity", "mother_nationality", "mother_residence",
-            "father_name", "father_birth", "father_ethnicity", "father_nationality", "father_residence",
+            "child_name",
+            "child_sex",
+            "birth_date",
+            "birth_place",
+            "ethnicity",
+            "home_town",
+            "mother_name",
+            "mother_birth",
+            "mother_ethnicity",
+            "mother_nationality",
+            "mother_residence",
+            "father_name",
+            "father_birth",
+            "father_ethnicity",
+            "father_nationality",
+            "father_residence",
         ],
         DossierKind::Marriage => &[
-            "wife_name", "wife_birth", "wife_ethnicity", "wife_nationality", "wife_residence", "wife_id",
-            "husband_name", "husband_birth", "husband_ethnicity", "husband_nationality", "husband_residence", "husband_id",
+            "wife_name",
+            "wife_birth",
+            "wife_ethnicity",
+            "wife_nationality",
+            "wife_residence",
+            "wife_id",
+            "husband_name",
+            "husband_birth",
+            "husband_ethnicity",
+            "husband_nationality",
+            "husband_residence",
+            "husband_id",
         ],
         DossierKind::Death => &[
-            "deceased_name", "deceased_birth", "deceased_sex", "deceased_ethnicity", "deceased_nationality", "deceased_id",
-            "deceased_residence", "death_date", "death_time", "death_place", "death_cause", "death_notice_no",
+            "deceased_name",
+            "deceased_birth",
+            "deceased_sex",
+            "deceased_ethnicity",
+            "deceased_nationality",
+            "deceased_id",
+            "deceased_residence",
+            "death_date",
+            "death_time",
+            "death_place",
+            "death_cause",
+            "death_notice_no",
         ],
     };
     let rows: Vec<(String, String)> =
         keys.iter().filter_map(|k| d.data.get(*k).map(|v| (m().label(k), m().value(k, v)))).collect();
-    let on = d.registered_at.map(|t| format_date(t.with_timezone(&crate::i18n::vn_offset()).date_naive())).unwrap_or_default();
+    let on = d
+        .registered_at
+        .map(|t| format_date(t.with_timezone(&crate::i18n::vn_offset()).date_naive()))
+        .unwrap_or_default();
     view! {
         <article class="print-doc certificate" data-testid="certificate">
             <DocHeader agency=d.agency_name.clone() />
@@ -755,6 +799,7 @@ fn Certificate(d: DossierView, qr: String) -> impl IntoView {
                 <div class="qr-block">
                     <div class="qr" inner_html=qr data-testid="certificate-qr"></div>
                     <p class="small">{ct(|m| m.scan_to_verify)}</p>
+                    <p class="small verify-url" data-testid="verify-url">{url}</p>
                 </div>
                 <div class="signature">
                     <p>{ct(|m| m.signed_for)}</p>
@@ -827,7 +872,7 @@ pub fn TrackPage() -> impl IntoView {
                 </div>
                 {move || matches!(err.get(), Some(AppError::NotFound)).then(|| view! { <p class="problem" role="alert">{ct(|m| m.track_unknown)}</p> })}
                 <Problem error=Signal::derive(move || err.get().filter(|e| !matches!(e, AppError::NotFound))) />
-                <button type="submit" class="primary">{ct(|m| m.track)}</button>
+                <button type="submit" class="button primary">{ct(|m| m.track)}</button>
             </ActionForm>
             {move || track.value().get().and_then(Result::ok).map(|r| view! {
                 <dl class="facts" data-testid="tracking">
@@ -908,15 +953,15 @@ pub fn FacilityKeysPage() -> impl IntoView {
                                     {if f.keys.is_empty() {
                                         view! { <p class="muted">{ct(|m| m.no_keys)}</p> }.into_any()
                                     } else {
-                                        view! { <ul>{f.keys.into_iter().map(|(name, at, seen, _)| view! {
-                                            <li>{name} " · " {format_datetime(at)} " · " {ct(|m| m.key_last_seen)} ": "
-                                                {seen.map(format_datetime).unwrap_or_else(|| super::i18n::msgs(locale.get_untracked()).key_never.to_owned())}</li>
+                                        view! { <ul>{f.keys.into_iter().map(|k| view! {
+                                            <li>{k.name} " · " {format_datetime(k.created_at)} " · " {ct(|m| m.key_last_seen)} ": "
+                                                {k.last_seen_at.map(format_datetime).unwrap_or_else(|| super::i18n::msgs(locale.get_untracked()).key_never.to_owned())}</li>
                                         }).collect_view()}</ul> }.into_any()
                                     }}
                                     <ActionForm action=create attr:class="row">
                                         <input type="hidden" name="facility" value=id />
                                         <label>{ct(|m| m.key_name)} <input type="text" name="name" /></label>
-                                        <button type="submit">{ct(|m| m.create_key)}</button>
+                                        <button type="submit" class="button">{ct(|m| m.create_key)}</button>
                                     </ActionForm>
                                 </article>
                             }

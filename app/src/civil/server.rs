@@ -3,7 +3,9 @@
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use super::{DossierView, FacilityKeys, PersonPreview, ReceivedDossier, SentBirth, Status, Tracking, Verification, WorkQueue};
+use super::{
+    DossierView, FacilityKeys, PersonPreview, ReceivedDossier, SentBirth, Status, Tracking, Verification, WorkQueue,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -37,7 +39,10 @@ pub async fn civil_queue(
     age: String,
     page: String,
 ) -> Result<WorkQueue, AppError> {
-    use super::{Age, Tab, domain::{Channel, DossierKind}};
+    use super::{
+        Age, Tab,
+        domain::{Channel, DossierKind},
+    };
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let filter = super::work::Filter {
@@ -60,7 +65,7 @@ pub async fn civil_dossier(code: String) -> Result<DossierView, AppError> {
 /// A printable document of a dossier (receipt or certificate) with its QR: the tracking page for
 /// a receipt, the public verification page for a certificate.
 #[server(endpoint = "civil_document", input = GetUrl)]
-pub async fn civil_document(code: String, document: String) -> Result<(DossierView, String), AppError> {
+pub async fn civil_document(code: String, document: String) -> Result<(DossierView, String, String), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let view = super::work::dossier_view(&st.db, &user, code.trim(), chrono::Utc::now()).await?;
@@ -73,7 +78,7 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
         },
         _ => return Err(invalid("document")),
     };
-    Ok((view, crate::queue::service::qr_svg(&url)))
+    Ok((view, crate::queue::service::qr_svg(&url), url))
 }
 
 /// Who a number or chip ID card QR is, while a form is filled (logged).

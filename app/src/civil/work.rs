@@ -3,8 +3,8 @@
 //! each authorized by role and commune, logged in the process log and audited.
 
 use super::{
-    Allowed, DossierView, ReceivedDossier, DuplicateView, FlagView, NoticeView, QueueRow, Status, StepView, Tab, Tracking, Verification,
-    WorkQueue,
+    Allowed, DossierView, DuplicateView, FlagView, NoticeView, QueueRow, ReceivedDossier, Status, StepView, Tab,
+    Tracking, Verification, WorkQueue,
     domain::{Channel, DossierKind, PersonalId, Sex, StepResult, step_result},
     form::{self, Data, Known},
     registry::{PopulationRegistry, RegistryPerson},
@@ -76,7 +76,11 @@ pub async fn lookup(
 fn may_view(role: Role) -> bool {
     matches!(
         role,
-        Role::CivilStatusOfficial | Role::CounterOfficer | Role::CommuneChairman | Role::AgencyAdmin | Role::ProvinceAdmin
+        Role::CivilStatusOfficial
+            | Role::CounterOfficer
+            | Role::CommuneChairman
+            | Role::AgencyAdmin
+            | Role::ProvinceAdmin
     )
 }
 
@@ -318,7 +322,12 @@ async fn duplicates(conn: &mut PgConnection, row: &Row, data: &Data) -> Result<V
 
 /// A dossier's page: content, comparison with possible duplicates, process log, notices, flags
 /// and what the user may do now.
-pub async fn dossier_view(db: &PgPool, user: &AuthUser, code: &str, now: DateTime<Utc>) -> Result<DossierView, AppError> {
+pub async fn dossier_view(
+    db: &PgPool,
+    user: &AuthUser,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<DossierView, AppError> {
     let mut conn = db.acquire().await?;
     let (row, data) = load(&mut conn, user, code, false).await?;
     let d = sqlx::query!(
@@ -426,10 +435,7 @@ pub async fn preview_person(
     let year = today(now).year();
     let (id, method) = match super::domain::ChipQr::parse(raw.trim(), year) {
         Some(qr) => (qr.personal_id, "chip_qr"),
-        None => (
-            PersonalId::parse(raw, year).map_err(|_| AppError::validation("person", FieldError::Invalid))?,
-            "id",
-        ),
+        None => (PersonalId::parse(raw, year).map_err(|_| AppError::validation("person", FieldError::Invalid))?, "id"),
     };
     let mut conn = db.acquire().await?;
     let p = lookup(&mut conn, registry, Some(user.user_id), "form", method, &id)
@@ -557,6 +563,7 @@ pub async fn receive_form(
 
 /// A correction or completion: a new version of the content (the earlier ones stay), with the
 /// reason, audited. People whose number did not change keep the registry's earlier values.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_form(
     db: &PgPool,
     registry: &dyn PopulationRegistry,
@@ -629,17 +636,25 @@ pub async fn save_form(
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Checks against the registry; `confirm_distinct` after comparing a possible duplicate.
-    Review { confirm_distinct: bool },
+    Review {
+        confirm_distinct: bool,
+    },
     /// Mẫu 02: the clock stops until the citizen brings what is missing.
-    Supplement { reasons: String },
+    Supplement {
+        reasons: String,
+    },
     /// What was asked has arrived: the clock runs again.
     Resume,
     /// Mẫu 03.
-    Refuse { reasons: String },
+    Refuse {
+        reasons: String,
+    },
     /// The next number of the year's register book; then to the chairman.
     Register,
     Sign,
-    Deliver { recipient: String },
+    Deliver {
+        recipient: String,
+    },
 }
 
 impl Action {
@@ -707,11 +722,12 @@ async fn audit(
     Ok(())
 }
 
-fn reasons_of(raw: &str) -> Result<String, AppError> {
+/// The reasons of a notice; `field` tells the two notice forms' errors apart.
+fn reasons_of(field: &str, raw: &str) -> Result<String, AppError> {
     let r: String = unicode_normalization::UnicodeNormalization::nfc(raw.trim()).collect();
     match r.chars().count() {
-        0..5 => Err(AppError::validation("reasons", FieldError::TooShort { min: 5 })),
-        2001.. => Err(AppError::validation("reasons", FieldError::TooLong { max: 2000 })),
+        0..5 => Err(AppError::validation(field, FieldError::TooShort { min: 5 })),
+        2001.. => Err(AppError::validation(field, FieldError::TooLong { max: 2000 })),
         _ => Ok(r),
     }
 }
@@ -754,7 +770,7 @@ pub async fn act(
             (Status::Ready, String::new(), serde_json::json!({ "confirm_distinct": confirm_distinct }))
         }
         Action::Supplement { reasons } => {
-            let reasons = reasons_of(reasons)?;
+            let reasons = reasons_of("supplement_reasons", reasons)?;
             sqlx::query!(
                 "insert into dossier_notice (dossier_id, form, reasons, created_by) values ($1, 'supplement', $2, $3)",
                 row.dossier_id,
@@ -793,7 +809,7 @@ pub async fn act(
             (Status::Submitted, String::new(), serde_json::json!({ "due_on": due }))
         }
         Action::Refuse { reasons } => {
-            let reasons = reasons_of(reasons)?;
+            let reasons = reasons_of("refuse_reasons", reasons)?;
             sqlx::query!(
                 "insert into dossier_notice (dossier_id, form, reasons, created_by) values ($1, 'refusal', $2, $3)",
                 row.dossier_id,
@@ -908,9 +924,13 @@ async fn review(
         if !confirm_distinct {
             return Err(AppError::Conflict("duplicate_unchecked".into()));
         }
-        sqlx::query!("update dossier set duplicate_cleared_by = $2 where dossier_id = $1", row.dossier_id, user.user_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "update dossier set duplicate_cleared_by = $2 where dossier_id = $1",
+            row.dossier_id,
+            user.user_id
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -957,7 +977,9 @@ async fn record_in_registry(conn: &mut PgConnection, row: &Row, data: &Data) -> 
             let year = row.event_date.year();
             // Gia Lai's code; the serial is the next free one for the century, sex and year.
             let prefix = PersonalId::compose("064", sex, year, 0).as_str()[..6].to_owned();
-            sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("pid:{prefix}")).execute(&mut *conn).await?;
+            sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("pid:{prefix}"))
+                .execute(&mut *conn)
+                .await?;
             let last = sqlx::query_scalar!(
                 r#"select max(substr(personal_id, 7)::int) from registry_person where personal_id like $1 || '%'"#,
                 prefix
@@ -1121,7 +1143,7 @@ pub async fn facility_keys(db: &PgPool, user: &AuthUser) -> Result<Vec<super::Fa
             out.push(super::FacilityKeys { agency_id: r.agency_id, name: r.name.clone(), keys: vec![] });
         }
         if let (Some(name), Some(at), Some(active), Some(f)) = (r.key_name, r.created_at, r.active, out.last_mut()) {
-            f.keys.push((name, at, r.last_seen_at, active));
+            f.keys.push(super::KeyInfo { name, created_at: at, last_seen_at: r.last_seen_at, active });
         }
     }
     Ok(out)

@@ -46,6 +46,14 @@ pub enum Link {
     MyResults,
     /// The public results page.
     Transparency,
+    /// The commune's civil-registration work queue.
+    CivilQueue,
+    NewDossier,
+    /// A health facility's births sent.
+    SentBirths,
+    FacilityKeys,
+    /// Follow a civil-status dossier by code and phone.
+    Track,
 }
 
 /// The links a role's home shows; each leads to something the role is allowed to use.
@@ -53,12 +61,20 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
     let mut links = Vec::new();
     let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
     match role {
-        Role::Citizen => links.extend([Link::Book, Link::MyBookings, Link::Procedures, Link::Transparency]),
+        Role::Citizen => {
+            links.extend([Link::Book, Link::MyBookings, Link::Track, Link::Procedures, Link::Transparency])
+        }
         Role::HotlineAgent => links.extend([Link::Offices, Link::Procedures]),
-        Role::HealthFacility => links.push(Link::ApiDocs),
+        Role::HealthFacility => links.extend([Link::SentBirths, Link::ApiDocs]),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
             if role == Role::CounterOfficer {
                 links.push(Link::Offices);
+            }
+            if has_commune && role != Role::Collector {
+                links.push(Link::CivilQueue);
+                if role != Role::CommuneChairman {
+                    links.push(Link::NewDossier);
+                }
             }
             if has_commune {
                 links.push(Link::Commune);
@@ -75,6 +91,9 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             }
             if crate::identity::can_manage_calendar(role, jurisdiction) {
                 links.push(Link::Calendar);
+            }
+            if role == Role::ProvinceAdmin {
+                links.push(Link::FacilityKeys);
             }
             links.push(Link::Audit);
             links.push(Link::Procedures);
@@ -112,6 +131,7 @@ fn GuestHome() -> impl IntoView {
                 <A href="/procedures" attr:class="button">{t(|m| m.open_procedures)}</A>
                 <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
                 <A href="/transparency" attr:class="button">{t(|m| m.evaluation.transparency_title)}</A>
+                <A href="/track" attr:class="button">{t(|m| m.open_track)}</A>
             </div>
         </section>
     }
@@ -161,6 +181,11 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::Cases => ("/cases".into(), |m| m.evaluation.cases_title),
                             Link::MyResults => ("/my/results".into(), |m| m.evaluation.my_results_title),
                             Link::Transparency => ("/transparency".into(), |m| m.evaluation.transparency_title),
+                            Link::CivilQueue => ("/civil".into(), |m| m.open_civil_queue),
+                            Link::NewDossier => ("/civil/new".into(), |m| m.open_new_dossier),
+                            Link::SentBirths => ("/facility".into(), |m| m.open_sent_births),
+                            Link::FacilityKeys => ("/admin/facilities".into(), |m| m.open_facility_keys),
+                            Link::Track => ("/track".into(), |m| m.open_track),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {
@@ -197,8 +222,9 @@ mod tests {
             };
         assert!(home_links(Role::ProvinceAdmin, Some(&province)).contains(&Link::Calendar));
         assert!(!home_links(Role::AgencyAdmin, Some(&commune)).contains(&Link::Calendar));
-        assert_eq!(home_links(Role::CivilStatusOfficial, Some(&commune))[0], Link::Commune);
-        assert_eq!(home_links(Role::Citizen, None)[..2], [Link::Book, Link::MyBookings]);
+        assert_eq!(home_links(Role::CivilStatusOfficial, Some(&commune))[0], Link::CivilQueue);
+        assert!(!home_links(Role::CommuneChairman, Some(&commune)).contains(&Link::NewDossier));
+        assert_eq!(home_links(Role::Citizen, None)[..3], [Link::Book, Link::MyBookings, Link::Track]);
         assert!(home_links(Role::CounterOfficer, Some(&commune)).contains(&Link::Offices));
         assert!(!home_links(Role::Collector, Some(&commune)).contains(&Link::Offices));
     }

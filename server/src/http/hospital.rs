@@ -3,9 +3,7 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    civil::{
-        hospital::{self, BirthNotice, Facility},
-    },
+    civil::hospital::{self, BirthNotice, Facility},
     error::AppError,
     state::AppState,
 };
