@@ -147,6 +147,10 @@ fn parse_value(input: Input, raw: &str, this_year: i32) -> Result<String, FieldE
             .map(|t| t.format("%H:%M").to_string())
             .map_err(|_| FieldError::Invalid),
         Input::Sex => Sex::parse(raw).map(|s| s.as_str().to_owned()).ok_or(FieldError::Invalid),
+        // The chip ID card's QR text, read by a scanner into the field, gives the number too.
+        Input::Id if raw.contains('|') => super::domain::ChipQr::parse(raw, this_year)
+            .map(|q| q.personal_id.as_str().to_owned())
+            .ok_or(FieldError::Invalid),
         Input::Id => PersonalId::parse(raw, this_year).map(|p| p.as_str().to_owned()).map_err(|_| FieldError::Invalid),
         Input::Phone => crate::identity::domain::PhoneVn::parse(raw).map(|p| p.as_str().to_owned()),
     }
@@ -301,6 +305,14 @@ mod tests {
         assert_eq!(p.data["requester_name"], "Nguyễn Văn Bình");
         assert_eq!(p.ids[0].0, "deceased");
         assert_eq!(p.ids[0].1.as_str(), "052045000123");
+        // The ID card's QR text in the number field gives the number.
+        let qr = "052045000123||Nguyễn Văn An|02031945|Nam|Tổ 3, phường Quy Nhơn|01072021";
+        let mut raw = form(&[("deceased_id", qr), ("death_date", "2026-11-20"), ("death_place", "Nhà")]);
+        raw.insert("death_notice_no".into(), "1".into());
+        raw.insert("requester_name".into(), "Lê Thị Hoa".into());
+        raw.insert("requester_relation".into(), "Vợ".into());
+        let p = parse(DossierKind::Death, &raw, day("2026-11-27")).unwrap();
+        assert_eq!(p.data["deceased_id"], "052045000123");
     }
 
     #[test]
