@@ -173,6 +173,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil/d/:code/receipt") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil/d/:code/certificate") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/notice/:form") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />

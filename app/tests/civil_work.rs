@@ -160,6 +160,25 @@ async fn a_marriage_at_the_counter_is_prefilled_checked_registered_signed_and_ve
         .await
         .unwrap();
     assert_eq!(audited, 5, "each step audited");
+
+    // The result returned: the dossier is scored for the commune's office and the family is
+    // texted a rating link, after the receipt and the registration messages.
+    let (points, overdue): (Vec<Option<i16>>, bool) =
+        sqlx::query_as("select points, overdue from service_evaluation where subject_kind = 'dossier' and label = $1")
+            .bind(&r.code)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(points[..4], [Some(1), Some(1), Some(2), Some(1)], "same day = on time, no supplement, one-stop only");
+    assert!(!overdue);
+    let texts: Vec<String> =
+        sqlx::query_scalar("select body from notification where recipient = '0905123456' order by created_at, body")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains(&format!("/track?code={}", r.code)) && t.contains("Hen tra")));
+    assert!(texts.iter().any(|t| t.contains("/rate/")));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -183,6 +202,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
         ("requester_name", "Nguyễn Văn Bình"),
         ("requester_relation", "Con"),
         ("phone", "0905123456"),
+        ("bundle", "1"),
     ]);
     let r = work::receive_form(&db, &reg, &official, &meta(), DossierKind::Death, &f, now).await.unwrap();
     // A second dossier for the same death before it is registered: compared side by side.
@@ -191,8 +211,9 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     assert_eq!(v2.duplicates.len(), 1);
     assert_eq!(v2.duplicates[0].code.as_deref(), Some(r.code.as_str()));
 
+    // A bundle (death + residence + funeral allowance) is due in 9 working days: Thursday 10/12.
     // Supplement: Friday 27/11 asked, Tuesday 01/12 brought → 2 working days waited (Mon, Tue),
-    // the due day moves from Friday 27/11 by two working days to Tuesday 01/12.
+    // so the due day moves by two working days to Monday 14/12.
     let short = act(&db, &official, &r.code, Action::Supplement { reasons: "x".into() }, now).await.unwrap_err();
     assert_eq!(short.field("supplement_reasons"), Some(FieldError::TooShort { min: 5 }));
     assert_eq!(
@@ -202,7 +223,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     let later = at("2026-12-01", 9);
     assert_eq!(act(&db, &official, &r.code, Action::Resume, later).await, Ok(Status::Submitted));
     let v = work::dossier_view(&db, &official, &r.code, later).await.unwrap();
-    assert_eq!(v.due_on, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+    assert_eq!(v.due_on, NaiveDate::from_ymd_opt(2026, 12, 14).unwrap());
     assert!(v.notices[0].answered_at.is_some());
 
     // Review needs the duplicate compared first.
@@ -223,6 +244,41 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     .await
     .unwrap();
     assert_eq!((died, widowed.as_str()), (NaiveDate::from_ymd_opt(2026, 11, 25), "widowed"));
+    // The bundle's partner steps run on with their own limits: deregistration the same day, the
+    // funeral allowance within 8 working days.
+    let open: Vec<(String, NaiveDate)> = sqlx::query_as(
+        "select step, s.due_on from dossier_step s join dossier d using (dossier_id)
+         where d.code = $1 and s.done_at is null order by step",
+    )
+    .bind(&r.code)
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        open,
+        [("funeral_allowance".into(), day("2026-12-11")), ("residence_deregistration".into(), day("2026-12-01"))]
+    );
+    assert_eq!(
+        work::partner_done(&db, &chairman, &meta(), &r.code, "funeral_allowance", later).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    work::partner_done(&db, &official, &meta(), &r.code, "residence_deregistration", at("2026-12-02", 9))
+        .await
+        .unwrap();
+    let result: String = sqlx::query_scalar(
+        "select result from dossier_step s join dossier d using (dossier_id) where d.code = $1 and step = 'residence_deregistration'",
+    )
+    .bind(&r.code)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(result, "late");
+    assert_eq!(
+        work::partner_done(&db, &official, &meta(), &r.code, "residence_deregistration", later).await.unwrap_err(),
+        AppError::Conflict("dossier_wrong_state".into()),
+        "closed once"
+    );
     // The other dossier can no longer pass review; a new one is refused at intake.
     let e = act(&db, &official, &r2.code, Action::Review { confirm_distinct: true }, later).await.unwrap_err();
     assert_eq!(e.field("deceased_id"), Some(FieldError::Rule(Refusal::AlreadyDead)));

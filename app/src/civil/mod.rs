@@ -225,6 +225,8 @@ pub struct Allowed {
     pub register: bool,
     pub sign: bool,
     pub deliver: bool,
+    /// Close a liên thông partner's step when its result comes back.
+    pub partner: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

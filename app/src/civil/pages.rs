@@ -33,6 +33,10 @@ pub fn page(path: &str) -> AnyView {
         view! { <FacilityKeysPage /> }.into_any()
     } else if path.starts_with("/civil/new") {
         view! { <NewDossierPage /> }.into_any()
+    } else if path.starts_with("/civil/d/") && path.ends_with("/notice/supplement") {
+        view! { <DocumentPage document="supplement" /> }.into_any()
+    } else if path.starts_with("/civil/d/") && path.ends_with("/notice/refusal") {
+        view! { <DocumentPage document="refusal" /> }.into_any()
     } else if path.starts_with("/civil/d/") && path.ends_with("/receipt") {
         view! { <DocumentPage document="receipt" /> }.into_any()
     } else if path.starts_with("/civil/d/") && path.ends_with("/certificate") {
@@ -545,7 +549,8 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                     {d.notices.iter().map(|n| view! {
                         <li data-form=n.form.clone()>
                             <strong>{if n.form == "refusal" { m().notice_refusal } else { m().notice_supplement }}</strong>
-                            " · " {format_datetime(n.at)} " · " {n.by.clone().unwrap_or_default()}
+                            " · " {format_datetime(n.at)} " · " {n.by.clone().unwrap_or_default()} " · "
+                            <a href=format!("/civil/d/{}/notice/{}", code.clone(), n.form)>{ct(|m| m.print)}</a>
                             <p>{n.reasons.clone()}</p>
                             {n.answered_at.map(|at| view! { <p class="muted">{ct(|m| m.answered)} " " {format_datetime(at)}</p> })}
                         </li>
@@ -567,7 +572,24 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                                 <td>{s.handler.clone().unwrap_or_default()}</td>
                                 <td>{format_datetime(s.done_at.unwrap_or(s.started_at))}</td>
                                 <td>{format_date(s.due_on)}</td>
-                                <td>{result}</td>
+                                <td>{result}
+                                    {(s.done_at.is_none()).then(|| {
+                                        let step = s.step.clone();
+                                        let code = code.clone();
+                                        let testid = format!("partner-{step}");
+                                        view! {
+                                            <span class="muted">{ct(|m| m.partner_pending)}</span>
+                                            {a.partner.then(|| view! {
+                                                <ActionForm action=act attr:class="inline" attr:data-testid=testid>
+                                                    <input type="hidden" name="code" value=code.clone() />
+                                                    <input type="hidden" name="action" value="partner_done" />
+                                                    <input type="hidden" name="step" value=step.clone() />
+                                                    <button type="submit" class="button">{ct(|m| m.partner_done)}</button>
+                                                </ActionForm>
+                                            })}
+                                        }
+                                    })}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}
@@ -667,7 +689,12 @@ pub fn DocumentPage(document: &'static str) -> impl IntoView {
     let data = Resource::new(move || code.get(), move |c| civil_document(c, document.to_owned()));
     let m = use_cmsgs();
     view! {
-        <Title text=move || if document == "receipt" { m().receipt } else { m().certificate } />
+        <Title text=move || match document {
+            "receipt" => m().receipt,
+            "certificate" => m().certificate,
+            "refusal" => m().notice_refusal,
+            _ => m().notice_supplement,
+        } />
         <section class="document-page">
             <nav class="row no-print">
                 <a href=move || format!("/civil/d/{}", code.get())>{move || (m().dossier_title)(&code.get())}</a>
@@ -680,6 +707,7 @@ pub fn DocumentPage(document: &'static str) -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok((d, qr, _)) if document == "receipt" => view! { <Receipt d qr /> }.into_any(),
+                        Ok((d, qr, _)) if document != "certificate" => view! { <Notice d qr form=document /> }.into_any(),
                         Ok((d, qr, url)) => view! { <Certificate d qr url /> }.into_any(),
                     }
                 })}
@@ -723,6 +751,45 @@ fn Receipt(d: DossierView, qr: String) -> impl IntoView {
             <p>{ct(|m| m.received)} ": " {format_datetime(d.received_at)}</p>
             <p>{ct(|m| m.receipt_due)} ": " <strong>{format_date(d.due_on)}</strong></p>
             <p class="small">{ct(|m| m.receipt_track)}</p>
+        </article>
+    }
+}
+
+/// Mẫu 02 (supplement) or Mẫu 03 (refusal) of TT 03/2025/TT-VPCP: the latest of that form.
+#[component]
+fn Notice(d: DossierView, qr: String, form: &'static str) -> impl IntoView {
+    let m = use_cmsgs();
+    let g = |k: &str| d.data.get(k).cloned().unwrap_or_default();
+    let who = match d.kind {
+        DossierKind::Marriage => format!("{} – {}", g("husband_name"), g("wife_name")),
+        _ => g("requester_name"),
+    };
+    let notice = d.notices.iter().rev().find(|n| n.form == form).cloned();
+    let title = if form == "refusal" { m().notice_refusal_title } else { m().notice_supplement_title };
+    view! {
+        <article class="print-doc notice-doc" data-testid="notice">
+            <DocHeader agency=d.agency_name.clone() />
+            <div class="doc-code">
+                <p>{ct(|m| m.dossier_code)} ": " <strong>{d.code.clone()}</strong></p>
+                <div class="qr" inner_html=qr></div>
+            </div>
+            <h1>{title}</h1>
+            <p>{(m().receipt_body)(&d.agency_name)} " " <strong>{who}</strong></p>
+            <p>{ct(|m| m.col_kind)} ": " {m().kind(d.kind)}</p>
+            <p>{ct(|m| m.received)} ": " {format_datetime(d.received_at)}</p>
+            {notice.map(|n| view! {
+                <p><strong>{if form == "refusal" { m().refusal_reasons } else { m().supplement_items }}</strong></p>
+                <p class="reasons-text" data-testid="notice-reasons">{n.reasons.clone()}</p>
+                <p>{if form == "refusal" { m().refusal_apology } else { m().supplement_apology }}</p>
+                <footer class="sign">
+                    <div></div>
+                    <div class="signature">
+                        <p>{format_datetime(n.at)}</p>
+                        <p><strong>{ct(|m| m.notice_signer)}</strong></p>
+                        <p class="signer">{n.by.clone().unwrap_or_default()}</p>
+                    </div>
+                </footer>
+            })}
         </article>
     }
 }

@@ -72,6 +72,9 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
     let origin = crate::state::request_origin();
     let url = match document.as_str() {
         "receipt" => format!("{origin}/track?code={}", view.code),
+        "supplement" | "refusal" if view.notices.iter().any(|n| n.form == document) => {
+            format!("{origin}/track?code={}", view.code)
+        }
         "certificate" => match (&view.verify_token, view.status) {
             (Some(t), Status::Registered | Status::Delivered) => format!("{origin}/verify/{t}"),
             _ => return Err(AppError::Conflict("dossier_wrong_state".into())),
@@ -117,11 +120,18 @@ pub async fn civil_act(
     reasons: Option<String>,
     recipient: Option<String>,
     confirm_distinct: Option<String>,
+    step: Option<String>,
 ) -> Result<Status, AppError> {
     use super::work::Action;
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
+    if action == "partner_done" {
+        let now = chrono::Utc::now();
+        let step = step.unwrap_or_default();
+        super::work::partner_done(&st.db, &user, &meta, code.trim(), step.trim(), now).await?;
+        return super::work::dossier_view(&st.db, &user, code.trim(), now).await.map(|v| v.status);
+    }
     let confirm = confirm_distinct.is_some_and(|c| !c.is_empty());
     let action = match action.as_str() {
         "review" => Action::Review { confirm_distinct: confirm },

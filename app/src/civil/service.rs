@@ -186,5 +186,11 @@ pub(crate) async fn insert_dossier(
         },
     )
     .await?;
+    if let Some(phone) = content.get("phone") {
+        let agency =
+            sqlx::query_scalar!("select name from agency where agency_id = $1", agency_id).fetch_one(&mut *tx).await?;
+        let body = super::work::receipt_sms(&agency, d.kind, &code, due_on);
+        super::work::sms(&mut *tx, id, Some(phone), &body).await?;
+    }
     Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late, possible_duplicate_of: duplicate })
 }

@@ -73,6 +73,47 @@ pub async fn lookup(
     Ok(found)
 }
 
+/// Unaccented Vietnamese name of a dossier's kind, for SMS (gateways bill diacritics as UCS-2).
+fn kind_sms(kind: DossierKind) -> &'static str {
+    match kind {
+        DossierKind::Birth => "khai sinh",
+        DossierKind::Marriage => "ket hon",
+        DossierKind::Death => "khai tu",
+    }
+}
+
+/// Texts the requester about their dossier (after the transaction commits), when a phone is on it.
+pub(crate) async fn sms(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    phone: Option<&str>,
+    body: &str,
+) -> Result<(), AppError> {
+    let Some(phone) = phone else { return Ok(()) };
+    let id = crate::notify::service::enqueue(conn, crate::notify::Channel::Sms, phone, "", body).await?;
+    sqlx::query!(
+        "update notification set subject_ref = $2 where notification_id = $1",
+        id,
+        format!("dossier:{dossier_id}")
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The receipt's text message: code, due day and the tracking link.
+pub(crate) fn receipt_sms(agency: &str, kind: DossierKind, code: &str, due: NaiveDate) -> String {
+    format!(
+        "{} da tiep nhan ho so {} {}. Hen tra ket qua: {}. Theo doi: {}/track?code={}",
+        crate::reference::unaccent(agency),
+        kind_sms(kind),
+        code,
+        due.format("%d/%m/%Y"),
+        crate::evaluation::service::public_url(),
+        code
+    )
+}
+
 fn may_view(role: Role) -> bool {
     matches!(
         role,
@@ -101,6 +142,7 @@ fn allowed(role: Role, status: Status) -> Allowed {
         register: official && status == Ready,
         sign: role == Role::CommuneChairman && status == AwaitingSignature,
         deliver: prepare && status == Registered,
+        partner: official && matches!(status, Registered | Delivered),
     }
 }
 
@@ -225,6 +267,7 @@ struct Row {
     possible_duplicate_of: Option<Uuid>,
     duplicate_cleared: bool,
     paused_since: Option<DateTime<Utc>>,
+    bundle: bool,
 }
 
 /// Loads a dossier the user may see (their commune), locking it for an action when `lock`.
@@ -235,7 +278,7 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
     let r = sqlx::query!(
         r#"select d.dossier_id, d.code, d.kind, d.status, d.agency_id, d.commune_code, c.province_code, d.event_date,
                   d.due_on, d.version, d.mother_id, d.subject_id, d.possible_duplicate_of,
-                  d.duplicate_cleared_by is not null as "cleared!", d.paused_since, v.data
+                  d.duplicate_cleared_by is not null as "cleared!", d.paused_since, d.bundle, v.data
            from dossier d join commune c using (commune_code)
            join dossier_version v on v.dossier_id = d.dossier_id and v.version = d.version
            where d.code = $1"#,
@@ -266,6 +309,7 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
         possible_duplicate_of: r.possible_duplicate_of,
         duplicate_cleared: r.cleared,
         paused_since: r.paused_since,
+        bundle: r.bundle,
     };
     Ok((row, serde_json::from_value(r.data).unwrap_or_default()))
 }
@@ -782,6 +826,16 @@ pub async fn act(
             sqlx::query!("update dossier set paused_since = $2 where dossier_id = $1", row.dossier_id, now)
                 .execute(&mut *tx)
                 .await?;
+            let short: String = crate::reference::unaccent(&reasons).chars().take(90).collect();
+            let body = format!(
+                "Ho so {} {} can bo sung: {}. Chi tiet: {}/track?code={}",
+                kind_sms(row.kind),
+                row.code,
+                short,
+                crate::evaluation::service::public_url(),
+                row.code
+            );
+            sms(&mut tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
             (Status::NeedsSupplement, reasons.clone(), serde_json::json!({ "reasons": reasons }))
         }
         Action::Resume => {
@@ -845,6 +899,9 @@ pub async fn act(
         }
         Action::Sign => {
             let subject = record_in_registry(&mut tx, &row, &data).await?;
+            if row.bundle {
+                partner_steps(&mut tx, &row, now).await?;
+            }
             let token = crate::queue::service::random_token(20);
             sqlx::query!(
                 r#"update dossier set registered_at = $2, signed_by = $3, verify_token = $4,
@@ -858,6 +915,14 @@ pub async fn act(
             )
             .execute(&mut *tx)
             .await?;
+            let body = format!(
+                "Ho so {} {} da duoc dang ky. Giay to se duoc trao tai nha hoac tai UBND; theo doi: {}/track?code={}",
+                kind_sms(row.kind),
+                row.code,
+                crate::evaluation::service::public_url(),
+                row.code
+            );
+            sms(&mut tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
             (Status::Registered, String::new(), serde_json::json!({ "personal_id": subject }))
         }
         Action::Deliver { recipient } => {
@@ -873,6 +938,8 @@ pub async fn act(
             )
             .execute(&mut *tx)
             .await?;
+            // The result is returned: the transaction is scored and the family asked to rate it.
+            crate::evaluation::service::open_for_dossier(&mut tx, row.dossier_id, now).await?;
             (Status::Delivered, recipient.clone(), serde_json::json!({ "recipient": recipient }))
         }
     };
@@ -883,6 +950,72 @@ pub async fn act(
     audit(&mut tx, user, meta, &row, &format!("dossier.{}", action.name()), details).await?;
     tx.commit().await?;
     Ok(status)
+}
+
+/// The other agencies' parts of a liên thông bundle (NĐ 63/2024 Đ.7), each a step with its own
+/// time limit from the registration: for a birth, permanent residence (police) and the child's
+/// health insurance card (social insurance), 2 working days each; for a death, residence
+/// deregistration the same day and the funeral allowance within 8. They are closed when the
+/// partner's result comes back ([`partner_done`]).
+pub const PARTNER_STEPS: [(&str, DossierKind, u16); 4] = [
+    ("residence_registration", DossierKind::Birth, 2),
+    ("health_insurance_card", DossierKind::Birth, 2),
+    ("residence_deregistration", DossierKind::Death, 0),
+    ("funeral_allowance", DossierKind::Death, 8),
+];
+
+async fn partner_steps(conn: &mut PgConnection, row: &Row, now: DateTime<Utc>) -> Result<(), AppError> {
+    let cal = crate::reference::service::load_calendar(&mut *conn).await?;
+    let local = now.with_timezone(&crate::i18n::vn_offset()).naive_local();
+    for (step, kind, days) in PARTNER_STEPS {
+        if kind == row.kind {
+            sqlx::query!(
+                "insert into dossier_step (dossier_id, step, started_at, due_on) values ($1, $2, $3, $4)",
+                row.dossier_id,
+                step,
+                now,
+                cal.due_date(local, days)
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A partner agency's result of a bundle step has come back: the step closes with its result.
+pub async fn partner_done(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    code: &str,
+    step_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let (row, _) = load(&mut tx, user, code, true).await?;
+    if !allowed(user.role, row.status).partner {
+        return Err(AppError::Forbidden);
+    }
+    let today = today(now);
+    let done = sqlx::query_scalar!(
+        r#"update dossier_step set done_at = $3, handler_id = $4,
+                  result = case when $5::date < due_on then 'early' when $5::date = due_on then 'on_time' else 'late' end
+           where dossier_id = $1 and step = $2 and done_at is null returning step_id"#,
+        row.dossier_id,
+        step_name,
+        now,
+        user.user_id,
+        today
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if done.is_none() {
+        return Err(AppError::Conflict("dossier_wrong_state".into()));
+    }
+    audit(&mut tx, user, meta, &row, "dossier.partner_done", serde_json::json!({ "step": step_name })).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The review: complete content, the registry's checks again (it may have changed since the

@@ -319,6 +319,26 @@ pub fn ticket_points(f: &TicketFacts) -> [Option<Points>; 9] {
     ]
 }
 
+/// The indicators of a dossier whose result was returned: 1 total time (supplement waits
+/// excluded, two supplements = overdue), 2 the commune's own step (its only one here), 3 contacts
+/// (each supplement request is one more), 4 none for a proactive dossier (the state came to the
+/// family), else the one-stop office only, 7 on time; 5–6 by staff, 8–9 from the rating.
+pub fn dossier_points(cal: &WorkCalendar, d: &DossierTiming, proactive: bool, as_of: NaiveDate) -> [Option<Points>; 9] {
+    let used = working_days_used(cal, d, as_of);
+    let agencies = if proactive { AgenciesContacted::None } else { AgenciesContacted::OneStopOnly };
+    [
+        Some(total_time_points(cal, d, as_of)),
+        Some(steps_points(&[(used, d.allowed_days)])),
+        Some(contacts_points(d.supplements.len() as u32)),
+        Some(agencies_points(agencies)),
+        None,
+        None,
+        Some(attitude_points(false, used, d.allowed_days)),
+        None,
+        None,
+    ]
+}
+
 /// Who set an indicator; staff-recorded and re-assessed values win over recomputation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PointsSource {
@@ -776,6 +796,20 @@ mod tests {
         // Still open on Mon 7 Sep: 1, 3, 4, 7 → 4 > 2 → overdue.
         let open = DossierTiming { finished: None, ..dossier };
         assert!(is_overdue(&cal(), &open, d(9, 7)));
+    }
+
+    #[test]
+    fn a_returned_dossier_scores_time_contacts_and_proactivity() {
+        // A proactive dossier done a day early, no supplement: 2 everywhere the data answers.
+        let early =
+            DossierTiming { counted_from: d(9, 1), finished: Some(d(9, 3)), allowed_days: 3, supplements: vec![] };
+        let p = dossier_points(&cal(), &early, true, d(9, 30));
+        assert_eq!(p, [Some(2), Some(2), Some(2), Some(2), None, None, Some(2), None, None]);
+        // At the counter, two supplement requests: overdue whatever the days, two contacts.
+        let s = |r, c| Supplement { requested: d(9, r), completed: Some(d(9, c)) };
+        let twice = DossierTiming { supplements: vec![s(3, 4), s(7, 8)], ..early };
+        let p = dossier_points(&cal(), &twice, false, d(9, 30));
+        assert_eq!((p[0], p[2], p[3]), (Some(0), Some(0), Some(1)));
     }
 
     #[test]

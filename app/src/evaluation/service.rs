@@ -138,10 +138,51 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
         rating: None,
     };
     let points = domain::ticket_points(&facts);
+    let e = NewEvaluation {
+        subject_kind: "ticket",
+        subject_id: ticket_id,
+        office_id: t.office_id,
+        counter_id: t.counter_id,
+        official_id: t.officer_id,
+        procedure_code: t.procedure_code,
+        label: crate::queue::domain::ticket_label(&t.prefix, t.number),
+        received_on: t.service_day,
+        service_day: vn_day(t.finished_at.unwrap_or(now)),
+        points,
+        overdue: false,
+        waited_minutes: waited,
+        phone: t.phone,
+        place: t.office_name,
+    };
+    insert_evaluation(conn, e, now).await
+}
+
+/// A transaction to evaluate: a finished ticket or a dossier whose result was returned.
+struct NewEvaluation {
+    subject_kind: &'static str,
+    subject_id: Uuid,
+    office_id: Uuid,
+    counter_id: Option<Uuid>,
+    official_id: Option<Uuid>,
+    procedure_code: String,
+    label: String,
+    received_on: NaiveDate,
+    service_day: NaiveDate,
+    points: [Option<domain::Points>; 9],
+    overdue: bool,
+    waited_minutes: Option<i64>,
+    phone: Option<String>,
+    /// Where the citizen was served, for the SMS.
+    place: String,
+}
+
+/// Stores an evaluation once per subject, scored with the criteria set in force on the day it was
+/// received, with a rating link sent by SMS when a phone is known.
+async fn insert_evaluation(conn: &mut PgConnection, e: NewEvaluation, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let sets = criteria_sets(conn).await?;
     let plain: Vec<CriteriaSet> = sets.iter().map(|(.., s)| s.clone()).collect();
-    let Some(set) = domain::set_in_force(&plain, t.service_day) else {
-        tracing::error!(day = %t.service_day, "no criteria set in force; ticket not evaluated");
+    let Some(set) = domain::set_in_force(&plain, e.received_on) else {
+        tracing::error!(day = %e.received_on, kind = e.subject_kind, "no criteria set in force; not evaluated");
         return Ok(());
     };
     // Effective dates are unique, so the date finds the set's id.
@@ -150,39 +191,41 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
         .find(|(.., s)| s.effective_from == set.effective_from)
         .map(|(id, ..)| *id)
         .expect("BUG: set from the list");
-    let score = domain::dossier_percent(set, &points);
+    let score = domain::dossier_percent(set, &e.points);
     let days = sqlx::query_scalar!("select rating_valid_days from evaluation_config").fetch_one(&mut *conn).await?;
     let token = queue::random_token(20);
     let expires = now + Duration::days(days as i64);
     let inserted = sqlx::query_scalar!(
         r#"insert into service_evaluation (subject_kind, subject_id, office_id, counter_id, official_id, procedure_code,
                                           label, received_on, service_day, criteria_set_id, rating_token,
-                                          token_expires_at, points, score_percent, waited_minutes)
-           values ('ticket', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                          token_expires_at, points, score_percent, waited_minutes, overdue)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            on conflict (subject_kind, subject_id) do nothing
            returning evaluation_id"#,
-        ticket_id,
-        t.office_id,
-        t.counter_id,
-        t.officer_id,
-        t.procedure_code,
-        crate::queue::domain::ticket_label(&t.prefix, t.number),
-        t.service_day,
-        vn_day(t.finished_at.unwrap_or(now)),
+        e.subject_kind,
+        e.subject_id,
+        e.office_id,
+        e.counter_id,
+        e.official_id,
+        e.procedure_code,
+        e.label,
+        e.received_on,
+        e.service_day,
         set_id,
         token,
         expires,
-        &from_points(&points) as &[Option<i16>],
+        &from_points(&e.points) as &[Option<i16>],
         score.map(|s| s as f32),
-        waited.map(|w| w.clamp(0, i32::MAX as i64) as i32)
+        e.waited_minutes.map(|w| w.clamp(0, i32::MAX as i64) as i32),
+        e.overdue
     )
     .fetch_optional(&mut *conn)
     .await?;
-    if let (Some(id), Some(phone)) = (inserted, t.phone) {
+    if let (Some(id), Some(phone)) = (inserted, e.phone) {
         // Unaccented: SMS gateways bill diacritics as UCS-2.
         let body = format!(
             "Cam on ban da den {}. Moi danh gia dich vu (1 lan, trong {} ngay): {}/rate/{}",
-            crate::reference::unaccent(&t.office_name),
+            crate::reference::unaccent(&e.place),
             days,
             public_url(),
             token
@@ -197,6 +240,80 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
         .await?;
     }
     Ok(())
+}
+
+/// Opens the evaluation of a civil-status dossier whose result was handed over, in that
+/// transaction: processing time against the allowed working days (supplement waits excluded; a
+/// second supplement request is overdue), contacts, and the rating link by SMS. Counted for the
+/// commune's one-stop office; a commune without one is not evaluated (logged).
+pub async fn open_for_dossier(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    use crate::civil::domain::{Channel as Via, DossierKind, processing_days};
+    let Some(d) = sqlx::query!(
+        r#"select d.code, d.kind, d.bundle, d.channel, d.proactive, d.received_at, d.registered_at, d.phone,
+                  (select s.handler_id from dossier_step s where s.dossier_id = d.dossier_id and s.step = 'sent_to_chairman'
+                   order by s.started_at desc limit 1) as official_id,
+                  (select o.office_id from office o where o.agency_id = d.agency_id order by o.created_at limit 1) as office_id,
+                  (select o.name from office o where o.agency_id = d.agency_id order by o.created_at limit 1) as office_name
+           from dossier d where d.dossier_id = $1"#,
+        dossier_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let (Some(office_id), Some(kind)) = (d.office_id, DossierKind::parse(&d.kind)) else {
+        tracing::info!(code = d.code, "no one-stop office for the dossier's agency; not evaluated");
+        return Ok(());
+    };
+    let supplements = sqlx::query!(
+        "select created_at, answered_at from dossier_notice where dossier_id = $1 and form = 'supplement' order by created_at",
+        dossier_id
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|n| domain::Supplement { requested: vn_day(n.created_at), completed: n.answered_at.map(vn_day) })
+    .collect();
+    let cal = crate::reference::service::load_calendar(conn).await?;
+    let mobile = Via::parse(&d.channel) == Some(Via::Collector);
+    let timing = domain::DossierTiming {
+        counted_from: cal.counting_start(d.received_at.with_timezone(&crate::i18n::vn_offset()).naive_local()),
+        finished: Some(vn_day(d.registered_at.unwrap_or(now))),
+        // "The same day" is one working day used.
+        allowed_days: processing_days(kind, d.bundle, false, mobile) as i64 + 1,
+        supplements,
+    };
+    let today = vn_day(now);
+    let points = domain::dossier_points(&cal, &timing, d.proactive, today);
+    let procedure = match (kind, d.bundle) {
+        (DossierKind::Birth, true) => "LT.KS-TT-BHYT",
+        (DossierKind::Birth, false) => "1.001193",
+        (DossierKind::Marriage, _) => "1.000894",
+        (DossierKind::Death, true) => "LT.KT-XTT-MT",
+        (DossierKind::Death, false) => "1.000656",
+    };
+    let e = NewEvaluation {
+        subject_kind: "dossier",
+        subject_id: dossier_id,
+        office_id,
+        counter_id: None,
+        official_id: d.official_id,
+        procedure_code: procedure.into(),
+        label: d.code,
+        received_on: vn_day(d.received_at),
+        service_day: today,
+        overdue: domain::is_overdue(&cal, &timing, today),
+        points,
+        waited_minutes: None,
+        phone: d.phone,
+        place: d.office_name.unwrap_or_default(),
+    };
+    insert_evaluation(conn, e, now).await
 }
 
 fn vn_day(at: DateTime<Utc>) -> NaiveDate {
