@@ -213,6 +213,11 @@ test('a marriage and a death are received at the counter, checked against the re
   await supplement.getByLabel('Lý do / giấy tờ cần bổ sung').fill('Bản chính Giấy báo tử');
   await supplement.getByRole('button', { name: 'Yêu cầu bổ sung (Mẫu 02)' }).click();
   await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'needs_supplement');
+  // The printed request (Mẫu 02) carries the reasons.
+  await open(official, `/civil/d/${death}/notice/supplement`);
+  await expect(official.getByRole('heading', { name: 'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ' })).toBeVisible();
+  await expect(official.getByTestId('notice-reasons')).toHaveText('Bản chính Giấy báo tử');
+  await open(official, `/civil/d/${death}`);
 
   // The family follows it on a phone with the code and phone number.
   const phone = await (await browser.newContext({ ...devices['Pixel 7'], locale: 'vi-VN' })).newPage();
@@ -231,6 +236,11 @@ test('a marriage and a death are received at the counter, checked against the re
   await official.getByRole('button', { name: 'Kiểm tra và chuyển sẵn sàng đăng ký' }).click();
   await official.getByRole('button', { name: 'Ghi sổ đăng ký, trình Chủ tịch ký' }).click();
   await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'awaiting_signature');
+
+  // The lists filter by type: the marriage and not the death among those awaiting signature.
+  await open(official, '/civil?tab=awaiting_signature&kind=marriage');
+  await expect(official.locator(`tr[data-code="${marriage}"]`)).toBeVisible();
+  await expect(official.locator(`tr[data-code="${death}"]`)).toHaveCount(0);
 
   const chairman = await tablet(browser, baseURL!, 'quynhon.chutich');
   await sign(chairman, marriage);

@@ -48,6 +48,12 @@ pub fn page(path: &str) -> AnyView {
     }
 }
 
+/// The dossier code of `/civil/d/<code>/…` (the dossier pages share one wildcard route).
+fn path_code() -> Memo<String> {
+    let location = leptos_router::hooks::use_location();
+    Memo::new(move |_| location.pathname.read().split('/').nth(3).unwrap_or_default().to_owned())
+}
+
 fn loading() -> impl IntoView {
     view! { <p>{t(|m| m.loading)}</p> }
 }
@@ -366,8 +372,7 @@ fn status_badge(m: &'static CMsgs, s: Status) -> impl IntoView + use<> {
 /// the user and the process log.
 #[component]
 pub fn DossierPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let code = path_code();
     let act = ServerAction::<CivilAct>::new();
     let save = ServerAction::<CivilSave>::new();
     let version = RwSignal::new(0u32);
@@ -684,8 +689,7 @@ fn ReasonsForm(
 /// browser prints them or saves them as PDF.
 #[component]
 pub fn DocumentPage(document: &'static str) -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let code = path_code();
     let data = Resource::new(move || code.get(), move |c| civil_document(c, document.to_owned()));
     let m = use_cmsgs();
     view! {
