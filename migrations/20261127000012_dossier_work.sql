@@ -76,3 +76,7 @@ create table registry_flag (
     at timestamptz not null default now()
 );
 create index registry_flag_dossier_idx on registry_flag (dossier_id);
+
+-- Intake ties its lookups to the new dossier's code; a death widows the spouse.
+create index registry_lookup_dossier_ref_idx on registry_lookup (dossier_ref);
+create index registry_person_spouse_idx on registry_person (spouse_id);

@@ -169,8 +169,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
-                    // One wildcard for the dossier pages: every route costs the first page code.
-                    <Route path=path!("/civil/*rest") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    // One route per page: the router rebuilds the view only when the route changes.
+                    <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/receipt") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/certificate") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/notice/:form") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />

@@ -392,3 +392,101 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     assert_eq!(sent.iter().find(|s| s.certificate_code == "GCS-1").unwrap().status, Status::Registered);
     assert_eq!(work::sent_births(&db, &official).await.unwrap_err(), AppError::Forbidden);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_steps_and_a_second_marriage_cannot_slip_through(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let reg = LocalRegistry { db: db.clone() };
+    let official = login(&db, "quynhon.hotich").await;
+    let chairman = login(&db, "quynhon.chutich").await;
+    let now = at("2026-11-27", 9);
+    let wife = person(&db, "sex = 'female' and marital_status = 'single' and birth_date <= '2008-11-27'").await;
+    let h1 = person(&db, "sex = 'male' and marital_status = 'single' and birth_date <= '2006-11-27'").await;
+    let h2: String = sqlx::query_scalar(
+        "select personal_id from registry_person where commune_code = '21583' and died_on is null and sex = 'male'
+           and marital_status = 'single' and birth_date <= '2006-11-27' and personal_id <> $1 order by personal_id limit 1",
+    )
+    .bind(&h1)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let marry = |h: &str| form(&[("wife_id", &wife), ("husband_id", h), ("marriage_date", "2026-11-27")]);
+    // Refused intake: the lookups stay in the log although nothing else was written.
+    let young = person(&db, "sex = 'female' and marital_status = 'single' and birth_date > '2008-11-27'").await;
+    let bad = form(&[("wife_id", &young), ("husband_id", &h1), ("marriage_date", "2026-11-27")]);
+    work::receive_form(&db, &reg, &official, &meta(), DossierKind::Marriage, &bad, now).await.unwrap_err();
+    let logged: i64 = sqlx::query_scalar("select count(*) from registry_lookup where personal_id = $1")
+        .bind(&young)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(logged, 1, "a refused look-up is still logged");
+
+    let a = work::receive_form(&db, &reg, &official, &meta(), DossierKind::Marriage, &marry(&h1), now).await.unwrap();
+    let b = work::receive_form(&db, &reg, &official, &meta(), DossierKind::Marriage, &marry(&h2), now).await.unwrap();
+    for code in [&a.code, &b.code] {
+        act(&db, &official, code, Action::Review { confirm_distinct: false }, now).await.unwrap();
+    }
+    // Two taps on Register at once: one book number, the other refused.
+    let (x, y) = tokio::join!(
+        act(&db, &official, &a.code, Action::Register, now),
+        act(&db, &official, &a.code, Action::Register, now)
+    );
+    assert_eq!([x.is_ok(), y.is_ok()].iter().filter(|o| **o).count(), 1, "{x:?} {y:?}");
+    assert_eq!(x.err().or(y.err()), Some(AppError::Conflict("dossier_wrong_state".into())));
+    act(&db, &official, &b.code, Action::Register, now).await.unwrap();
+    let numbers: Vec<i32> =
+        sqlx::query_scalar("select register_no from dossier where register_no is not null order by 1")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(numbers, [1, 2], "no number lost");
+    // Both passed review; the first signature marries her, the second is refused.
+    act(&db, &chairman, &a.code, Action::Sign, now).await.unwrap();
+    assert_eq!(
+        act(&db, &chairman, &b.code, Action::Sign, now).await.unwrap_err(),
+        AppError::Conflict("already_married_female".into())
+    );
+    // Province-wide roles do not read people's dossiers.
+    let admin = login(&db, "tinh.quantri").await;
+    assert_eq!(work::dossier_view(&db, &admin, &a.code, now).await.unwrap_err(), AppError::Forbidden);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn review_wants_a_complete_form_and_a_correction_sends_a_ready_dossier_back(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let reg = LocalRegistry { db: db.clone() };
+    let admin = login(&db, "tinh.quantri").await;
+    let official = login(&db, "quynhon.hotich").await;
+    let facility_user = login(&db, "bv.quynhon").await;
+    let key = hospital::create_key(&db, &admin, &meta(), facility_user.agency_id.unwrap(), "HIS").await.unwrap();
+    let facility = hospital::facility_by_key(&db, &key).await.unwrap().unwrap();
+    let mother = person(&db, "sex = 'female' and marital_status = 'married' and birth_date > '1985-01-01'").await;
+    let now = at("2026-11-27", 9);
+    let notice = BirthNotice {
+        certificate_code: "GCS-9".into(),
+        mother_id: mother.clone(),
+        child_sex: "male".into(),
+        born_at: at("2026-11-26", 6),
+        place_of_birth: "Bệnh viện".into(),
+        weight_grams: 3000,
+        child_name: Some("Trần Minh Khôi".into()),
+    };
+    let (b, _) = hospital::notify_birth(&db, &reg, &facility, &meta(), notice, now).await.unwrap();
+    // Named by the hospital, but nobody has asked for the registration yet.
+    let e = act(&db, &official, &b.dossier_code, Action::Review { confirm_distinct: false }, now).await.unwrap_err();
+    assert_eq!(e.field("requester_name"), Some(FieldError::Required));
+    let v = work::dossier_view(&db, &official, &b.dossier_code, now).await.unwrap();
+    let mut f: BTreeMap<String, String> = v.data.clone();
+    f.insert("requester_name".into(), "Trần Văn Long".into());
+    f.insert("requester_relation".into(), "Cha".into());
+    work::save_form(&db, &reg, &official, &meta(), &b.dossier_code, &f, "Người yêu cầu", now).await.unwrap();
+    assert_eq!(
+        act(&db, &official, &b.dossier_code, Action::Review { confirm_distinct: false }, now).await,
+        Ok(Status::Ready)
+    );
+    f.insert("child_name".into(), "Trần Minh Khang".into());
+    work::save_form(&db, &reg, &official, &meta(), &b.dossier_code, &f, "Sửa tên theo cha mẹ", now).await.unwrap();
+    let v = work::dossier_view(&db, &official, &b.dossier_code, now).await.unwrap();
+    assert_eq!((v.status, v.version), (Status::Submitted, 3), "changed content is reviewed again");
+}

@@ -179,12 +179,13 @@ test('a marriage and a death are received at the counter, checked against the re
   await expect(received).toContainText('Đã tiếp nhận hồ sơ');
   const marriage = (await received.textContent())!.match(/hồ sơ (\S+)\./)![1];
 
-  // The receipt (Mẫu 01) with its tracking QR.
-  await open(official, `/civil/d/${marriage}/receipt`);
+  // The receipt (Mẫu 01) with its tracking QR, then back to the dossier: client-side links.
+  await received.getByRole('link', { name: 'In giấy tiếp nhận' }).click();
   await expect(official.getByTestId('receipt-code')).toHaveText(marriage);
   await expect(official.getByTestId('receipt').locator('.qr svg')).toBeVisible();
-
-  await open(official, `/civil/d/${marriage}`);
+  await official.getByRole('link', { name: `Hồ sơ ${marriage}` }).click();
+  await expect(official.getByRole('heading', { name: `Hồ sơ ${marriage}` })).toBeVisible();
+  await hydrated(official);
   await expect(official.getByTestId('content').locator('[data-field="wife_name"]')).toHaveText(wifeName);
   await official.getByRole('button', { name: 'Kiểm tra và chuyển sẵn sàng đăng ký' }).click();
   await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'ready');
@@ -234,6 +235,7 @@ test('a marriage and a death are received at the counter, checked against the re
   await official.getByRole('button', { name: 'Đã nhận bổ sung' }).click();
   await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'submitted');
   await official.getByRole('button', { name: 'Kiểm tra và chuyển sẵn sàng đăng ký' }).click();
+  await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'ready');
   await official.getByRole('button', { name: 'Ghi sổ đăng ký, trình Chủ tịch ký' }).click();
   await expect(official.locator('[data-status]').first()).toHaveAttribute('data-status', 'awaiting_signature');
 

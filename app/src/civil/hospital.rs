@@ -31,10 +31,14 @@ pub async fn create_key(
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin().await?;
-    let kind = sqlx::query_scalar!("select kind from agency where agency_id = $1", facility)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let kind = sqlx::query_scalar!(
+        "select kind from agency where agency_id = $1 and province_code = $2",
+        facility,
+        user.province_code
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
     if kind != "health_facility" {
         return Err(AppError::Conflict("not_a_health_facility".into()));
     }

@@ -247,6 +247,8 @@ pub struct DossierView {
     pub paused: bool,
     pub version: i32,
     pub data: form::Data,
+    /// The person's number once known (the deceased; the child after registration).
+    pub subject_id: Option<String>,
     pub phone: Option<String>,
     pub register_year: Option<i32>,
     pub register_no: Option<i32>,

@@ -48,7 +48,7 @@ pub fn page(path: &str) -> AnyView {
     }
 }
 
-/// The dossier code of `/civil/d/<code>/…` (the dossier pages share one wildcard route).
+/// The dossier code of `/civil/d/<code>/…`.
 fn path_code() -> Memo<String> {
     let location = leptos_router::hooks::use_location();
     Memo::new(move |_| location.pathname.read().split('/').nth(3).unwrap_or_default().to_owned())
@@ -261,7 +261,11 @@ fn PartyField(
                 <input id=id name=format!("f[{key}]") type="text" inputmode="numeric" value=value required=required
                        placeholder=ct(|m| m.id_or_qr) aria-describedby=err_id.clone()
                        aria-invalid=move || err().is_some().then_some("true")
-                       on:input=move |ev| typed.set(event_target_value(&ev)) />
+                       on:input=move |ev| {
+                           typed.set(event_target_value(&ev));
+                           // The shown person (and any flag about them) belongs to the old number.
+                           lookup.value().set(None);
+                       } />
                 <button type="button" class="button" data-testid=format!("lookup-{party}")
                         on:click=move |_| { lookup.dispatch(CivilPerson { query: typed.get_untracked() }); }>
                     {ct(|m| m.look_up)}
@@ -320,6 +324,20 @@ pub fn NewDossierPage() -> impl IntoView {
         Memo::new(move |_| query.read().get("kind").and_then(|k| DossierKind::parse(&k)).unwrap_or(DossierKind::Birth));
     let receive = ServerAction::<CivilReceive>::new();
     let err = Signal::derive(move || receive.value().get().and_then(Result::err));
+    let received = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(receive.value().get(), Some(Ok(_))) {
+            received.update(|n| *n += 1);
+        }
+    });
+    // Another form: the last one's errors and receipt do not belong to it.
+    Effect::new(move |prev: Option<DossierKind>| {
+        let k = kind.get();
+        if prev.is_some_and(|p| p != k) {
+            receive.value().set(None);
+        }
+        k
+    });
     let m = use_cmsgs();
     view! {
         <Title text=ct(|m| m.new_dossier) />
@@ -344,6 +362,9 @@ pub fn NewDossierPage() -> impl IntoView {
             })}
             {move || {
                 let k = kind.get();
+                // An empty form again after each receipt, so a second tap cannot send it twice
+                // (a refusal keeps what was typed).
+                let _ = received.get();
                 let data = form::Data::new();
                 view! {
                     <ActionForm action=receive attr:class="stack dossier-form" attr:data-testid="dossier-form">
@@ -376,8 +397,14 @@ pub fn DossierPage() -> impl IntoView {
     let act = ServerAction::<CivilAct>::new();
     let save = ServerAction::<CivilSave>::new();
     let version = RwSignal::new(0u32);
+    // One effect per action: each reloads after its own success only.
     Effect::new(move |_| {
-        if matches!(act.value().get(), Some(Ok(_))) || matches!(save.value().get(), Some(Ok(_))) {
+        if matches!(act.value().get(), Some(Ok(_))) {
+            version.update(|v| *v += 1);
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
             version.update(|v| *v += 1);
         }
     });
@@ -409,16 +436,21 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
     let kind = d.kind;
     // Registry refusals of a review, listed with their field.
     let refusals = move || match act_err.get() {
-        Some(AppError::Validation(errs)) => Some(view! {
-            <div class="problem" role="alert" data-testid="checks-failed">
-                <p>{ct(|m| m.checks_failed)}</p>
-                <ul>
-                    {errs.0.into_iter().map(|(f, e)| view! {
-                        <li>{m().label(&f)} ": " {locale.get().msgs().field_error(e)}</li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        }),
+        // The review's findings; a short reason or recipient shows next to its own field.
+        Some(AppError::Validation(errs))
+            if errs.0.iter().any(|(f, _)| f != "recipient" && !f.ends_with("_reasons")) =>
+        {
+            Some(view! {
+                <div class="problem" role="alert" data-testid="checks-failed">
+                    <p>{ct(|m| m.checks_failed)}</p>
+                    <ul>
+                        {errs.0.into_iter().map(|(f, e)| view! {
+                            <li>{m().label(&f)} ": " {locale.get().msgs().field_error(e)}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }
         _ => None,
     };
     let a = d.allowed;
@@ -524,7 +556,7 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                         <input id="f-recipient" name="recipient" type="text" />
                         <p class="field-error" role="alert">{move || act_err.get().and_then(|e| e.field("recipient")).map(|e| locale.get().msgs().field_error(e))}</p>
                     </div>
-                    <button type="submit" class="button primary">{ct(|m| m.act_deliver)}</button>
+                    <button type="submit" class="button primary" disabled=move || act.pending().get()>{ct(|m| m.act_deliver)}</button>
                 </ActionForm>
             })}
             {a.supplement.then(|| view! { <ReasonsForm act action="supplement" label=ct(|m| m.act_supplement) code=code.clone() /> })}
@@ -589,7 +621,7 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                                                     <input type="hidden" name="code" value=code.clone() />
                                                     <input type="hidden" name="action" value="partner_done" />
                                                     <input type="hidden" name="step" value=step.clone() />
-                                                    <button type="submit" class="button">{ct(|m| m.partner_done)}</button>
+                                                    <button type="submit" class="button" disabled=move || act.pending().get()>{ct(|m| m.partner_done)}</button>
                                                 </ActionForm>
                                             })}
                                         }
@@ -679,7 +711,7 @@ fn ReasonsForm(
                     <textarea id=id name="reasons" rows="3" maxlength="2000"></textarea>
                     <p class="field-error" role="alert">{err}</p>
                 </div>
-                <button type="submit" class="button">{label}</button>
+                <button type="submit" class="button" disabled=move || act.pending().get()>{label}</button>
             </ActionForm>
         </details>
     }
@@ -850,8 +882,12 @@ fn Certificate(d: DossierView, qr: String, url: String) -> impl IntoView {
             "death_notice_no",
         ],
     };
-    let rows: Vec<(String, String)> =
+    let mut rows: Vec<(String, String)> =
         keys.iter().filter_map(|k| d.data.get(*k).map(|v| (m().label(k), m().value(k, v)))).collect();
+    // The child's personal number, given at registration, heads the birth certificate.
+    if let (DossierKind::Birth, Some(id)) = (d.kind, &d.subject_id) {
+        rows.insert(0, (m().label("personal_id"), id.clone()));
+    }
     let on = d
         .registered_at
         .map(|t| format_date(t.with_timezone(&crate::i18n::vn_offset()).date_naive()))

@@ -115,6 +115,10 @@ pub(crate) async fn insert_dossier(
     // The same mother and birth day already on file: flagged for the official, never merged.
     let duplicate = match (&d.kind, &d.mother_id) {
         (DossierKind::Birth, Some(mother)) => {
+            // Two certificates of twins arriving at once must see each other.
+            sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("birth:{mother}:{}", d.event_date))
+                .execute(&mut *tx)
+                .await?;
             sqlx::query_scalar!(
                 r#"select dossier_id from dossier
                    where kind = 'birth' and mother_id = $1 and event_date = $2 and status <> 'refused'

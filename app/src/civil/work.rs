@@ -22,6 +22,9 @@ use uuid::Uuid;
 
 pub const PAGE_SIZE: u32 = 50;
 
+/// Registry look-ups one official may make a minute while filling forms.
+const LOOKUPS_PER_MINUTE: i32 = 30;
+
 fn today(now: DateTime<Utc>) -> NaiveDate {
     crate::queue::service::vn_today(now)
 }
@@ -51,8 +54,10 @@ fn known(p: &RegistryPerson) -> Known {
 }
 
 /// A registry lookup made for a dossier (or a form being filled), logged: who, for what, found.
+/// The log is written outside the caller's transaction: a refusal that rolls the action back
+/// must not erase the record that someone looked the person up.
 pub async fn lookup(
-    conn: &mut PgConnection,
+    db: &PgPool,
     registry: &dyn PopulationRegistry,
     actor: Option<Uuid>,
     dossier_ref: &str,
@@ -68,7 +73,7 @@ pub async fn lookup(
         id.as_str(),
         found.is_some()
     )
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(found)
 }
@@ -114,15 +119,12 @@ pub(crate) fn receipt_sms(agency: &str, kind: DossierKind, code: &str, due: Naiv
     )
 }
 
-fn may_view(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CivilStatusOfficial
-            | Role::CounterOfficer
-            | Role::CommuneChairman
-            | Role::AgencyAdmin
-            | Role::ProvinceAdmin
-    )
+/// Civil-status records are read by the commune that keeps them: its officials, chairman, one-stop
+/// staff and administrator (each limited to the commune by `require_commune`); province-wide
+/// roles see figures, not people's dossiers.
+fn may_view(user: &AuthUser) -> bool {
+    matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::CommuneChairman | Role::AgencyAdmin)
+        && user.commune_code.is_some()
 }
 
 fn may_prepare(role: Role) -> bool {
@@ -148,7 +150,7 @@ fn allowed(role: Role, status: Status) -> Allowed {
 
 /// The commune whose queue the user works: their own.
 fn own_commune(user: &AuthUser) -> Result<&str, AppError> {
-    if !may_view(user.role) {
+    if !may_view(user) {
         return Err(AppError::Forbidden);
     }
     user.commune_code.as_deref().ok_or(AppError::Forbidden)
@@ -268,17 +270,25 @@ struct Row {
     duplicate_cleared: bool,
     paused_since: Option<DateTime<Utc>>,
     bundle: bool,
+    received_at: DateTime<Utc>,
 }
 
 /// Loads a dossier the user may see (their commune), locking it for an action when `lock`.
 async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) -> Result<(Row, Data), AppError> {
-    if !may_view(user.role) {
+    if !may_view(user) {
         return Err(AppError::Forbidden);
+    }
+    // Lock before reading: a second action waiting on the lock then reads the first one's result
+    // (two Register clicks would otherwise take two book numbers).
+    if lock {
+        sqlx::query!("select dossier_id from dossier where code = $1 for update", code)
+            .fetch_optional(&mut *conn)
+            .await?;
     }
     let r = sqlx::query!(
         r#"select d.dossier_id, d.code, d.kind, d.status, d.agency_id, d.commune_code, c.province_code, d.event_date,
                   d.due_on, d.version, d.mother_id, d.subject_id, d.possible_duplicate_of,
-                  d.duplicate_cleared_by is not null as "cleared!", d.paused_since, d.bundle, v.data
+                  d.duplicate_cleared_by is not null as "cleared!", d.paused_since, d.bundle, d.received_at, v.data
            from dossier d join commune c using (commune_code)
            join dossier_version v on v.dossier_id = d.dossier_id and v.version = d.version
            where d.code = $1"#,
@@ -288,11 +298,6 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
     .await?
     .ok_or(AppError::NotFound)?;
     user.require_commune(&r.commune_code, &r.province_code)?;
-    if lock {
-        sqlx::query!("select 1 as x from dossier where dossier_id = $1 for update", r.dossier_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    }
     let row = Row {
         dossier_id: r.dossier_id,
         code: r.code,
@@ -310,6 +315,7 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
         duplicate_cleared: r.cleared,
         paused_since: r.paused_since,
         bundle: r.bundle,
+        received_at: r.received_at,
     };
     Ok((row, serde_json::from_value(r.data).unwrap_or_default()))
 }
@@ -318,7 +324,7 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
 async fn duplicates(conn: &mut PgConnection, row: &Row, data: &Data) -> Result<Vec<DuplicateView>, AppError> {
     let mut out = Vec::new();
     let others = sqlx::query!(
-        r#"select d.code, d.status, v.data from dossier d
+        r#"select d.code, d.status, d.commune_code, v.data from dossier d
            join dossier_version v on v.dossier_id = d.dossier_id and v.version = d.version
            where d.dossier_id <> $1 and d.status <> 'refused'
              and (d.dossier_id = $2 or d.possible_duplicate_of = $1
@@ -331,11 +337,13 @@ async fn duplicates(conn: &mut PgConnection, row: &Row, data: &Data) -> Result<V
     .fetch_all(&mut *conn)
     .await?;
     for o in others {
-        out.push(DuplicateView {
-            code: Some(o.code),
-            status: Status::parse(&o.status),
-            data: serde_json::from_value(o.data).unwrap_or_default(),
-        });
+        // Another commune's dossier: that it exists and where it stands, not the family's data.
+        let data = if o.commune_code == row.commune_code {
+            serde_json::from_value(o.data).unwrap_or_default()
+        } else {
+            Data::new()
+        };
+        out.push(DuplicateView { code: Some(o.code), status: Status::parse(&o.status), data });
     }
     // A child of this mother born that day already in the registry: registered before.
     if row.kind == DossierKind::Birth
@@ -448,6 +456,7 @@ pub async fn dossier_view(
         paused: row.paused_since.is_some(),
         version: row.version,
         data,
+        subject_id: row.subject_id.clone(),
         phone: d.phone,
         register_year: d.register_year,
         register_no: d.register_no,
@@ -473,16 +482,17 @@ pub async fn preview_person(
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<super::PersonPreview, AppError> {
-    if !may_prepare(user.role) {
+    if !may_prepare(user.role) || user.commune_code.is_none() {
         return Err(AppError::Forbidden);
     }
+    // A person at a time, by hand or by scanner: a flood is somebody walking through numbers.
+    crate::evaluation::service::rate_limit(db, &format!("lookup:{}", user.user_id), LOOKUPS_PER_MINUTE, now).await?;
     let year = today(now).year();
     let (id, method) = match super::domain::ChipQr::parse(raw.trim(), year) {
         Some(qr) => (qr.personal_id, "chip_qr"),
         None => (PersonalId::parse(raw, year).map_err(|_| AppError::validation("person", FieldError::Invalid))?, "id"),
     };
-    let mut conn = db.acquire().await?;
-    let p = lookup(&mut conn, registry, Some(user.user_id), "form", method, &id)
+    let p = lookup(db, registry, Some(user.user_id), "form", method, &id)
         .await?
         .ok_or(AppError::validation("person", FieldError::Rule(super::domain::Refusal::PersonUnknown)))?;
     let mut fields = Data::new();
@@ -494,7 +504,7 @@ pub async fn preview_person(
 /// Looks up every party of a parsed form (logged under `dossier_ref`), refuses what the registry
 /// contradicts, and writes the registry's values into the data.
 async fn prefill(
-    conn: &mut PgConnection,
+    db: &PgPool,
     registry: &dyn PopulationRegistry,
     user: &AuthUser,
     kind: DossierKind,
@@ -504,7 +514,7 @@ async fn prefill(
 ) -> Result<BTreeMap<&'static str, RegistryPerson>, AppError> {
     let mut found = BTreeMap::new();
     for (party, id) in &parsed.ids {
-        if let Some(p) = lookup(conn, registry, Some(user.user_id), dossier_ref, "id", id).await? {
+        if let Some(p) = lookup(db, registry, Some(user.user_id), dossier_ref, "id", id).await? {
             found.insert(*party, p);
         }
     }
@@ -582,7 +592,7 @@ pub async fn receive_form(
     let province = commune_province(&mut tx, &commune).await?;
     user.require_commune(&commune, &province)?;
     let lookup_ref = format!("intake:{}", Uuid::now_v7());
-    let people = prefill(&mut tx, registry, user, kind, &mut parsed, &commune, &lookup_ref).await?;
+    let people = prefill(db, registry, user, kind, &mut parsed, &commune, &lookup_ref).await?;
     let flags = claimed_flags(raw, &parsed.data);
     let d = NewDossier {
         kind,
@@ -624,7 +634,9 @@ pub async fn save_form(
         return Err(AppError::Conflict("dossier_wrong_state".into()));
     }
     let reason: String = unicode_normalization::UnicodeNormalization::nfc(reason.trim()).collect();
-    let mut parsed = match form::parse(row.kind, raw, today(now)) {
+    // A marriage keeps the day it was received on: correcting it later is not "in the past".
+    let as_of = if row.kind == DossierKind::Marriage { today(row.received_at) } else { today(now) };
+    let mut parsed = match form::parse(row.kind, raw, as_of) {
         Ok(p) if reason.chars().count() >= 3 && reason.chars().count() <= 500 => p,
         Ok(_) => return Err(AppError::validation("reason", FieldError::TooShort { min: 3 })),
         Err(mut e) => {
@@ -634,7 +646,7 @@ pub async fn save_form(
             return Err(AppError::Validation(e));
         }
     };
-    let people = prefill(&mut tx, registry, user, row.kind, &mut parsed, &row.commune_code, &row.code).await?;
+    let people = prefill(db, registry, user, row.kind, &mut parsed, &row.commune_code, &row.code).await?;
     // What the hospital's certificate brought stays with every version.
     for k in form::CERTIFICATE_FIELDS {
         if let Some(v) = old.get(k) {
@@ -643,6 +655,8 @@ pub async fn save_form(
     }
     let flags = claimed_flags(raw, &parsed.data);
     let version = row.version + 1;
+    let cal = crate::reference::service::load_calendar(&mut tx).await?;
+    let late = super::domain::is_late_registration(&cal, row.kind, parsed.event_date, today(row.received_at));
     let data = serde_json::to_value(&parsed.data).unwrap_or_default();
     sqlx::query!(
         "insert into dossier_version (dossier_id, version, data, reason, author_id) values ($1, $2, $3, $4, $5)",
@@ -656,7 +670,7 @@ pub async fn save_form(
     .await?;
     sqlx::query!(
         r#"update dossier set version = $2, event_date = $3, subject_name = $4, phone = $5, mother_id = $6,
-                  subject_id = coalesce($7, subject_id)
+                  subject_id = coalesce($7, subject_id), late = $8
            where dossier_id = $1"#,
         row.dossier_id,
         version,
@@ -664,7 +678,25 @@ pub async fn save_form(
         form::subject_name(row.kind, &parsed.data),
         parsed.data.get("phone"),
         people.get("mother").map(|p| p.personal_id.clone()),
-        people.get("deceased").map(|p| p.personal_id.clone())
+        people.get("deceased").map(|p| p.personal_id.clone()),
+        late
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Changed content must be checked again: a ready dossier goes back for review, and the
+    // comparison with duplicates is redone against the new mother and day.
+    sqlx::query!(
+        r#"update dossier set status = case when status = 'ready' then 'submitted' else status end,
+                  duplicate_cleared_by = null,
+                  possible_duplicate_of = case when kind = 'birth' then (
+                      select o.dossier_id from dossier o
+                      where o.kind = 'birth' and o.mother_id = $2 and o.event_date = $3 and o.dossier_id <> $1
+                        and o.status <> 'refused' and o.received_at < dossier.received_at
+                      order by o.received_at limit 1) end
+           where dossier_id = $1"#,
+        row.dossier_id,
+        people.get("mother").map(|p| p.personal_id.clone()),
+        parsed.event_date
     )
     .execute(&mut *tx)
     .await?;
@@ -810,7 +842,7 @@ pub async fn act(
     let local_today = today(now);
     let (status, note, details) = match &action {
         Action::Review { confirm_distinct } => {
-            review(&mut tx, registry, user, &row, &data, *confirm_distinct).await?;
+            review(db, &mut tx, registry, user, &row, &data, *confirm_distinct).await?;
             (Status::Ready, String::new(), serde_json::json!({ "confirm_distinct": confirm_distinct }))
         }
         Action::Supplement { reasons } => {
@@ -1021,6 +1053,7 @@ pub async fn partner_done(
 /// The review: complete content, the registry's checks again (it may have changed since the
 /// receipt), and any possible duplicate compared side by side and cleared by the official.
 async fn review(
+    db: &PgPool,
     conn: &mut PgConnection,
     registry: &dyn PopulationRegistry,
     user: &AuthUser,
@@ -1031,6 +1064,8 @@ async fn review(
     if row.kind == DossierKind::Birth && data.get("child_name").is_none_or(|n| n.is_empty()) {
         return Err(AppError::Conflict("child_name_missing".into()));
     }
+    // Everything the form requires, e.g. the requester of a birth the hospital notified.
+    form::parse(row.kind, data, today(row.received_at)).map_err(AppError::Validation)?;
     let year = row.event_date.year().max(2000) + 100;
     let mut ids = Vec::new();
     for party in form::parties(row.kind) {
@@ -1040,7 +1075,7 @@ async fn review(
     }
     let mut people = BTreeMap::new();
     for (party, id) in &ids {
-        if let Some(p) = lookup(conn, registry, Some(user.user_id), &row.code, "id", id).await? {
+        if let Some(p) = lookup(db, registry, Some(user.user_id), &row.code, "id", id).await? {
             people.insert(*party, known(&p));
         }
     }
@@ -1076,13 +1111,17 @@ async fn record_in_registry(conn: &mut PgConnection, row: &Row, data: &Data) -> 
     match row.kind {
         DossierKind::Death => {
             let id = g("deceased_id");
-            sqlx::query!(
+            // Another dossier of the same death signed first: this one cannot be registered.
+            let closed = sqlx::query!(
                 "update registry_person set died_on = $2 where personal_id = $1 and died_on is null",
                 id,
                 row.event_date
             )
             .execute(&mut *conn)
             .await?;
+            if closed.rows_affected() != 1 {
+                return Err(AppError::Conflict("already_dead".into()));
+            }
             // The surviving spouse is widowed.
             sqlx::query!(
                 "update registry_person set marital_status = 'widowed' where spouse_id = $1 and marital_status = 'married'",
@@ -1094,6 +1133,23 @@ async fn record_in_registry(conn: &mut PgConnection, row: &Row, data: &Data) -> 
         }
         DossierKind::Marriage => {
             let (w, h) = (g("wife_id"), g("husband_id"));
+            // Checked again under lock: two marriages of one person may both have passed review.
+            let parties = sqlx::query!(
+                "select sex, marital_status, died_on from registry_person where personal_id in ($1, $2) for update",
+                w,
+                h
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            for p in &parties {
+                if p.died_on.is_some() {
+                    return Err(AppError::Conflict("already_dead".into()));
+                }
+                if p.marital_status == "married" {
+                    let key = if p.sex == "male" { "already_married_male" } else { "already_married_female" };
+                    return Err(AppError::Conflict(key.into()));
+                }
+            }
             sqlx::query!(
                 r#"update registry_person set marital_status = 'married',
                           spouse_id = case personal_id when $1 then $2 else $1 end
@@ -1108,19 +1164,28 @@ async fn record_in_registry(conn: &mut PgConnection, row: &Row, data: &Data) -> 
         DossierKind::Birth => {
             let sex = Sex::parse(&g("child_sex")).unwrap_or(Sex::Male);
             let year = row.event_date.year();
-            // Gia Lai's code; the serial is the next free one for the century, sex and year.
-            let prefix = PersonalId::compose("064", sex, year, 0).as_str()[..6].to_owned();
+            // The registering province's code (new units: "0" + the two-digit unit code, e.g. 052
+            // Gia Lai); the serial is the next free one for the century, sex and year.
+            let province = format!("{:0>3}", row.province_code);
+            let prefix = PersonalId::compose(&province, sex, year, 0).as_str()[..6].to_owned();
             sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("pid:{prefix}"))
                 .execute(&mut *conn)
                 .await?;
+            // A range on the key uses its index whatever the collation (LIKE would not).
             let last = sqlx::query_scalar!(
-                r#"select max(substr(personal_id, 7)::int) from registry_person where personal_id like $1 || '%'"#,
+                r#"select max(substr(personal_id, 7)::int) from registry_person
+                   where personal_id between $1 || '000000' and $1 || '999999'"#,
                 prefix
             )
             .fetch_one(&mut *conn)
             .await?
-            .unwrap_or(900_000);
-            let id = PersonalId::compose("064", sex, year, (last.max(900_000) + 1) as u32);
+            .unwrap_or(0);
+            if last >= 999_999 {
+                let id = Uuid::now_v7();
+                tracing::error!(error.id = %id, prefix, "personal number block exhausted");
+                return Err(AppError::Internal(id));
+            }
+            let id = PersonalId::compose(&province, sex, year, (last + 1) as u32);
             let mother = sqlx::query!(
                 "select permanent_address, commune_code, household_id from registry_person where personal_id = $1",
                 g("mother_id")
@@ -1208,7 +1273,9 @@ pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracking, App
     };
     let r = sqlx::query!(
         r#"select d.code, d.kind, d.status, d.received_at, d.due_on, a.name as agency_name,
-                  (select n.reasons from dossier_notice n where n.dossier_id = d.dossier_id and n.answered_at is null
+                  (select n.reasons from dossier_notice n
+                   where n.dossier_id = d.dossier_id and n.form = 'supplement' and n.answered_at is null
+                     and d.status = 'needs_supplement'
                    order by n.created_at desc limit 1) as needs
            from dossier d join agency a using (agency_id)
            where d.code = $1 and d.phone = $2"#,
@@ -1301,6 +1368,9 @@ mod tests {
         assert_eq!(allowed(Role::CommuneChairman, Status::Ready), Allowed::default());
         let counter = allowed(Role::CounterOfficer, Status::Registered);
         assert!(counter.deliver && !counter.register);
-        assert_eq!(allowed(Role::CivilStatusOfficial, Status::Delivered), Allowed::default());
+        assert_eq!(
+            allowed(Role::CivilStatusOfficial, Status::Delivered),
+            Allowed { partner: true, ..Allowed::default() }
+        );
     }
 }
