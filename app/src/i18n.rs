@@ -208,6 +208,8 @@ pub struct Msgs {
     pub open_sent_births: &'static str,
     pub open_facility_keys: &'static str,
     pub open_track: &'static str,
+    pub open_letters: &'static str,
+    pub open_letter_templates: &'static str,
 
     pub commune_title: &'static str,
     pub agencies: &'static str,
@@ -400,6 +402,8 @@ pub static VI: Msgs = Msgs {
     open_sent_births: "Thông báo sinh đã gửi",
     open_facility_keys: "Khóa API cơ sở y tế",
     open_track: "Tra cứu hồ sơ hộ tịch",
+    open_letters: "Ký thư chúc mừng, chia buồn",
+    open_letter_templates: "Mẫu thư chúc mừng, chia buồn",
 
     commune_title: "Thông tin xã",
     agencies: "Cơ quan",
@@ -567,6 +571,8 @@ pub static EN: Msgs = Msgs {
     open_sent_births: "Birth notifications sent",
     open_facility_keys: "Health facilities' API keys",
     open_track: "Follow a civil-status dossier",
+    open_letters: "Sign letters of congratulation and condolence",
+    open_letter_templates: "Letter templates",
 
     commune_title: "Commune information",
     agencies: "Agencies",

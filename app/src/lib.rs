@@ -9,6 +9,7 @@ pub mod evaluation;
 pub mod home;
 pub mod i18n;
 pub mod identity;
+pub mod letters;
 pub mod notify;
 pub mod queue;
 pub mod reference;
@@ -169,6 +170,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     // One route per page: the router rebuilds the view only when the route changes.
                     <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />

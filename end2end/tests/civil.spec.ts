@@ -128,6 +128,14 @@ test('a hospital birth is completed on the tablet, registered, signed, printed a
   await expect(cert).toContainText('Lê Thị Bảo Ngọc');
   await expect(cert).toContainText(motherName);
   await expect(cert.getByTestId('certificate-no')).toHaveText(/^Số: \d+\/20\d\d$/);
+  // The child's number heads the certificate; the chairman's letter follows on its own page.
+  const childId = sql(`select subject_id from dossier where code = '${code}'`);
+  await expect(cert).toContainText(childId);
+  const letter = official.getByTestId('letter');
+  await expect(letter.getByRole('heading', { name: 'THƯ CHÚC MỪNG' })).toBeVisible();
+  await expect(letter).toContainText('cháu Lê Thị Bảo Ngọc');
+  await expect(letter).toContainText(childId);
+  await expect(letter).toContainText('Thư chưa được Chủ tịch ký.');
   await official.emulateMedia({ media: 'print' });
   await expect(official.locator('.topbar')).toBeHidden();
   const pdf = await official.pdf({ format: 'A4' });
@@ -248,11 +256,29 @@ test('a marriage and a death are received at the counter, checked against the re
   await sign(chairman, marriage);
   await sign(chairman, death);
 
+  // The chairman signs the two letters in one batch on the tablet.
+  await open(chairman, '/letters');
+  const batch = chairman.getByTestId('sign-letters');
+  for (const c of [marriage, death]) {
+    await batch.locator(`li[data-letter="${c}"] input[type="checkbox"]`).check();
+  }
+  await expect(batch.locator(`li[data-letter="${death}"]`)).toContainText('Được tin');
+  await batch.getByRole('button', { name: 'Ký các thư đã chọn' }).click();
+  await expect(chairman.getByTestId('letters-signed')).toHaveText('Đã ký 2 thư.');
+  await expect(chairman.locator(`li[data-letter="${marriage}"]`)).toHaveCount(0);
+  await open(chairman, '/letters?signed=1');
+  await expect(chairman.locator('.card', { hasText: death })).toBeVisible();
+
   await open(official, `/civil/d/${marriage}/certificate`);
   await expect(official.getByRole('heading', { name: 'GIẤY CHỨNG NHẬN KẾT HÔN' })).toBeVisible();
   await expect(official.getByTestId('certificate')).toContainText(wifeName);
+  await expect(official.getByTestId('letter')).toContainText(`chị ${wifeName}`);
   await open(official, `/civil/d/${death}/certificate`);
   await expect(official.getByRole('heading', { name: 'TRÍCH LỤC KHAI TỬ' })).toBeVisible();
+  const condolence = official.getByTestId('letter');
+  await expect(condolence.getByRole('heading', { name: 'THƯ CHIA BUỒN' })).toBeVisible();
+  await expect(condolence).toContainText('Võ Đức Thắng');
+  await expect(condolence).toContainText('mai táng');
   await open(official, `/civil/d/${death}`);
   await official.getByLabel('Người nhận').fill('Nguyễn Văn Bình');
   await official.getByRole('button', { name: 'Ghi nhận đã trao kết quả' }).click();

@@ -29,6 +29,10 @@ pub fn page(path: &str) -> AnyView {
         view! { <TrackPage /> }.into_any()
     } else if path.starts_with("/facility") {
         view! { <FacilityPage /> }.into_any()
+    } else if path.starts_with("/letters") {
+        view! { <crate::letters::pages::LettersPage /> }.into_any()
+    } else if path.starts_with("/admin/letters") {
+        view! { <crate::letters::pages::TemplatesPage /> }.into_any()
     } else if path.starts_with("/admin/facilities") {
         view! { <FacilityKeysPage /> }.into_any()
     } else if path.starts_with("/civil/new") {
@@ -744,7 +748,14 @@ pub fn DocumentPage(document: &'static str) -> impl IntoView {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok((d, qr, _)) if document == "receipt" => view! { <Receipt d qr /> }.into_any(),
                         Ok((d, qr, _)) if document != "certificate" => view! { <Notice d qr form=document /> }.into_any(),
-                        Ok((d, qr, url)) => view! { <Certificate d qr url /> }.into_any(),
+                        Ok((d, qr, url)) => {
+                            let code = d.code.clone();
+                            view! {
+                                <Certificate d qr url />
+                                // The chairman's letter goes with the certificate, on its own page.
+                                <crate::letters::pages::LetterSheet code />
+                            }.into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -955,6 +955,8 @@ pub async fn act(
                 row.code
             );
             sms(&mut tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
+            // The chairman's letter of congratulation or condolence, to sign with the others.
+            crate::letters::service::generate(&mut tx, row.dossier_id, &user.display_name, now).await?;
             (Status::Registered, String::new(), serde_json::json!({ "personal_id": subject }))
         }
         Action::Deliver { recipient } => {

@@ -54,6 +54,10 @@ pub enum Link {
     FacilityKeys,
     /// Follow a civil-status dossier by code and phone.
     Track,
+    /// The chairman's letters to sign.
+    Letters,
+    /// The commune's letter templates.
+    LetterTemplates,
 }
 
 /// The links a role's home shows; each leads to something the role is allowed to use.
@@ -69,6 +73,9 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
             if role == Role::CounterOfficer {
                 links.push(Link::Offices);
+            }
+            if has_commune && role == Role::CommuneChairman {
+                links.push(Link::Letters);
             }
             if has_commune && role != Role::Collector {
                 links.push(Link::CivilQueue);
@@ -94,6 +101,9 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             }
             if role == Role::ProvinceAdmin {
                 links.push(Link::FacilityKeys);
+            }
+            if role == Role::AgencyAdmin && has_commune {
+                links.push(Link::LetterTemplates);
             }
             links.push(Link::Audit);
             links.push(Link::Procedures);
@@ -186,6 +196,8 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::SentBirths => ("/facility".into(), |m| m.open_sent_births),
                             Link::FacilityKeys => ("/admin/facilities".into(), |m| m.open_facility_keys),
                             Link::Track => ("/track".into(), |m| m.open_track),
+                            Link::Letters => ("/letters".into(), |m| m.open_letters),
+                            Link::LetterTemplates => ("/admin/letters".into(), |m| m.open_letter_templates),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {

@@ -1,0 +1,242 @@
+//! The chairman's batch signing of letters (tablet), the commune's template editor, and the
+//! letter sheet printed after the certificate.
+
+use super::i18n::{LMsgs, lt, msgs};
+use super::server::{SaveLetterTemplate, SignLetters, dossier_letter, letter_templates, list_letters};
+use super::{LetterView, paragraphs};
+use crate::{
+    error::{AppError, FieldError},
+    i18n::{format_date, t, use_locale},
+    ui::problem::{ErrorPanel, Problem},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn loading() -> impl IntoView {
+    view! { <p>{t(|m| m.loading)}</p> }
+}
+
+fn use_lmsgs() -> impl Fn() -> &'static LMsgs + Copy + Send + Sync {
+    let l = use_locale();
+    move || msgs(l.get())
+}
+
+/// `/letters`: the chairman reads and signs the commune's letters in a batch.
+#[component]
+pub fn LettersPage() -> impl IntoView {
+    let query = use_query_map();
+    let signed_tab = Memo::new(move |_| query.read().get("signed").is_some_and(|s| s == "1"));
+    let sign = ServerAction::<SignLetters>::new();
+    // Reload after a signature, not after a refusal.
+    let done = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(sign.value().get(), Some(Ok(_))) {
+            done.update(|v| *v += 1);
+        }
+    });
+    let data = Resource::new(
+        move || (signed_tab.get(), done.get()),
+        |(s, _)| list_letters(if s { "1".into() } else { String::new() }),
+    );
+    let err = Signal::derive(move || sign.value().get().and_then(Result::err));
+    let all = RwSignal::new(false);
+    let m = use_lmsgs();
+    view! {
+        <Title text=lt(|m| m.letters_title) />
+        <section class="panel wide letters">
+            <h1>{lt(|m| m.letters_title)}</h1>
+            <nav class="tabs">
+                <a class="tab" href="/letters" aria-current=move || (!signed_tab.get()).then_some("page")>{lt(|m| m.waiting)}</a>
+                <a class="tab" href="/letters?signed=1" aria-current=move || signed_tab.get().then_some("page")>{lt(|m| m.signed)}</a>
+            </nav>
+            {move || sign.value().get().and_then(Result::ok).map(|n| view! {
+                <p class="notice success" role="status" data-testid="letters-signed">{(m().signed_n)(n)}</p>
+            })}
+            {move || matches!(err.get(), Some(AppError::Validation(_))).then(|| view! {
+                <p class="problem" role="alert">{lt(|m| m.pick_one)}</p>
+            })}
+            <Problem error=err />
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="notice" data-testid="letters-empty">{move || if signed_tab.get() { m().none_signed } else { m().none_waiting }}</p>
+                        }.into_any(),
+                        Ok(list) if signed_tab.get_untracked() => view! {
+                            <ul class="cards">{list.into_iter().map(|l| view! { <li class="card"><LetterSummary l /></li> }).collect_view()}</ul>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ActionForm action=sign attr:class="stack" attr:data-testid="sign-letters">
+                                <label class="check">
+                                    <input type="checkbox" on:change=move |ev| all.set(event_target_checked(&ev)) />
+                                    {lt(|m| m.select_all)}
+                                </label>
+                                <ul class="cards">
+                                    {list.into_iter().enumerate().map(|(i, l)| {
+                                        let code = l.dossier_code.clone();
+                                        let id = l.letter_id.to_string();
+                                        view! {
+                                        <li class="card" data-letter=code>
+                                            <label class="check">
+                                                <input type="checkbox" name=format!("ids[{i}]") value=id
+                                                       prop:checked=move || all.get() />
+                                                <strong>{l.subject_name.clone()}</strong>
+                                            </label>
+                                            <LetterSummary l />
+                                        </li>
+                                    }}).collect_view()}
+                                </ul>
+                                <button type="submit" class="button primary" disabled=move || sign.pending().get()>{lt(|m| m.sign_selected)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn LetterSummary(l: LetterView) -> impl IntoView {
+    let m = use_lmsgs();
+    let kind = m().kinds[crate::civil::domain::DossierKind::ALL.iter().position(|k| *k == l.kind).unwrap_or(0)];
+    let first = paragraphs(&l.body).into_iter().nth(1).unwrap_or_default();
+    view! {
+        <p class="muted small">{kind} " · " <a href=format!("/civil/d/{}/certificate", l.dossier_code)>{l.dossier_code.clone()}</a>
+            {l.signed_at.map(|at| view! { " · " {l.signer.clone().unwrap_or_default()} " " {crate::i18n::format_datetime(at)} })}</p>
+        <p>{first}</p>
+        <details>
+            <summary>{lt(|m| m.read)}</summary>
+            <LetterText l=l.clone() />
+        </details>
+    }
+}
+
+#[component]
+fn LetterText(l: LetterView) -> impl IntoView {
+    view! {
+        <div class="letter-text">
+            {paragraphs(&l.body).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            <div class="practical">
+                {paragraphs(&l.practical).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// The letter on its own printed page after the certificate.
+#[component]
+pub fn LetterSheet(code: String) -> impl IntoView {
+    let data = Resource::new(move || code.clone(), dossier_letter);
+    let m = use_lmsgs();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(l)) => {
+                        let signer = l.signer.clone();
+                        let day = format_date(l.signed_at.unwrap_or(l.created_at).with_timezone(&crate::i18n::vn_offset()).date_naive());
+                        view! {
+                            <article class="print-doc letter" data-testid="letter">
+                                <header class="doc-header">
+                                    <div class="issuer"><p>{l.agency_name.to_uppercase()}</p></div>
+                                    <div class="motto">
+                                        <p class="country">{crate::civil::i18n::ct(|m| m.country)}</p>
+                                        <p class="underlined">{crate::civil::i18n::ct(|m| m.motto)}</p>
+                                    </div>
+                                </header>
+                                <p class="place-date">{day}</p>
+                                <h1>{l.title.clone()}</h1>
+                                <LetterText l=l.clone() />
+                                <footer class="sign">
+                                    <div></div>
+                                    <div class="signature">
+                                        {m().signed_by.lines().map(|line| view! { <p><strong>{line}</strong></p> }).collect_view()}
+                                        {match signer {
+                                            Some(s) => view! { <p class="signer">{s}</p> }.into_any(),
+                                            None => view! { <p class="signer muted no-print-note">{lt(|m| m.unsigned_note)}</p> }.into_any(),
+                                        }}
+                                    </div>
+                                </footer>
+                            </article>
+                        }.into_any()
+                    }
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/admin/letters`: the commune administrator edits the three letters; each save is a version.
+#[component]
+pub fn TemplatesPage() -> impl IntoView {
+    let save = ServerAction::<SaveLetterTemplate>::new();
+    let done = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            done.update(|v| *v += 1);
+        }
+    });
+    let data = Resource::new(move || done.get(), |_| letter_templates());
+    let err = Signal::derive(move || save.value().get().and_then(Result::err));
+    let m = use_lmsgs();
+    let locale = use_locale();
+    view! {
+        <Title text=lt(|m| m.templates_title) />
+        <section class="panel wide letter-templates">
+            <h1>{lt(|m| m.templates_title)}</h1>
+            <p class="hint">{lt(|m| m.fields_help)}</p>
+            {move || save.value().get().and_then(Result::ok).map(|v| view! { <p class="notice success" role="status">{(m().saved)(v)}</p> })}
+            <Problem error=err />
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(list) => list.into_iter().map(|tpl| {
+                            let kind = tpl.kind;
+                            let heading = m().kinds[crate::civil::domain::DossierKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)];
+                            let version = if tpl.own { (m().version_own)(tpl.version) } else { (m().version_default)(tpl.version) };
+                            // Errors belong to the form of the kind that was saved last.
+                            let field_err = move |f: &'static str| move || {
+                                let mine = save.input().get().is_none_or(|i| i.kind == kind.as_str());
+                                err.get().filter(|_| mine).and_then(|e| e.field(f)).map(|e| match e {
+                                    FieldError::Invalid => m().invalid_template.to_owned(),
+                                    other => locale.get().msgs().field_error(other),
+                                })
+                            };
+                            let id = move |f: &str| format!("tpl-{}-{f}", kind.as_str());
+                            view! {
+                                <article class="card" data-kind=kind.as_str()>
+                                    <h2>{heading}</h2>
+                                    <p class="muted small" data-testid=format!("version-{}", kind.as_str())>{version}</p>
+                                    <ActionForm action=save attr:class="stack">
+                                        <input type="hidden" name="kind" value=kind.as_str() />
+                                        <div class="field">
+                                            <label for=id("title")>{lt(|m| m.title)}</label>
+                                            <input id=id("title") name="title" type="text" value=tpl.title.clone() />
+                                            <p class="field-error" role="alert">{field_err("title")}</p>
+                                        </div>
+                                        <div class="field">
+                                            <label for=id("body")>{lt(|m| m.body)}</label>
+                                            <textarea id=id("body") name="body" rows="10">{tpl.body.clone()}</textarea>
+                                            <p class="field-error" role="alert">{field_err("body")}</p>
+                                        </div>
+                                        <div class="field">
+                                            <label for=id("practical")>{lt(|m| m.practical)}</label>
+                                            <textarea id=id("practical") name="practical" rows="8">{tpl.practical.clone()}</textarea>
+                                            <p class="field-error" role="alert">{field_err("practical")}</p>
+                                        </div>
+                                        <button type="submit" class="button primary" disabled=move || save.pending().get()>{lt(|m| m.save)}</button>
+                                    </ActionForm>
+                                </article>
+                            }
+                        }).collect_view().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
