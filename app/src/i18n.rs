@@ -209,6 +209,7 @@ pub struct Msgs {
     pub open_facility_keys: &'static str,
     pub open_track: &'static str,
     pub open_letters: &'static str,
+    pub open_field_tasks: &'static str,
     pub open_letter_templates: &'static str,
 
     pub commune_title: &'static str,
@@ -403,6 +404,7 @@ pub static VI: Msgs = Msgs {
     open_facility_keys: "Khóa API cơ sở y tế",
     open_track: "Tra cứu hồ sơ hộ tịch",
     open_letters: "Ký thư chúc mừng, chia buồn",
+    open_field_tasks: "Việc đến nhà",
     open_letter_templates: "Mẫu thư chúc mừng, chia buồn",
 
     commune_title: "Thông tin xã",
@@ -481,6 +483,7 @@ pub static VI: Msgs = Msgs {
         ("duplicate_unchecked", "Hồ sơ trùng chưa được đối chiếu: xem so sánh bên dưới và xác nhận trước khi đăng ký."),
         ("already_registered", "Người này đã có trong Cơ sở dữ liệu dân cư (đã được đăng ký)."),
         ("child_name_missing", "Chưa có họ tên của trẻ: hoàn thiện tờ khai trước khi đăng ký."),
+        ("task_taken", "Việc này đã có người khác nhận hoặc đã xong: tải lại danh sách."),
     ],
 };
 
@@ -572,6 +575,7 @@ pub static EN: Msgs = Msgs {
     open_facility_keys: "Health facilities' API keys",
     open_track: "Follow a civil-status dossier",
     open_letters: "Sign letters of congratulation and condolence",
+    open_field_tasks: "Home visits",
     open_letter_templates: "Letter templates",
 
     commune_title: "Commune information",
@@ -656,6 +660,7 @@ pub static EN: Msgs = Msgs {
         ),
         ("already_registered", "This person is already in the population database (already registered)."),
         ("child_name_missing", "The child's name is missing: complete the form before registering."),
+        ("task_taken", "Someone else took this visit or it is done: reload the list."),
     ],
 };
 

@@ -171,6 +171,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/field") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     // One route per page: the router rebuilds the view only when the route changes.
                     <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />

@@ -143,6 +143,13 @@ pub struct CMsgs {
     pub key_last_seen: &'static str,
     pub key_never: &'static str,
     pub no_keys: &'static str,
+    pub field_title: &'static str,
+    pub no_tasks: &'static str,
+    pub task_mine: &'static str,
+    pub task_deadline: &'static str,
+    pub task_take: &'static str,
+    pub task_hand_back: &'static str,
+    pub task_sources: &'static [(&'static str, &'static str)],
 }
 
 pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
@@ -184,6 +191,9 @@ impl CMsgs {
     }
     pub fn channel(&self, c: Channel) -> &'static str {
         self.channels[Channel::ALL.iter().position(|x| *x == c).unwrap_or(0)]
+    }
+    pub fn task_source(&self, s: &str) -> &'static str {
+        self.task_sources.iter().find(|(k, _)| *k == s).map(|(_, v)| *v).unwrap_or("")
     }
     pub fn step(&self, s: &str) -> String {
         self.steps.iter().find(|(k, _)| *k == s).map(|(_, v)| (*v).to_owned()).unwrap_or_else(|| s.to_owned())
@@ -402,6 +412,18 @@ pub static VI: CMsgs = CMsgs {
     key_last_seen: "Dùng lần cuối",
     key_never: "chưa dùng",
     no_keys: "Chưa có khóa.",
+    field_title: "Việc đến nhà",
+    no_tasks: "Chưa có việc nào. Bệnh viện báo sinh, gia đình đề nghị hay tổng đài chuyển đến sẽ hiện ở đây.",
+    task_mine: "Việc của tôi",
+    task_deadline: "Hạn đăng ký",
+    task_take: "Nhận việc",
+    task_hand_back: "Trả lại",
+    task_sources: &[
+        ("hospital", "Bệnh viện báo sinh"),
+        ("family", "Gia đình đề nghị"),
+        ("hotline", "Tổng đài chuyển"),
+        ("collector", "Tự ghi nhận"),
+    ],
 };
 
 pub static EN: CMsgs = CMsgs {
@@ -610,4 +632,16 @@ pub static EN: CMsgs = CMsgs {
     key_last_seen: "Last used",
     key_never: "never",
     no_keys: "No keys yet.",
+    field_title: "Home visits",
+    no_tasks: "No visits yet. Births notified by hospitals, families' requests and hotline referrals appear here.",
+    task_mine: "Mine",
+    task_deadline: "Registration deadline",
+    task_take: "Take",
+    task_hand_back: "Hand back",
+    task_sources: &[
+        ("hospital", "Hospital birth notice"),
+        ("family", "Family's request"),
+        ("hotline", "From the hotline"),
+        ("collector", "Found in the field"),
+    ],
 };

@@ -3,6 +3,7 @@
 //! synthetic local implementation.
 
 pub mod domain;
+pub mod field;
 #[cfg(feature = "ssr")]
 pub mod hospital;
 #[cfg(feature = "ssr")]

@@ -201,3 +201,57 @@ pub async fn create_facility_key(facility: String, name: String) -> Result<Strin
     }
     super::hospital::create_key(&st.db, &user, &meta, facility, &name).await
 }
+
+/// The collector's visits: the commune's open ones and their own.
+#[server(endpoint = "field_tasks", input = GetUrl)]
+pub async fn field_tasks() -> Result<Vec<super::field::TaskView>, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::field::tasks(&st.db, &user).await
+}
+
+/// Takes a visit (`take` = "1") or hands it back.
+#[server(endpoint = "take_task")]
+pub async fn take_task(task: String, take: String) -> Result<(), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let task = uuid::Uuid::parse_str(task.trim()).map_err(|_| invalid("task"))?;
+    super::field::take(&st.db, &user, task, take == "1", chrono::Utc::now()).await
+}
+
+/// A submission from the collector's phone, sent from its outbox under the key it was given
+/// when captured: received once, whatever the retries.
+#[server(endpoint = "field_submit")]
+pub async fn field_submit(
+    key: String,
+    kind: String,
+    f: BTreeMap<String, String>,
+    task: Option<String>,
+    captured_at: Option<String>,
+) -> Result<super::field::SubmissionReceipt, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
+    let task = match task.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t) => Some(uuid::Uuid::parse_str(t).map_err(|_| invalid("task"))?),
+    };
+    let captured = captured_at
+        .as_deref()
+        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c.trim()).ok())
+        .map(|c| c.with_timezone(&chrono::Utc));
+    super::field::submit(
+        &st.db,
+        st.registry.as_ref(),
+        &user,
+        &meta,
+        key,
+        parse_kind(&kind)?,
+        &f,
+        task,
+        captured,
+        chrono::Utc::now(),
+    )
+    .await
+}

@@ -53,11 +53,11 @@ fn known(p: &RegistryPerson) -> Known {
     }
 }
 
-/// A registry lookup made for a dossier (or a form being filled), logged: who, for what, found.
-/// The log is written outside the caller's transaction: a refusal that rolls the action back
-/// must not erase the record that someone looked the person up.
+/// A registry lookup made for a dossier (or a form being filled), logged in the caller's
+/// transaction: who, for what, found. A refusal commits that transaction with only the log in it
+/// (see [`keep_log_on_refusal`]), so nobody learns about a person unrecorded.
 pub async fn lookup(
-    db: &PgPool,
+    conn: &mut PgConnection,
     registry: &dyn PopulationRegistry,
     actor: Option<Uuid>,
     dossier_ref: &str,
@@ -73,9 +73,29 @@ pub async fn lookup(
         id.as_str(),
         found.is_some()
     )
-    .execute(db)
+    .execute(conn)
     .await?;
     Ok(found)
+}
+
+/// Ends an action's transaction: committed on success, and also on a refusal of the form or the
+/// registry's checks, which come before anything else is written — then it holds only the
+/// lookups' log. Other errors roll back.
+async fn keep_log_on_refusal<T>(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    r: Result<T, AppError>,
+) -> Result<T, AppError> {
+    match r {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e @ AppError::Validation(_)) => {
+            tx.commit().await?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Unaccented Vietnamese name of a dossier's kind, for SMS (gateways bill diacritics as UCS-2).
@@ -492,7 +512,8 @@ pub async fn preview_person(
         Some(qr) => (qr.personal_id, "chip_qr"),
         None => (PersonalId::parse(raw, year).map_err(|_| AppError::validation("person", FieldError::Invalid))?, "id"),
     };
-    let p = lookup(db, registry, Some(user.user_id), "form", method, &id)
+    let mut conn = db.acquire().await?;
+    let p = lookup(&mut conn, registry, Some(user.user_id), "form", method, &id)
         .await?
         .ok_or(AppError::validation("person", FieldError::Rule(super::domain::Refusal::PersonUnknown)))?;
     let mut fields = Data::new();
@@ -504,7 +525,7 @@ pub async fn preview_person(
 /// Looks up every party of a parsed form (logged under `dossier_ref`), refuses what the registry
 /// contradicts, and writes the registry's values into the data.
 async fn prefill(
-    db: &PgPool,
+    conn: &mut PgConnection,
     registry: &dyn PopulationRegistry,
     user: &AuthUser,
     kind: DossierKind,
@@ -514,7 +535,7 @@ async fn prefill(
 ) -> Result<BTreeMap<&'static str, RegistryPerson>, AppError> {
     let mut found = BTreeMap::new();
     for (party, id) in &parsed.ids {
-        if let Some(p) = lookup(db, registry, Some(user.user_id), dossier_ref, "id", id).await? {
+        if let Some(p) = lookup(&mut *conn, registry, Some(user.user_id), dossier_ref, "id", id).await? {
             found.insert(*party, p);
         }
     }
@@ -586,18 +607,35 @@ pub async fn receive_form(
     if !may_prepare(user.role) {
         return Err(AppError::Forbidden);
     }
+    let mut tx = db.begin().await?;
+    let r = receive_in(&mut tx, registry, user, meta, kind, raw, Channel::Counter, now).await;
+    keep_log_on_refusal(tx, r).await
+}
+
+/// Receives a form in the caller's transaction, in the user's commune (the caller checks the
+/// role): parsed, people prefilled from the registry and checked, stored with the next code.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn receive_in(
+    tx: &mut PgConnection,
+    registry: &dyn PopulationRegistry,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    kind: DossierKind,
+    raw: &BTreeMap<String, String>,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<ReceivedDossier, AppError> {
     let commune = user.commune_code.clone().ok_or(AppError::Forbidden)?;
     let mut parsed = form::parse(kind, raw, today(now)).map_err(AppError::Validation)?;
-    let mut tx = db.begin().await?;
-    let province = commune_province(&mut tx, &commune).await?;
+    let province = commune_province(&mut *tx, &commune).await?;
     user.require_commune(&commune, &province)?;
     let lookup_ref = format!("intake:{}", Uuid::now_v7());
-    let people = prefill(db, registry, user, kind, &mut parsed, &commune, &lookup_ref).await?;
+    let people = prefill(&mut *tx, registry, user, kind, &mut parsed, &commune, &lookup_ref).await?;
     let flags = claimed_flags(raw, &parsed.data);
     let d = NewDossier {
         kind,
         commune_code: commune,
-        channel: Channel::Counter,
+        channel,
         event_date: parsed.event_date,
         subject_birth: people.get("deceased").map(|p| p.birth_date),
         already_dead: false,
@@ -606,12 +644,11 @@ pub async fn receive_form(
         data: serde_json::to_value(&parsed.data).unwrap_or_default(),
         mother_id: people.get("mother").map(|p| p.personal_id.clone()),
     };
-    let r = insert_dossier(&mut tx, Some(user), meta, d, now).await?;
+    let r = insert_dossier(&mut *tx, Some(user), meta, d, now).await?;
     sqlx::query!("update registry_lookup set dossier_ref = $1 where dossier_ref = $2", r.code, lookup_ref)
         .execute(&mut *tx)
         .await?;
-    store_flags(&mut tx, r.dossier_id, user, &parsed.data, &flags).await?;
-    tx.commit().await?;
+    store_flags(&mut *tx, r.dossier_id, user, &parsed.data, &flags).await?;
     Ok(r)
 }
 
@@ -629,7 +666,22 @@ pub async fn save_form(
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
     let mut tx = db.begin().await?;
-    let (row, old) = load(&mut tx, user, code, true).await?;
+    let r = save_in(&mut tx, registry, user, meta, code, raw, reason, now).await;
+    keep_log_on_refusal(tx, r).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_in(
+    tx: &mut PgConnection,
+    registry: &dyn PopulationRegistry,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    code: &str,
+    raw: &BTreeMap<String, String>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let (row, old) = load(&mut *tx, user, code, true).await?;
     if !allowed(user.role, row.status).edit {
         return Err(AppError::Conflict("dossier_wrong_state".into()));
     }
@@ -646,7 +698,7 @@ pub async fn save_form(
             return Err(AppError::Validation(e));
         }
     };
-    let people = prefill(db, registry, user, row.kind, &mut parsed, &row.commune_code, &row.code).await?;
+    let people = prefill(&mut *tx, registry, user, row.kind, &mut parsed, &row.commune_code, &row.code).await?;
     // What the hospital's certificate brought stays with every version.
     for k in form::CERTIFICATE_FIELDS {
         if let Some(v) = old.get(k) {
@@ -655,7 +707,7 @@ pub async fn save_form(
     }
     let flags = claimed_flags(raw, &parsed.data);
     let version = row.version + 1;
-    let cal = crate::reference::service::load_calendar(&mut tx).await?;
+    let cal = crate::reference::service::load_calendar(&mut *tx).await?;
     let late = super::domain::is_late_registration(&cal, row.kind, parsed.event_date, today(row.received_at));
     let data = serde_json::to_value(&parsed.data).unwrap_or_default();
     sqlx::query!(
@@ -700,11 +752,10 @@ pub async fn save_form(
     )
     .execute(&mut *tx)
     .await?;
-    store_flags(&mut tx, row.dossier_id, user, &parsed.data, &flags).await?;
-    step(&mut tx, &row, user, "corrected", &reason, now).await?;
-    audit(&mut tx, user, meta, &row, "dossier.corrected", serde_json::json!({ "version": version, "reason": reason }))
+    store_flags(&mut *tx, row.dossier_id, user, &parsed.data, &flags).await?;
+    step(&mut *tx, &row, user, "corrected", &reason, now).await?;
+    audit(&mut *tx, user, meta, &row, "dossier.corrected", serde_json::json!({ "version": version, "reason": reason }))
         .await?;
-    tx.commit().await?;
     Ok(version)
 }
 
@@ -820,7 +871,20 @@ pub async fn act(
     now: DateTime<Utc>,
 ) -> Result<Status, AppError> {
     let mut tx = db.begin().await?;
-    let (row, data) = load(&mut tx, user, code, true).await?;
+    let r = act_in(&mut tx, registry, user, meta, code, action, now).await;
+    keep_log_on_refusal(tx, r).await
+}
+
+async fn act_in(
+    tx: &mut PgConnection,
+    registry: &dyn PopulationRegistry,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    code: &str,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<Status, AppError> {
+    let (row, data) = load(&mut *tx, user, code, true).await?;
     let may = allowed(user.role, row.status);
     let ok = match &action {
         Action::Review { .. } => may.review,
@@ -842,7 +906,7 @@ pub async fn act(
     let local_today = today(now);
     let (status, note, details) = match &action {
         Action::Review { confirm_distinct } => {
-            review(db, &mut tx, registry, user, &row, &data, *confirm_distinct).await?;
+            review(&mut *tx, registry, user, &row, &data, *confirm_distinct).await?;
             (Status::Ready, String::new(), serde_json::json!({ "confirm_distinct": confirm_distinct }))
         }
         Action::Supplement { reasons } => {
@@ -867,12 +931,12 @@ pub async fn act(
                 crate::evaluation::service::public_url(),
                 row.code
             );
-            sms(&mut tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
+            sms(&mut *tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
             (Status::NeedsSupplement, reasons.clone(), serde_json::json!({ "reasons": reasons }))
         }
         Action::Resume => {
             // The due day moves by the working days the dossier waited for the citizen.
-            let cal = crate::reference::service::load_calendar(&mut tx).await?;
+            let cal = crate::reference::service::load_calendar(&mut *tx).await?;
             let paused = row.paused_since.map(today).unwrap_or(local_today);
             let mut due = row.due_on;
             for _ in 0..cal.working_days_between(paused, local_today) {
@@ -930,9 +994,9 @@ pub async fn act(
             (Status::AwaitingSignature, format!("{no}/{year}"), serde_json::json!({ "register_no": no, "year": year }))
         }
         Action::Sign => {
-            let subject = record_in_registry(&mut tx, &row, &data).await?;
+            let subject = record_in_registry(&mut *tx, &row, &data).await?;
             if row.bundle {
-                partner_steps(&mut tx, &row, now).await?;
+                partner_steps(&mut *tx, &row, now).await?;
             }
             let token = crate::queue::service::random_token(20);
             sqlx::query!(
@@ -954,9 +1018,9 @@ pub async fn act(
                 crate::evaluation::service::public_url(),
                 row.code
             );
-            sms(&mut tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
+            sms(&mut *tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
             // The chairman's letter of congratulation or condolence, to sign with the others.
-            crate::letters::service::generate(&mut tx, row.dossier_id, &user.display_name, now).await?;
+            crate::letters::service::generate(&mut *tx, row.dossier_id, &user.display_name, now).await?;
             (Status::Registered, String::new(), serde_json::json!({ "personal_id": subject }))
         }
         Action::Deliver { recipient } => {
@@ -973,16 +1037,15 @@ pub async fn act(
             .execute(&mut *tx)
             .await?;
             // The result is returned: the transaction is scored and the family asked to rate it.
-            crate::evaluation::service::open_for_dossier(&mut tx, row.dossier_id, now).await?;
+            crate::evaluation::service::open_for_dossier(&mut *tx, row.dossier_id, now).await?;
             (Status::Delivered, recipient.clone(), serde_json::json!({ "recipient": recipient }))
         }
     };
     sqlx::query!("update dossier set status = $2 where dossier_id = $1", row.dossier_id, status.as_str())
         .execute(&mut *tx)
         .await?;
-    step(&mut tx, &row, user, action.name(), &note, now).await?;
-    audit(&mut tx, user, meta, &row, &format!("dossier.{}", action.name()), details).await?;
-    tx.commit().await?;
+    step(&mut *tx, &row, user, action.name(), &note, now).await?;
+    audit(&mut *tx, user, meta, &row, &format!("dossier.{}", action.name()), details).await?;
     Ok(status)
 }
 
@@ -1055,7 +1118,6 @@ pub async fn partner_done(
 /// The review: complete content, the registry's checks again (it may have changed since the
 /// receipt), and any possible duplicate compared side by side and cleared by the official.
 async fn review(
-    db: &PgPool,
     conn: &mut PgConnection,
     registry: &dyn PopulationRegistry,
     user: &AuthUser,
@@ -1077,7 +1139,7 @@ async fn review(
     }
     let mut people = BTreeMap::new();
     for (party, id) in &ids {
-        if let Some(p) = lookup(db, registry, Some(user.user_id), &row.code, "id", id).await? {
+        if let Some(p) = lookup(&mut *conn, registry, Some(user.user_id), &row.code, "id", id).await? {
             people.insert(*party, known(&p));
         }
     }

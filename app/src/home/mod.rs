@@ -56,6 +56,8 @@ pub enum Link {
     Track,
     /// The chairman's letters to sign.
     Letters,
+    /// A collector's home visits.
+    FieldTasks,
     /// The commune's letter templates.
     LetterTemplates,
 }
@@ -76,6 +78,9 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             }
             if has_commune && role == Role::CommuneChairman {
                 links.push(Link::Letters);
+            }
+            if has_commune && role == Role::Collector {
+                links.push(Link::FieldTasks);
             }
             if has_commune && role != Role::Collector {
                 links.push(Link::CivilQueue);
@@ -197,6 +202,7 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::FacilityKeys => ("/admin/facilities".into(), |m| m.open_facility_keys),
                             Link::Track => ("/track".into(), |m| m.open_track),
                             Link::Letters => ("/letters".into(), |m| m.open_letters),
+                            Link::FieldTasks => ("/field".into(), |m| m.open_field_tasks),
                             Link::LetterTemplates => ("/admin/letters".into(), |m| m.open_letter_templates),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
