@@ -301,3 +301,50 @@ test('a marriage and a death are received at the counter, checked against the re
   await open(other, `/civil/d/${death}`);
   await expect(other.locator('[data-forbidden="true"]')).toBeVisible();
 });
+
+test('a collector takes a hospital notice from the visit list on her phone', async ({ browser, baseURL }) => {
+  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1990-01-01'`);
+  const motherName = sql(`select full_name from registry_person where personal_id = '${mother}'`);
+  const admin = await tablet(browser, baseURL!, 'tinh.quantri');
+  await open(admin, '/admin/facilities');
+  const card = admin.locator('article[data-facility^="Bệnh viện Đa khoa tỉnh Gia Lai"]');
+  await card.getByLabel('Tên khóa').fill('HIS field');
+  await card.getByRole('button', { name: 'Tạo khóa' }).click();
+  const key = (await admin.getByTestId('new-key').textContent())!.trim();
+  const sent = await admin.request.post('/api/v1/births', {
+    headers: { Authorization: `Bearer ${key}` },
+    data: { certificate_code: `GCS-FIELD-${Date.now()}`, mother_id: mother, child_sex: 'male',
+            born_at: new Date(Date.now() - 86_400_000).toISOString(), place_of_birth: 'Bệnh viện', weight_grams: 3000 },
+  });
+  expect(sent.status()).toBe(201);
+
+  const ctx = await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const phone = await ctx.newPage();
+  await staffLogin(phone, 'quynhon.ctv');
+  await expect(phone.locator('[data-role]')).toBeVisible();
+  await phone.getByRole('link', { name: 'Việc đến nhà' }).click();
+  await hydrated(phone);
+  const visit = phone.locator('li[data-task]', { hasText: motherName });
+  await expect(visit).toContainText('Bệnh viện báo sinh');
+  await expect(visit).toContainText('Hạn đăng ký');
+  await visit.getByRole('button', { name: 'Nhận việc' }).click();
+  await expect(visit).toContainText('Việc của tôi');
+  await visit.getByRole('button', { name: 'Trả lại' }).click();
+  await expect(visit.getByRole('button', { name: 'Nhận việc' })).toBeVisible();
+});
+
+test('a commune administrator edits the condolence letter; a wrong merge field is refused next to it', async ({ browser, baseURL }) => {
+  const admin = await tablet(browser, baseURL!, 'quynhon.quantri');
+  await admin.getByRole('link', { name: 'Mẫu thư chúc mừng, chia buồn' }).click();
+  await hydrated(admin);
+  const death = admin.locator('article[data-kind="death"]');
+  await expect(death.getByTestId('version-death')).toContainText('Mẫu chung của tỉnh');
+  const body = death.getByLabel('Nội dung thư');
+  await body.fill('Kính gửi gia đình {{ ten_nguoi_mat }},');
+  await death.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
+  await expect(death.locator('#tpl-death-body ~ .field-error')).toContainText('Mẫu có lỗi');
+  await body.fill('Kính gửi gia đình {{ deceased_name }},\n\nỦy ban nhân dân {{ commune }} xin chia buồn cùng gia đình.');
+  await death.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
+  await expect(admin.getByText(/Đã lưu phiên bản \d+/)).toBeVisible();
+  await expect(admin.locator('article[data-kind="death"]').getByTestId('version-death')).toContainText('Mẫu riêng của xã, phường');
+});
