@@ -102,7 +102,8 @@ fn commune_of(user: &AuthUser, roles: &[Role]) -> Result<String, AppError> {
 /// latest signed ones.
 pub async fn letters(db: &PgPool, user: &AuthUser, signed: bool) -> Result<Vec<LetterView>, AppError> {
     let commune = commune_of(user, &[Role::CommuneChairman, Role::CivilStatusOfficial])?;
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        LetterRow,
         r#"select l.letter_id, d.code, d.kind, d.subject_name, a.name as agency_name, l.title, l.body, l.practical,
                   u.display_name as "signer?", l.signed_at, l.created_at
            from letter l join dossier d using (dossier_id) join agency a on a.agency_id = d.agency_id
@@ -114,24 +115,40 @@ pub async fn letters(db: &PgPool, user: &AuthUser, signed: bool) -> Result<Vec<L
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(LetterView {
-                letter_id: r.letter_id,
-                dossier_code: r.code,
-                kind: DossierKind::parse(&r.kind)?,
-                subject_name: r.subject_name,
-                agency_name: r.agency_name,
-                title: r.title,
-                body: r.body,
-                practical: r.practical,
-                signer: r.signer,
-                signed_at: r.signed_at,
-                created_at: r.created_at,
-            })
+    Ok(rows.into_iter().filter_map(LetterRow::view).collect())
+}
+
+/// A letter as read from the database.
+struct LetterRow {
+    letter_id: Uuid,
+    code: String,
+    kind: String,
+    subject_name: String,
+    agency_name: String,
+    title: String,
+    body: String,
+    practical: String,
+    signer: Option<String>,
+    signed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl LetterRow {
+    fn view(self) -> Option<LetterView> {
+        Some(LetterView {
+            letter_id: self.letter_id,
+            dossier_code: self.code,
+            kind: DossierKind::parse(&self.kind)?,
+            subject_name: self.subject_name,
+            agency_name: self.agency_name,
+            title: self.title,
+            body: self.body,
+            practical: self.practical,
+            signer: self.signer,
+            signed_at: self.signed_at,
+            created_at: self.created_at,
         })
-        .collect())
+    }
 }
 
 /// The chairman signs the chosen letters of their commune at once; returns how many. Letters of
@@ -185,7 +202,8 @@ pub async fn letter_of(
 ) -> Result<Option<LetterView>, AppError> {
     // Authorization and jurisdiction as for the dossier itself.
     crate::civil::work::dossier_view(db, user, code, now).await?;
-    let r = sqlx::query!(
+    let r = sqlx::query_as!(
+        LetterRow,
         r#"select l.letter_id, d.code, d.kind, d.subject_name, a.name as agency_name, l.title, l.body, l.practical,
                   u.display_name as "signer?", l.signed_at, l.created_at
            from letter l join dossier d using (dossier_id) join agency a on a.agency_id = d.agency_id
@@ -195,21 +213,7 @@ pub async fn letter_of(
     )
     .fetch_optional(db)
     .await?;
-    Ok(r.and_then(|r| {
-        Some(LetterView {
-            letter_id: r.letter_id,
-            dossier_code: r.code,
-            kind: DossierKind::parse(&r.kind)?,
-            subject_name: r.subject_name,
-            agency_name: r.agency_name,
-            title: r.title,
-            body: r.body,
-            practical: r.practical,
-            signer: r.signer,
-            signed_at: r.signed_at,
-            created_at: r.created_at,
-        })
-    }))
+    Ok(r.and_then(LetterRow::view))
 }
 
 /// The templates in force in the administrator's commune, one per kind.
