@@ -175,6 +175,10 @@ async fn a_family_already_on_file_is_shown_as_a_conflict_and_the_visit_closes(db
         .await
         .unwrap();
     assert_eq!(status, "done");
+    // Her figures count the visit and the dossier, this month and this year.
+    let f = field::figures(&db, &collector, now).await.unwrap();
+    let one = field::Counts { visits: 1, submitted: 1, registered: 0 };
+    assert_eq!((f.month, f.year), (one, one));
     // Officials do not use the collectors' list.
     let official = login(&db, "quynhon.hotich").await;
     assert_eq!(field::tasks(&db, &official).await.unwrap_err(), AppError::Forbidden);

@@ -326,6 +326,7 @@ test('a collector takes a hospital notice from the visit list on her phone', asy
   await expect(phone.locator('[data-role]')).toBeVisible();
   await phone.getByRole('link', { name: 'Việc đến nhà' }).click();
   await hydrated(phone);
+  await expect(phone.getByTestId('my-figures')).toContainText('Hồ sơ đã gửi');
   const visit = phone.locator('li[data-task]', { hasText: motherName });
   await expect(visit).toContainText('Bệnh viện báo sinh');
   await expect(visit).toContainText('Hạn đăng ký');

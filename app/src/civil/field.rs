@@ -12,7 +12,7 @@ use crate::{
 };
 use chrono::NaiveDate;
 #[cfg(feature = "ssr")]
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use sqlx::PgPool;
@@ -153,12 +153,14 @@ pub async fn submit(
     };
     if let (Some(task), Some(dossier)) = (task, dossier_id) {
         sqlx::query!(
-            r#"update home_visit_task set status = 'done', done_at = $3, dossier_id = coalesce(dossier_id, $4)
+            r#"update home_visit_task set status = 'done', done_at = $3, dossier_id = coalesce(dossier_id, $4),
+                      assigned_to = coalesce(assigned_to, $5)
                where task_id = $1 and commune_code = $2 and status <> 'cancelled'"#,
             task,
             user.commune_code,
             now,
-            dossier
+            dossier,
+            user.user_id
         )
         .execute(&mut *tx)
         .await?;
@@ -268,4 +270,57 @@ pub async fn take(db: &PgPool, user: &AuthUser, task: Uuid, take: bool, now: Dat
         .await?
     };
     if changed.rows_affected() == 1 { Ok(()) } else { Err(AppError::Conflict("task_taken".into())) }
+}
+
+/// A collector's own figures for one period (the province counts proactive registrations per
+/// collector and commune).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Home visits she closed.
+    pub visits: i64,
+    /// Dossiers made from her submissions.
+    pub submitted: i64,
+    /// Of those, registered (or already handed over).
+    pub registered: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub month: Counts,
+    pub year: Counts,
+}
+
+/// The collector's figures this month and this year (Vietnam's calendar).
+#[cfg(feature = "ssr")]
+pub async fn figures(db: &PgPool, user: &AuthUser, now: DateTime<Utc>) -> Result<Figures, AppError> {
+    collector_commune(user)?;
+    let today = crate::queue::service::vn_today(now);
+    let start = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(crate::i18n::vn_offset()).single())
+            .map(|t| t.to_utc())
+            .unwrap_or(now)
+    };
+    let month = start(today.with_day(1).unwrap_or(today));
+    let year = start(today.with_day(1).and_then(|d| d.with_month(1)).unwrap_or(today));
+    let r = sqlx::query!(
+        r#"select
+             (select count(*) from home_visit_task where assigned_to = $1 and status = 'done' and done_at >= $2) as "visits_m!",
+             (select count(*) from home_visit_task where assigned_to = $1 and status = 'done' and done_at >= $3) as "visits_y!",
+             count(*) filter (where s.received_at >= $2) as "submitted_m!",
+             count(*) as "submitted_y!",
+             count(*) filter (where s.received_at >= $2 and d.status in ('registered', 'delivered')) as "registered_m!",
+             count(*) filter (where d.status in ('registered', 'delivered')) as "registered_y!"
+           from field_submission s join dossier d using (dossier_id)
+           where s.collector_id = $1 and s.received_at >= $3"#,
+        user.user_id,
+        month,
+        year
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Figures {
+        month: Counts { visits: r.visits_m, submitted: r.submitted_m, registered: r.registered_m },
+        year: Counts { visits: r.visits_y, submitted: r.submitted_y, registered: r.registered_y },
+    })
 }

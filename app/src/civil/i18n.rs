@@ -150,6 +150,11 @@ pub struct CMsgs {
     pub task_take: &'static str,
     pub task_hand_back: &'static str,
     pub task_sources: &'static [(&'static str, &'static str)],
+    pub this_month: &'static str,
+    pub this_year: &'static str,
+    pub fig_visits: &'static str,
+    pub fig_submitted: &'static str,
+    pub fig_registered: &'static str,
 }
 
 pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
@@ -418,6 +423,11 @@ pub static VI: CMsgs = CMsgs {
     task_deadline: "Hạn đăng ký",
     task_take: "Nhận việc",
     task_hand_back: "Trả lại",
+    this_month: "Tháng này",
+    this_year: "Năm nay",
+    fig_visits: "Lần đến nhà",
+    fig_submitted: "Hồ sơ đã gửi",
+    fig_registered: "Đã đăng ký",
     task_sources: &[
         ("hospital", "Bệnh viện báo sinh"),
         ("family", "Gia đình đề nghị"),
@@ -638,6 +648,11 @@ pub static EN: CMsgs = CMsgs {
     task_deadline: "Registration deadline",
     task_take: "Take",
     task_hand_back: "Hand back",
+    this_month: "This month",
+    this_year: "This year",
+    fig_visits: "Home visits",
+    fig_submitted: "Dossiers sent",
+    fig_registered: "Registered",
     task_sources: &[
         ("hospital", "Hospital birth notice"),
         ("family", "Family's request"),

@@ -5,7 +5,7 @@
 use super::i18n::{CMsgs, ct, use_cmsgs};
 use super::server::{
     CivilAct, CivilPerson, CivilReceive, CivilSave, CivilTrack, CreateFacilityKey, TakeTask, civil_document,
-    civil_dossier, civil_queue, civil_verify, facility_births, field_tasks, list_facility_keys,
+    civil_dossier, civil_queue, civil_verify, facility_births, field_figures, field_tasks, list_facility_keys,
 };
 use super::{
     Age, DossierView, Status, Tab,
@@ -1110,6 +1110,7 @@ pub fn FieldTasksPage() -> impl IntoView {
         <Title text=ct(|m| m.field_title) />
         <section class="panel field-tasks">
             <h1>{ct(|m| m.field_title)}</h1>
+            <FieldFigures />
             <Problem error=err />
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
@@ -1149,5 +1150,27 @@ pub fn FieldTasksPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The collector's own counts, this month and this year.
+#[component]
+fn FieldFigures() -> impl IntoView {
+    let data = Resource::new(|| (), |_| field_figures());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|f| view! {
+                    <table class="data figures-table" data-testid="my-figures">
+                        <thead><tr><th></th><th>{ct(|m| m.this_month)}</th><th>{ct(|m| m.this_year)}</th></tr></thead>
+                        <tbody>
+                            <tr><th>{ct(|m| m.fig_visits)}</th><td>{f.month.visits}</td><td>{f.year.visits}</td></tr>
+                            <tr><th>{ct(|m| m.fig_submitted)}</th><td>{f.month.submitted}</td><td>{f.year.submitted}</td></tr>
+                            <tr><th>{ct(|m| m.fig_registered)}</th><td>{f.month.registered}</td><td>{f.year.registered}</td></tr>
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Transition>
     }
 }

@@ -255,3 +255,11 @@ pub async fn field_submit(
     )
     .await
 }
+
+/// The collector's own figures, this month and this year.
+#[server(endpoint = "field_figures", input = GetUrl)]
+pub async fn field_figures() -> Result<super::field::Figures, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::field::figures(&st.db, &user, chrono::Utc::now()).await
+}
