@@ -97,7 +97,7 @@ pub async fn submit(
     }
     let made =
         super::work::receive_in(&mut tx, registry, user, meta, kind, raw, super::domain::Channel::Collector, now).await;
-    let receipt = match made {
+    let (receipt, dossier_id) = match made {
         Ok(r) => {
             let conflict_with = match r.possible_duplicate_of {
                 Some(other) => {
@@ -107,14 +107,15 @@ pub async fn submit(
                 }
                 None => None,
             };
-            SubmissionReceipt {
+            let receipt = SubmissionReceipt {
                 idempotency_key: key,
                 outcome: if conflict_with.is_some() { Outcome::Conflict } else { Outcome::Accepted },
                 dossier_code: Some(r.code.clone()),
                 conflict_with,
                 errors: None,
                 reason: None,
-            }
+            };
+            (receipt, Some(r.dossier_id))
         }
         Err(AppError::Validation(errs)) => {
             // The registry already records the death or the marriage: the family's event is on file.
@@ -126,30 +127,28 @@ pub async fn submit(
                     )
                 )
             });
-            SubmissionReceipt {
+            let receipt = SubmissionReceipt {
                 idempotency_key: key,
                 outcome: if on_file { Outcome::Conflict } else { Outcome::Refused },
                 dossier_code: None,
                 conflict_with: None,
                 errors: Some(errs),
                 reason: None,
-            }
+            };
+            (receipt, None)
         }
-        Err(AppError::Conflict(reason)) => SubmissionReceipt {
-            idempotency_key: key,
-            outcome: Outcome::Refused,
-            dossier_code: None,
-            conflict_with: None,
-            errors: None,
-            reason: Some(reason),
-        },
+        Err(AppError::Conflict(reason)) => {
+            let receipt = SubmissionReceipt {
+                idempotency_key: key,
+                outcome: Outcome::Refused,
+                dossier_code: None,
+                conflict_with: None,
+                errors: None,
+                reason: Some(reason),
+            };
+            (receipt, None)
+        }
         Err(e) => return Err(e),
-    };
-    let dossier_id = match &receipt.dossier_code {
-        Some(code) => {
-            sqlx::query_scalar!("select dossier_id from dossier where code = $1", code).fetch_optional(&mut *tx).await?
-        }
-        None => None,
     };
     if let (Some(task), Some(dossier)) = (task, dossier_id) {
         sqlx::query!(

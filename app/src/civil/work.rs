@@ -340,6 +340,13 @@ async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) 
     Ok((row, serde_json::from_value(r.data).unwrap_or_default()))
 }
 
+/// Whether the user may read a dossier (their commune's, by role): one query, for pages that
+/// show something of it without the whole dossier.
+pub(crate) async fn may_read(db: &PgPool, user: &AuthUser, code: &str) -> Result<(), AppError> {
+    let mut conn = db.acquire().await?;
+    load(&mut conn, user, code, false).await.map(|_| ())
+}
+
 /// Other dossiers or registry people that may be the same event, for the side-by-side view.
 async fn duplicates(conn: &mut PgConnection, row: &Row, data: &Data) -> Result<Vec<DuplicateView>, AppError> {
     let mut out = Vec::new();

@@ -32,7 +32,7 @@ pub async fn sign_letters(ids: Option<BTreeMap<String, String>>) -> Result<usize
 pub async fn dossier_letter(code: String) -> Result<Option<LetterView>, AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
-    super::service::letter_of(&st.db, &user, code.trim(), chrono::Utc::now()).await
+    super::service::letter_of(&st.db, &user, code.trim()).await
 }
 
 #[server(endpoint = "letter_templates", input = GetUrl)]

@@ -194,14 +194,9 @@ pub async fn sign(
 }
 
 /// A dossier's letter, for printing with its certificate (anyone who may see the dossier).
-pub async fn letter_of(
-    db: &PgPool,
-    user: &AuthUser,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<LetterView>, AppError> {
+pub async fn letter_of(db: &PgPool, user: &AuthUser, code: &str) -> Result<Option<LetterView>, AppError> {
     // Authorization and jurisdiction as for the dossier itself.
-    crate::civil::work::dossier_view(db, user, code, now).await?;
+    crate::civil::work::may_read(db, user, code).await?;
     let r = sqlx::query_as!(
         LetterRow,
         r#"select l.letter_id, d.code, d.kind, d.subject_name, a.name as agency_name, l.title, l.body, l.practical,
