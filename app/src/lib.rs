@@ -19,6 +19,8 @@ pub mod ui;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod files;
 
 use crate::{
     i18n::{Locale, t},

@@ -16,6 +16,8 @@ pub struct AppState {
     pub queue: crate::queue::events::QueueHub,
     /// The national population database (the synthetic local one here).
     pub registry: Arc<dyn crate::civil::registry::PopulationRegistry>,
+    /// Uploaded files (local folder or S3-compatible store).
+    pub files: crate::files::Files,
 }
 
 #[derive(Debug, Clone)]

@@ -138,14 +138,14 @@ async fn a_marriage_at_the_counter_is_prefilled_checked_registered_signed_and_ve
     assert_eq!(work::track(&db, &r.code, "0905000000").await.unwrap_err(), AppError::NotFound);
 
     assert_eq!(
-        act(&db, &official, &r.code, Action::Deliver { recipient: " ".into() }, now)
+        act(&db, &official, &r.code, Action::Deliver { recipient: " ".into(), at: None }, now)
             .await
             .unwrap_err()
             .field("recipient"),
         Some(FieldError::TooShort { min: 2 })
     );
     assert_eq!(
-        act(&db, &official, &r.code, Action::Deliver { recipient: "Cả hai bên".into() }, now).await,
+        act(&db, &official, &r.code, Action::Deliver { recipient: "Cả hai bên".into(), at: None }, now).await,
         Ok(Status::Delivered)
     );
     let steps: Vec<String> =

@@ -15,6 +15,8 @@ pub struct Config {
     pub embedded_dir: PathBuf,
     pub embedded_port: u16,
     pub db_max_connections: u32,
+    /// Uploaded files: a folder, or `s3` (built with the `s3` feature).
+    pub files: String,
 }
 
 fn flag(name: &str) -> bool {
@@ -44,6 +46,7 @@ impl Config {
                 .ok()
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(20),
+            files: std::env::var("PHUCVU_FILES").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "target/files".into()),
         })
     }
 }

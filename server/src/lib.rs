@@ -37,14 +37,14 @@ pub fn leptos_options(site_root: &str, pkg_dir: &str, addr: SocketAddr) -> Lepto
     LeptosOptions::builder().output_name("phucvu").site_root(site_root).site_pkg_dir(pkg_dir).site_addr(addr).build()
 }
 
-pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings) -> AppState {
+pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings, files: app::files::Files) -> AppState {
     let notifier: Arc<dyn Notifier> = Arc::new(LocalNotifier { db: db.clone() });
     // The population registry is another system: its own few connections, so a request holding
     // an app connection in a transaction never waits on the app's pool to ask it.
     let registry_pool =
         sqlx::postgres::PgPoolOptions::new().max_connections(4).connect_lazy_with((*db.connect_options()).clone());
     let registry = Arc::new(app::civil::registry::LocalRegistry { db: registry_pool });
-    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default(), registry }
+    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default(), registry, files }
 }
 
 /// The whole HTTP application.

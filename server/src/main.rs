@@ -59,7 +59,8 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
         println!();
     }
     let options = server::leptos_options(&config.site_root, &config.site_pkg_dir, config.addr);
-    let state = server::app_state(db.clone(), options, config.settings.clone());
+    let files = app::files::open(&config.files).map_err(|e| anyhow::anyhow!("opening the file store: {e}"))?;
+    let state = server::app_state(db.clone(), options, config.settings.clone(), files);
     tokio::spawn(app::notify::service::run_dispatcher(db.clone(), state.notifier.clone()));
     state.queue.start(db.clone());
     let listener =

@@ -163,6 +163,9 @@ pub struct QueueRow {
     pub late: bool,
     pub overdue: bool,
     pub duplicate: bool,
+    /// Registered but not handed over within the commune's days: flagged to the commune.
+    #[serde(default)]
+    pub undelivered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,6 +177,11 @@ pub struct WorkQueue {
     pub total: i64,
     pub page: u32,
     pub page_size: u32,
+    /// Registered certificates not handed over after `undelivered_days` days.
+    #[serde(default)]
+    pub undelivered: i64,
+    #[serde(default)]
+    pub undelivered_days: i32,
 }
 
 /// One hand-over of the process log (phiếu kiểm soát).
@@ -263,7 +271,36 @@ pub struct DossierView {
     pub steps: Vec<StepView>,
     pub notices: Vec<NoticeView>,
     pub flags: Vec<FlagView>,
+    /// Photos from the collector's phone: papers, and the handover's photo or signature.
+    pub photos: Vec<PhotoRef>,
+    /// The handover recorded by a collector at the home or the hospital.
+    pub delivery: Option<DeliveryView>,
     pub allowed: Allowed,
+}
+
+/// A photo sent from a phone: `/api/field/photos/<key>/<n>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub key: uuid::Uuid,
+    pub n: i16,
+    pub purpose: String,
+    pub bytes: i32,
+}
+
+impl PhotoRef {
+    pub fn url(&self) -> String {
+        format!("/api/field/photos/{}/{}", self.key, self.n)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub by: String,
+    pub recipient: String,
+    pub relation: String,
+    pub place: String,
+    pub place_note: String,
+    pub delivered_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The public verification page: only what proves the document (no names, only initials).

@@ -140,7 +140,7 @@ pub async fn civil_act(
         "refuse" => Action::Refuse { reasons: reasons.unwrap_or_default() },
         "register" => Action::Register,
         "sign" => Action::Sign,
-        "deliver" => Action::Deliver { recipient: recipient.unwrap_or_default() },
+        "deliver" => Action::Deliver { recipient: recipient.unwrap_or_default(), at: None },
         _ => return Err(invalid("action")),
     };
     super::work::act(&st.db, st.registry.as_ref(), &user, &meta, code.trim(), action, chrono::Utc::now()).await
@@ -262,4 +262,98 @@ pub async fn field_figures() -> Result<super::field::Figures, AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     super::field::figures(&st.db, &user, chrono::Utc::now()).await
+}
+
+/// A handover recorded on the collector's phone, sent from its outbox under its key.
+#[server(endpoint = "field_deliver")]
+pub async fn field_deliver(
+    key: String,
+    code: String,
+    recipient: String,
+    relation: String,
+    place: String,
+    place_note: String,
+    delivered_at: Option<String>,
+) -> Result<super::field::SubmissionReceipt, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
+    let delivered_at = delivered_at
+        .as_deref()
+        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c.trim()).ok())
+        .map(|c| c.with_timezone(&chrono::Utc));
+    let h = super::field::Handover { code, recipient, relation, place, place_note, delivered_at };
+    super::field::deliver(&st.db, st.registry.as_ref(), &user, &meta, key, &h, chrono::Utc::now()).await
+}
+
+/// The commune's certificates waiting to be handed over (for the collector's phone).
+#[server(endpoint = "field_to_deliver", input = GetUrl)]
+pub async fn field_to_deliver() -> Result<Vec<super::field::ToDeliver>, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    super::field::to_deliver(&st.db, &user, chrono::Utc::now()).await
+}
+
+/// A family member or the hotline asks for a home visit.
+#[server(endpoint = "request_visit")]
+#[allow(clippy::too_many_arguments)]
+pub async fn request_visit(
+    commune: String,
+    kind: String,
+    family_name: String,
+    phone: String,
+    address: String,
+    event_date: String,
+    note: String,
+    requester_name: String,
+) -> Result<(), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::current_user(&st).await?;
+    let meta = if user.is_some() { crate::state::request_meta(&st.settings) } else { limit_public(&st, "visit").await? };
+    let event_date = optional(&event_date, "event_date", super::form::parse_date)?;
+    let r = super::field::VisitRequest {
+        commune_code: commune,
+        kind: parse_kind(&kind)?,
+        family_name,
+        phone,
+        address,
+        event_date,
+        note,
+        requester_name,
+    };
+    super::field::request_visit(&st.db, user.as_ref(), &meta, &r, chrono::Utc::now()).await.map(|_| ())
+}
+
+/// Communes a family can ask a visit of: those with a civil-status office.
+#[server(endpoint = "visit_communes", input = GetUrl)]
+pub async fn visit_communes() -> Result<Vec<(String, String)>, AppError> {
+    let st = crate::state::state()?;
+    Ok(sqlx::query!(
+        r#"select distinct c.commune_code, c.name from agency a join commune c on c.commune_code = a.commune_code
+           order by c.name"#
+    )
+    .fetch_all(&st.db)
+    .await?
+    .into_iter()
+    .map(|r| (r.commune_code, r.name))
+    .collect())
+}
+
+/// The days after which an undelivered certificate is flagged (the commune administrator's setting).
+#[server(endpoint = "undelivered_days", input = GetUrl)]
+pub async fn undelivered_days() -> Result<i32, AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let commune = user.commune_code.clone().ok_or(AppError::Forbidden)?;
+    super::field::undelivered_days(&st.db, &commune).await
+}
+
+#[server(endpoint = "set_undelivered_days")]
+pub async fn set_undelivered_days(days: String) -> Result<(), AppError> {
+    let st = crate::state::state()?;
+    let user = crate::identity::authz::require_user(&st).await?;
+    let meta = crate::state::request_meta(&st.settings);
+    let days = days.trim().parse().map_err(|_| invalid("days"))?;
+    super::field::set_undelivered_days(&st.db, &user, &meta, days).await
 }

@@ -163,7 +163,8 @@ fn allowed(role: Role, status: Status) -> Allowed {
         refuse: official && matches!(status, Notified | Submitted | NeedsSupplement | Ready),
         register: official && status == Ready,
         sign: role == Role::CommuneChairman && status == AwaitingSignature,
-        deliver: prepare && status == Registered,
+        // A collector hands certificates over at the home or the hospital; nothing else.
+        deliver: (prepare || role == Role::Collector) && status == Registered,
         partner: official && matches!(status, Registered | Delivered),
     }
 }
@@ -221,7 +222,7 @@ pub async fn work_queue(db: &PgPool, user: &AuthUser, f: Filter, now: DateTime<U
         Some(super::Age::Older) => (None, start_of(today - chrono::Duration::days(7))),
     };
     let rows = sqlx::query!(
-        r#"select code, kind, channel, status, subject_name, received_at, due_on, late,
+        r#"select code, kind, channel, status, subject_name, received_at, due_on, late, registered_at,
                   possible_duplicate_of is not null as "duplicate!", count(*) over () as "total!"
            from dossier
            where commune_code = $1
@@ -251,6 +252,16 @@ pub async fn work_queue(db: &PgPool, user: &AuthUser, f: Filter, now: DateTime<U
         .await?
         .unwrap_or_default();
     let total = rows.first().map(|r| r.total).unwrap_or(0);
+    // Certificates registered but not handed over within the commune's days are flagged.
+    let undelivered_days = super::field::undelivered_days(db, commune).await?;
+    let flag_before = now - chrono::Duration::days(undelivered_days.into());
+    let undelivered = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from dossier where commune_code = $1 and status = 'registered' and registered_at < $2"#,
+        commune,
+        flag_before
+    )
+    .fetch_one(db)
+    .await?;
     let rows = rows
         .into_iter()
         .filter_map(|r| {
@@ -266,10 +277,20 @@ pub async fn work_queue(db: &PgPool, user: &AuthUser, f: Filter, now: DateTime<U
                 late: r.late,
                 overdue: status.open() && r.due_on < today,
                 duplicate: r.duplicate,
+                undelivered: status == Status::Registered && r.registered_at.is_some_and(|t| t < flag_before),
             })
         })
         .collect();
-    Ok(WorkQueue { commune_name, counts, rows, total, page: f.page, page_size: PAGE_SIZE })
+    Ok(WorkQueue {
+        commune_name,
+        counts,
+        rows,
+        total,
+        page: f.page,
+        page_size: PAGE_SIZE,
+        undelivered,
+        undelivered_days,
+    })
 }
 
 /// A dossier row as the actions need it.
@@ -295,7 +316,18 @@ struct Row {
 
 /// Loads a dossier the user may see (their commune), locking it for an action when `lock`.
 async fn load(conn: &mut PgConnection, user: &AuthUser, code: &str, lock: bool) -> Result<(Row, Data), AppError> {
-    if !may_view(user) {
+    load_as(conn, user, code, lock, false).await
+}
+
+/// `load`, also for the commune's collectors when `collector` (a handover; they never read dossiers).
+async fn load_as(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    code: &str,
+    lock: bool,
+    collector: bool,
+) -> Result<(Row, Data), AppError> {
+    if !(may_view(user) || (collector && user.role == Role::Collector && user.commune_code.is_some())) {
         return Err(AppError::Forbidden);
     }
     // Lock before reading: a second action waiting on the lock then reads the first one's result
@@ -466,6 +498,21 @@ pub async fn dossier_view(
     .map(|f| FlagView { field: f.field, registry_value: f.registry_value, claimed_value: f.claimed_value })
     .collect();
     let duplicates = duplicates(&mut conn, &row, &data).await?;
+    let photos = sqlx::query_as!(
+        super::PhotoRef,
+        "select idempotency_key as key, n, purpose, bytes from field_photo where dossier_id = $1 order by received_at, n",
+        row.dossier_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let delivery = sqlx::query_as!(
+        super::DeliveryView,
+        r#"select u.display_name as by, r.recipient, r.relation, r.place, r.place_note, r.delivered_at
+           from delivery_record r join app_user u on u.user_id = r.delivered_by where r.dossier_id = $1"#,
+        row.dossier_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(DossierView {
         code: row.code,
         kind: row.kind,
@@ -497,6 +544,8 @@ pub async fn dossier_view(
         steps,
         notices,
         flags,
+        photos,
+        delivery,
         allowed: allowed(user.role, row.status),
     })
 }
@@ -509,7 +558,7 @@ pub async fn preview_person(
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<super::PersonPreview, AppError> {
-    if !may_prepare(user.role) || user.commune_code.is_none() {
+    if !(may_prepare(user.role) || user.role == Role::Collector) || user.commune_code.is_none() {
         return Err(AppError::Forbidden);
     }
     // A person at a time, by hand or by scanner: a flood is somebody walking through numbers.
@@ -788,6 +837,8 @@ pub enum Action {
     Sign,
     Deliver {
         recipient: String,
+        /// When the family received it, if recorded on a phone (never later than now).
+        at: Option<DateTime<Utc>>,
     },
 }
 
@@ -882,7 +933,7 @@ pub async fn act(
     keep_log_on_refusal(tx, r).await
 }
 
-async fn act_in(
+pub(super) async fn act_in(
     tx: &mut PgConnection,
     registry: &dyn PopulationRegistry,
     user: &AuthUser,
@@ -891,7 +942,7 @@ async fn act_in(
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<Status, AppError> {
-    let (row, data) = load(&mut *tx, user, code, true).await?;
+    let (row, data) = load_as(&mut *tx, user, code, true, matches!(action, Action::Deliver { .. })).await?;
     let may = allowed(user.role, row.status);
     let ok = match &action {
         Action::Review { .. } => may.review,
@@ -1030,7 +1081,8 @@ async fn act_in(
             crate::letters::service::generate(&mut *tx, row.dossier_id, &user.display_name, now).await?;
             (Status::Registered, String::new(), serde_json::json!({ "personal_id": subject }))
         }
-        Action::Deliver { recipient } => {
+        Action::Deliver { recipient, at } => {
+            let at = at.map_or(now, |a| a.min(now));
             let recipient: String = unicode_normalization::UnicodeNormalization::nfc(recipient.trim()).collect();
             if recipient.chars().count() < 2 {
                 return Err(AppError::validation("recipient", FieldError::TooShort { min: 2 }));
@@ -1038,7 +1090,7 @@ async fn act_in(
             sqlx::query!(
                 "update dossier set delivered_at = $2, delivered_to = $3 where dossier_id = $1",
                 row.dossier_id,
-                now,
+                at,
                 recipient
             )
             .execute(&mut *tx)

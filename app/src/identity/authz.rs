@@ -73,10 +73,15 @@ pub fn session_token_from_cookies(cookie_header: Option<&str>) -> Option<String>
 /// The user of the current request, if the session cookie is valid.
 pub async fn current_user(st: &AppState) -> Result<Option<AuthUser>, AppError> {
     let meta = request_meta(&st.settings);
-    let Some(token) = session_token_from_cookies(meta.cookie_header.as_deref()) else {
+    user_from_cookies(&st.db, meta.cookie_header.as_deref()).await
+}
+
+/// The user of a `Cookie` header, for plain HTTP routes outside the Leptos context.
+pub async fn user_from_cookies(db: &sqlx::PgPool, cookie_header: Option<&str>) -> Result<Option<AuthUser>, AppError> {
+    let Some(token) = session_token_from_cookies(cookie_header) else {
         return Ok(None);
     };
-    let mut conn = st.db.acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(repo::session_user(&mut conn, &token_hash(&token)).await?)
 }
 

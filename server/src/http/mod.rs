@@ -3,6 +3,7 @@
 pub mod api;
 pub mod error;
 pub mod evaluation;
+pub mod field;
 pub mod hospital;
 pub mod queue;
 
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(queue::routes())
         .merge(evaluation::routes())
         .merge(hospital::routes())
+        .merge(field::routes())
 }
 
 #[derive(Deserialize)]

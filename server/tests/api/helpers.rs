@@ -17,7 +17,9 @@ pub async fn spawn_app(db: PgPool) -> TestApp {
     // Static files straight from public/ (tests do not need the wasm bundle).
     let options = server::leptos_options("../public", "pkg", addr);
     let settings = Settings { dev_inbox: true, ..Settings::default() };
-    let state = server::app_state(db.clone(), options, settings);
+    let dir = std::env::temp_dir().join(format!("phucvu-files-{}", uuid::Uuid::new_v4()));
+    let files = app::files::open(dir.to_str().unwrap()).unwrap();
+    let state = server::app_state(db.clone(), options, settings, files);
     state.queue.start(db.clone());
     tokio::spawn(server::serve(listener, server::router(state), std::future::pending()));
     let client =

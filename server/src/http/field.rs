@@ -1,0 +1,58 @@
+//! Photos from collectors' phones: papers photographed at the home and the handover's photo or
+//! drawn signature. The phone's outbox sends each one before its form, under the form's
+//! idempotency key; sending one again (after a cut connection) changes nothing.
+
+use super::error::HttpError;
+use app::{error::AppError, identity::AuthUser, state::AppState};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::put,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/field/photos/{key}/{n}", put(put_photo).get(get_photo))
+        .layer(DefaultBodyLimit::max(app::civil::field::MAX_PHOTO_BYTES + 1024))
+}
+
+async fn user(st: &AppState, headers: &HeaderMap) -> Result<AuthUser, HttpError> {
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    app::identity::authz::user_from_cookies(&st.db, cookies).await?.ok_or(HttpError(AppError::Unauthorized))
+}
+
+#[derive(Deserialize)]
+struct Purpose {
+    purpose: Option<String>,
+}
+
+/// `PUT /api/field/photos/{key}/{n}?purpose=paper|handover` with the image as the body.
+async fn put_photo(
+    State(st): State<AppState>,
+    Path((key, n)): Path<(Uuid, i16)>,
+    Query(q): Query<Purpose>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, HttpError> {
+    let user = user(&st, &headers).await?;
+    let purpose = q.purpose.as_deref().unwrap_or("paper");
+    app::civil::field::store_photo(&st.db, st.files.as_ref(), &user, key, n, purpose, body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The photo, for its collector or whoever may read its dossier. Never cached by shared caches.
+async fn get_photo(
+    State(st): State<AppState>,
+    Path((key, n)): Path<(Uuid, i16)>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let user = user(&st, &headers).await?;
+    let (content_type, bytes) = app::civil::field::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".into())], bytes)
+        .into_response())
+}
