@@ -2,7 +2,7 @@
 // Pages: network first, then the cached copy, then the offline page.
 // Static assets (/pkg, /icons): served from cache, refreshed in the background.
 // Server functions and the API (/api): always the network; never cached.
-const VERSION = 'phucvu-v2';
+const VERSION = 'phucvu-v3';
 const SHELL = [
   '/',
   '/offline.html',
@@ -73,14 +73,26 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-// A page asks to be kept for offline use (booking with its QR code, a ticket): pages opened by
-// client-side navigation were never fetched as documents, so fetch and store them now.
+// A page asks to be kept for offline use (booking with its QR code, a ticket, the collector's
+// field app): pages opened by client-side navigation were never fetched as documents, so fetch
+// and store them now, with the static files the page says it loaded (its lazy wasm parts may
+// have loaded before this worker took control).
 self.addEventListener('message', (event) => {
   const d = event.data || {};
   if (d.type !== 'keep-page' || typeof d.url !== 'string' || !d.url.startsWith('/') || d.url.startsWith('//')) return;
+  const assets = Array.isArray(d.assets)
+    ? d.assets.filter((u) => typeof u === 'string' && isStatic(new URL(u, self.location.origin)) && u.startsWith('/'))
+    : [];
   event.waitUntil(
-    fetch(d.url, { credentials: 'same-origin' })
-      .then((resp) => (resp.ok ? caches.open(VERSION).then((c) => c.put(d.url, resp)) : undefined))
-      .catch(() => undefined)
+    caches.open(VERSION).then((cache) =>
+      Promise.all([
+        fetch(d.url, { credentials: 'same-origin' })
+          .then((resp) => (resp.ok ? cache.put(d.url, resp) : undefined))
+          .catch(() => undefined),
+        ...assets.map((u) =>
+          cache.match(u).then((hit) => hit || cache.add(u).catch(() => undefined))
+        ),
+      ])
+    )
   );
 });

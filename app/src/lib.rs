@@ -183,6 +183,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/civil/d/:code/notice/:form") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/visit") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     <Route path=path!("/admin/facilities") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>

@@ -570,6 +570,7 @@ pub async fn deliver(
     Ok(handover_receipt(key, Outcome::Accepted, h.code.trim().to_owned(), photos))
 }
 
+#[cfg(feature = "ssr")]
 fn handover_receipt(key: Uuid, outcome: Outcome, code: String, photos: i64) -> SubmissionReceipt {
     SubmissionReceipt {
         idempotency_key: key,
@@ -589,7 +590,7 @@ pub struct ToDeliver {
     pub kind: DossierKind,
     pub subject_name: String,
     pub phone: Option<String>,
-    pub registered_at: Option<DateTime<Utc>>,
+    pub registered_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Older than the commune's days: flagged to the commune.
     pub flagged: bool,
     pub letter_signed: bool,

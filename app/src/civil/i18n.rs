@@ -155,6 +155,7 @@ pub struct CMsgs {
     pub fig_visits: &'static str,
     pub fig_submitted: &'static str,
     pub fig_registered: &'static str,
+    pub fig_delivered: &'static str,
 }
 
 pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
@@ -428,6 +429,7 @@ pub static VI: CMsgs = CMsgs {
     fig_visits: "Lần đến nhà",
     fig_submitted: "Hồ sơ đã gửi",
     fig_registered: "Đã đăng ký",
+    fig_delivered: "Đã trao giấy tờ",
     task_sources: &[
         ("hospital", "Bệnh viện báo sinh"),
         ("family", "Gia đình đề nghị"),
@@ -653,6 +655,7 @@ pub static EN: CMsgs = CMsgs {
     fig_visits: "Home visits",
     fig_submitted: "Dossiers sent",
     fig_registered: "Registered",
+    fig_delivered: "Certificates handed over",
     task_sources: &[
         ("hospital", "Hospital birth notice"),
         ("family", "Family's request"),

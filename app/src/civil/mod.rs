@@ -25,7 +25,9 @@ pub struct ReceivedDossier {
     pub possible_duplicate_of: Option<uuid::Uuid>,
 }
 
+pub mod field_app;
 pub mod form;
+pub mod offline;
 pub mod i18n;
 pub mod pages;
 pub mod server;

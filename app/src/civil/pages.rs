@@ -4,8 +4,8 @@
 
 use super::i18n::{CMsgs, ct, use_cmsgs};
 use super::server::{
-    CivilAct, CivilPerson, CivilReceive, CivilSave, CivilTrack, CreateFacilityKey, TakeTask, civil_document,
-    civil_dossier, civil_queue, civil_verify, facility_births, field_figures, field_tasks, list_facility_keys,
+    CivilAct, CivilPerson, CivilReceive, CivilSave, CivilTrack, CreateFacilityKey, civil_document,
+    civil_dossier, civil_queue, civil_verify, facility_births, field_figures, list_facility_keys,
 };
 use super::{
     Age, DossierView, Status, Tab,
@@ -30,7 +30,9 @@ pub fn page(path: &str) -> AnyView {
     } else if path.starts_with("/facility") {
         view! { <FacilityPage /> }.into_any()
     } else if path.starts_with("/field") {
-        view! { <FieldTasksPage /> }.into_any()
+        view! { <super::field_app::FieldApp /> }.into_any()
+    } else if path.starts_with("/visit") {
+        view! { <super::field_app::VisitRequestPage /> }.into_any()
     } else if path.starts_with("/letters") {
         view! { <crate::letters::pages::LettersPage /> }.into_any()
     } else if path.starts_with("/admin/letters") {
@@ -1093,69 +1095,9 @@ pub fn FacilityKeysPage() -> impl IntoView {
     }
 }
 
-/// `/field`: the collector's home visits on the phone, most urgent first; take one or hand it back.
-#[component]
-pub fn FieldTasksPage() -> impl IntoView {
-    let take = ServerAction::<TakeTask>::new();
-    let done = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(take.value().get(), Some(Ok(_))) {
-            done.update(|v| *v += 1);
-        }
-    });
-    let data = Resource::new(move || done.get(), |_| field_tasks());
-    let err = Signal::derive(move || take.value().get().and_then(Result::err));
-    let m = use_cmsgs();
-    view! {
-        <Title text=ct(|m| m.field_title) />
-        <section class="panel field-tasks">
-            <h1>{ct(|m| m.field_title)}</h1>
-            <FieldFigures />
-            <Problem error=err />
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="notice">{ct(|m| m.no_tasks)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="cards" data-testid="tasks">
-                                {list.into_iter().map(|t| {
-                                    let id = t.task_id.to_string();
-                                    let data_id = id.clone();
-                                    let source = m().task_source(&t.source);
-                                    let mine = t.mine;
-                                    view! {
-                                        <li class="card" data-task=data_id class:mine=mine>
-                                            <p><strong>{m().kind(t.kind)}</strong> " · " {source}
-                                                {t.mine.then(|| view! { " · " <span class="badge ok">{ct(|m| m.task_mine)}</span> })}</p>
-                                            <p class="family">{t.family_name.clone()}</p>
-                                            <p class="muted">{t.address.clone()}</p>
-                                            {t.legal_deadline.map(|d| view! { <p>{ct(|m| m.task_deadline)} ": " <strong>{format_date(d)}</strong></p> })}
-                                            {t.phone.clone().map(|p| view! { <p><a href=format!("tel:{p}")>{p.clone()}</a></p> })}
-                                            {(!t.note.is_empty()).then(|| view! { <p>{t.note.clone()}</p> })}
-                                            <ActionForm action=take attr:class="inline">
-                                                <input type="hidden" name="task" value=id />
-                                                <input type="hidden" name="take" value=if t.mine { "0" } else { "1" } />
-                                                <button type="submit" class=if t.mine { "button" } else { "button primary" }
-                                                        disabled=move || take.pending().get()>
-                                                    {move || if mine { m().task_hand_back } else { m().task_take }}
-                                                </button>
-                                            </ActionForm>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-}
-
 /// The collector's own counts, this month and this year.
 #[component]
-fn FieldFigures() -> impl IntoView {
+pub(super) fn FieldFigures() -> impl IntoView {
     let data = Resource::new(|| (), |_| field_figures());
     view! {
         <Transition fallback=|| ()>
@@ -1167,6 +1109,7 @@ fn FieldFigures() -> impl IntoView {
                             <tr><th>{ct(|m| m.fig_visits)}</th><td>{f.month.visits}</td><td>{f.year.visits}</td></tr>
                             <tr><th>{ct(|m| m.fig_submitted)}</th><td>{f.month.submitted}</td><td>{f.year.submitted}</td></tr>
                             <tr><th>{ct(|m| m.fig_registered)}</th><td>{f.month.registered}</td><td>{f.year.registered}</td></tr>
+                            <tr><th>{ct(|m| m.fig_delivered)}</th><td>{f.month.delivered}</td><td>{f.year.delivered}</td></tr>
                         </tbody>
                     </table>
                 })
