@@ -7,7 +7,9 @@ mod common;
 
 use app::{
     civil::{
+        Status,
         domain::DossierKind,
+        work::{self, Action},
         field::{self, Outcome},
         hospital::{self, BirthNotice},
         registry::LocalRegistry,
@@ -177,9 +179,176 @@ async fn a_family_already_on_file_is_shown_as_a_conflict_and_the_visit_closes(db
     assert_eq!(status, "done");
     // Her figures count the visit and the dossier, this month and this year.
     let f = field::figures(&db, &collector, now).await.unwrap();
-    let one = field::Counts { visits: 1, submitted: 1, registered: 0 };
+    let one = field::Counts { visits: 1, submitted: 1, registered: 0, delivered: 0 };
     assert_eq!((f.month, f.year), (one, one));
     // Officials do not use the collectors' list.
     let official = login(&db, "quynhon.hotich").await;
     assert_eq!(field::tasks(&db, &official).await.unwrap_err(), AppError::Forbidden);
+}
+
+/// A tiny JPEG header is enough for the type check; the store keeps whatever bytes came.
+fn jpeg(tag: u8) -> bytes::Bytes {
+    bytes::Bytes::from(vec![0xFF, 0xD8, 0xFF, 0xE0, tag, 1, 2, 3])
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let reg = LocalRegistry { db: db.clone() };
+    let dir = std::env::temp_dir().join(format!("phucvu-files-{}", Uuid::new_v4()));
+    let files = app::files::open(dir.to_str().unwrap()).unwrap();
+    let collector = login(&db, "quynhon.ctv").await;
+    let official = login(&db, "quynhon.hotich").await;
+    let chairman = login(&db, "quynhon.chutich").await;
+    let admin = login(&db, "quynhon.quantri").await;
+    let now = at("2026-11-27", 9);
+    let deceased: String = sqlx::query_scalar(
+        "select personal_id from registry_person where commune_code = '21583' and died_on is null
+           order by birth_date limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let f = form(&[
+        ("deceased_id", &deceased),
+        ("death_date", "2026-11-26"),
+        ("death_place", "Tại nhà"),
+        ("death_notice_no", "GBT-12"),
+        ("requester_name", "Phạm Văn Tư"),
+        ("requester_relation", "Con"),
+    ]);
+    let key = Uuid::new_v4();
+    // Two photos of the papers first (the outbox's order); the second is resent after a cut.
+    field::store_photo(&db, files.as_ref(), &collector, key, 0, "paper", jpeg(0)).await.unwrap();
+    field::store_photo(&db, files.as_ref(), &collector, key, 1, "paper", jpeg(1)).await.unwrap();
+    field::store_photo(&db, files.as_ref(), &collector, key, 1, "paper", jpeg(1)).await.unwrap();
+    // Not an image; a photo under someone else's key; an official uploading: refused.
+    assert!(matches!(
+        field::store_photo(&db, files.as_ref(), &collector, key, 2, "paper", bytes::Bytes::from_static(b"<svg/>"))
+            .await
+            .unwrap_err(),
+        AppError::Validation(_)
+    ));
+    assert_eq!(
+        field::store_photo(&db, files.as_ref(), &official, key, 3, "paper", jpeg(3)).await.unwrap_err(),
+        AppError::Forbidden
+    );
+    // No task: a visit she started herself.
+    let r = field::submit(&db, &reg, &collector, &meta(), key, DossierKind::Death, &f, None, None, now).await.unwrap();
+    assert_eq!((r.outcome, r.photos), (Outcome::Accepted, 2));
+    let code = r.dossier_code.clone().unwrap();
+    let again = field::submit(&db, &reg, &collector, &meta(), key, DossierKind::Death, &f, None, None, now).await.unwrap();
+    assert_eq!(again, r, "a retry gets the same answer, photos included");
+    let v = work::dossier_view(&db, &official, &code, now).await.unwrap();
+    assert_eq!(v.photos.len(), 2, "the official sees both photos");
+    let (ct, bytes) = field::photo(&db, files.as_ref(), &official, key, 1).await.unwrap();
+    assert_eq!((ct.as_str(), bytes, v.photos[1].url()), ("image/jpeg", jpeg(1), format!("/api/field/photos/{key}/1")));
+    // Another commune's official may not see them.
+    let other = login(&db, "phucat.hotich").await;
+    assert_eq!(field::photo(&db, files.as_ref(), &other, key, 0).await.unwrap_err(), AppError::Forbidden);
+    let started: (String, String, Option<Uuid>) =
+        sqlx::query_as("select source, status, assigned_to from home_visit_task where dossier_id = (select dossier_id from dossier where code = $1)")
+            .bind(&code)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(started, ("collector".into(), "done".into(), Some(collector.user_id)));
+
+    // Registered and signed; nobody hands it over for 8 days: flagged to the commune (7 days).
+    work::act(&db, &reg, &official, &meta(), &code, Action::Review { confirm_distinct: false }, now).await.unwrap();
+    work::act(&db, &reg, &official, &meta(), &code, Action::Register, now).await.unwrap();
+    work::act(&db, &reg, &chairman, &meta(), &code, Action::Sign, now).await.unwrap();
+    let later = now + chrono::Duration::days(8);
+    let list = field::to_deliver(&db, &collector, later).await.unwrap();
+    assert_eq!((list.len(), list[0].flagged), (1, true));
+    let filter = work::Filter { tab: app::civil::Tab::ToDeliver, kind: None, channel: None, age: None, page: 0 };
+    let q = work::work_queue(&db, &official, filter, later).await.unwrap();
+    assert!(q.rows[0].undelivered);
+    assert_eq!((q.undelivered, q.undelivered_days), (1, 7));
+    // The commune gives more days: no longer flagged.
+    field::set_undelivered_days(&db, &admin, &meta(), 10).await.unwrap();
+    assert!(!field::to_deliver(&db, &collector, later).await.unwrap()[0].flagged);
+    assert_eq!(field::set_undelivered_days(&db, &collector, &meta(), 10).await.unwrap_err(), AppError::Forbidden);
+    assert!(matches!(field::set_undelivered_days(&db, &admin, &meta(), 0).await.unwrap_err(), AppError::Validation(_)));
+
+    // The handover at the home, with a signature, recorded offline the day before it is sent.
+    let hkey = Uuid::new_v4();
+    field::store_photo(&db, files.as_ref(), &collector, hkey, 0, "handover", jpeg(9)).await.unwrap();
+    let h = field::Handover {
+        code: code.clone(),
+        recipient: "Phạm Văn Tư".into(),
+        relation: "Con".into(),
+        place: "home".into(),
+        place_note: String::new(),
+        delivered_at: Some(later - chrono::Duration::days(1)),
+    };
+    let bad = field::Handover { recipient: " ".into(), place: "moon".into(), ..h.clone() };
+    let e = field::deliver(&db, &reg, &collector, &meta(), hkey, &bad, later).await.unwrap_err();
+    assert_eq!(e.field("recipient"), Some(FieldError::TooShort { min: 2 }));
+    assert_eq!(e.field("place"), Some(FieldError::Required));
+    let d = field::deliver(&db, &reg, &collector, &meta(), hkey, &h, later).await.unwrap();
+    assert_eq!((d.outcome, d.photos), (Outcome::Accepted, 1));
+    assert_eq!(field::deliver(&db, &reg, &collector, &meta(), hkey, &h, later).await.unwrap().outcome, Outcome::Accepted);
+    // The same certificate recorded again from another phone entry: a conflict, nothing changes.
+    let twice = field::deliver(&db, &reg, &collector, &meta(), Uuid::new_v4(), &h, later).await.unwrap();
+    assert_eq!((twice.outcome, twice.reason.as_deref()), (Outcome::Conflict, Some("already_delivered")));
+    let v = work::dossier_view(&db, &official, &code, later).await.unwrap();
+    assert_eq!(v.status, Status::Delivered);
+    assert_eq!(v.delivered_at, h.delivered_at, "the family's time, not the sync's");
+    let rec = v.delivery.unwrap();
+    assert_eq!((rec.recipient.as_str(), rec.place.as_str()), ("Phạm Văn Tư", "home"));
+    assert_eq!(v.photos.len(), 3);
+    assert!(v.steps.iter().any(|s| s.step == "delivered"));
+    assert!(field::to_deliver(&db, &collector, later).await.unwrap().is_empty());
+    let records: i64 = sqlx::query_scalar("select count(*) from delivery_record").fetch_one(&db).await.unwrap();
+    assert_eq!(records, 1);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'dossier.delivered'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    // A collector can hand over but still cannot read the dossier or act on it otherwise.
+    assert_eq!(work::dossier_view(&db, &collector, &code, later).await.unwrap_err(), AppError::Forbidden);
+    let fig = field::figures(&db, &collector, later).await.unwrap();
+    // Captured in November, handed over on 4 December: December counts only the handover.
+    assert_eq!((fig.month.visits, fig.month.submitted, fig.month.delivered), (0, 0, 1));
+    assert_eq!((fig.year.visits, fig.year.submitted, fig.year.delivered), (1, 1, 1));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let collector = login(&db, "quynhon.ctv").await;
+    let official = login(&db, "quynhon.hotich").await;
+    let now = at("2026-11-27", 9);
+    let req = field::VisitRequest {
+        commune_code: "21583".into(),
+        kind: DossierKind::Birth,
+        family_name: "Đặng Thị Hạnh".into(),
+        phone: "0905 111 222".into(),
+        address: "Tổ 4, khu vực 2".into(),
+        event_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+        note: "Mẹ mới sinh, chưa đi lại được".into(),
+        requester_name: "Đặng Văn Hoà".into(),
+    };
+    field::request_visit(&db, None, &meta(), &req, now).await.unwrap();
+    let hotline = field::VisitRequest { kind: DossierKind::Death, event_date: None, ..req.clone() };
+    field::request_visit(&db, Some(&official), &meta(), &hotline, now).await.unwrap();
+    let list = field::tasks(&db, &collector).await.unwrap();
+    let sources: Vec<(&str, Option<NaiveDate>)> = list.iter().map(|t| (t.source.as_str(), t.legal_deadline)).collect();
+    assert_eq!(sources, vec![("family", NaiveDate::from_ymd_opt(2027, 1, 19)), ("hotline", None)]);
+    assert_eq!(list[0].phone.as_deref(), Some("0905111222"));
+    // Bad input: each error next to its field, nothing stored.
+    let bad = field::VisitRequest {
+        commune_code: "99999".into(),
+        family_name: "A".into(),
+        phone: "12".into(),
+        address: "x".into(),
+        ..req.clone()
+    };
+    let e = field::request_visit(&db, None, &meta(), &bad, now).await.unwrap_err();
+    for k in ["commune_code", "family_name", "phone", "address"] {
+        assert!(e.field(k).is_some(), "{k}");
+    }
+    assert_eq!(field::tasks(&db, &collector).await.unwrap().len(), 2);
 }
