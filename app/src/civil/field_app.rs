@@ -1142,6 +1142,37 @@ pub fn VisitRequestPage() -> impl IntoView {
     }
 }
 
+/// On the commune administrator's letters page: after how many days an undelivered
+/// certificate is flagged.
+#[component]
+pub fn UndeliveredDaysForm() -> impl IntoView {
+    let fm = use_fmsgs();
+    let locale = use_locale();
+    let act = ServerAction::<super::server::SetUndeliveredDays>::new();
+    let days = Resource::new(|| (), |_| super::server::undelivered_days());
+    let err = Signal::derive(move || act.value().get().and_then(Result::err));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                days.await.ok().map(|d| view! {
+                    <ActionForm action=act attr:class="stack undelivered-days" attr:data-testid="undelivered-days">
+                        <div class="field">
+                            <label for="undelivered-days">{move || fm().undelivered_days}</label>
+                            <input id="undelivered-days" name="days" type="number" min="1" max="90" value=d.to_string()
+                                   aria-describedby="undelivered-days-err" />
+                            <p class="field-error" id="undelivered-days-err" role="alert">
+                                {move || err.get().and_then(|e| e.field("days")).map(|e| locale.get().msgs().field_error(e))}
+                            </p>
+                        </div>
+                        {move || matches!(act.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">{fm().saved}</p> })}
+                        <button type="submit" class="button" disabled=move || act.pending().get()>{move || fm().save}</button>
+                    </ActionForm>
+                })
+            })}
+        </Transition>
+    }
+}
+
 /// Texts of the field app (Vietnamese first).
 #[derive(Debug)]
 pub struct FMsgs {
@@ -1216,6 +1247,14 @@ pub struct FMsgs {
     pub visit_commune: &'static str,
     pub visit_labels: &'static [(&'static str, &'static str)],
     pub visit_send: &'static str,
+    pub photos_title: &'static str,
+    pub delivery_title: &'static str,
+    pub delivered_at: &'static str,
+    pub delivered_by: &'static str,
+    pub undelivered_note: fn(i64, i32) -> String,
+    pub undelivered_days: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
 }
 
 impl FMsgs {
@@ -1319,6 +1358,14 @@ static VI: FMsgs = FMsgs {
         ("note", "Ghi chú"),
     ],
     visit_send: "Gửi đề nghị",
+    photos_title: "Ảnh từ điện thoại cộng tác viên",
+    delivery_title: "Biên nhận trao giấy tờ",
+    delivered_at: "Thời gian trao",
+    delivered_by: "Người trao",
+    undelivered_note: |n, d| format!("{n} giấy tờ đã đăng ký quá {d} ngày chưa trao cho gia đình."),
+    undelivered_days: "Số ngày sau đăng ký mà giấy tờ chưa trao bị đánh dấu",
+    save: "Lưu",
+    saved: "Đã lưu.",
 };
 
 static EN: FMsgs = FMsgs {
@@ -1410,6 +1457,14 @@ static EN: FMsgs = FMsgs {
         ("note", "Note"),
     ],
     visit_send: "Send request",
+    photos_title: "Photos from the collector's phone",
+    delivery_title: "Handover record",
+    delivered_at: "Handed over at",
+    delivered_by: "Handed over by",
+    undelivered_note: |n, d| format!("{n} registered certificates not handed over after {d} days."),
+    undelivered_days: "Days after registration before an undelivered certificate is flagged",
+    save: "Save",
+    saved: "Saved.",
 };
 
 pub fn fmsgs(l: Locale) -> &'static FMsgs {

@@ -76,6 +76,7 @@ pub fn WorkQueuePage() -> impl IntoView {
         |(tab, kind, channel, age, page)| civil_queue(tab, kind, channel, age, page),
     );
     let m = use_cmsgs();
+    let fm = super::field_app::use_fmsgs();
     let link = move |tab: &str, page: u32| {
         let mut s = format!("/civil?tab={tab}");
         for k in ["kind", "channel", "age"] {
@@ -106,6 +107,15 @@ pub fn WorkQueuePage() -> impl IntoView {
                             let page = w.page;
                             view! {
                                 <p class="muted">{w.commune_name.clone()}</p>
+                                {(w.undelivered > 0).then(|| {
+                                    let (n, days) = (w.undelivered, w.undelivered_days);
+                                    view! {
+                                        <p class="notice warn" data-testid="undelivered">
+                                            {move || (fm().undelivered_note)(n, days)} " "
+                                            <a href=link(Tab::ToDeliver.as_str(), 0)>{move || m().tab(Tab::ToDeliver)}</a>
+                                        </p>
+                                    }
+                                })}
                                 <nav class="tabs" aria-label=ct(|m| m.queue_title)>
                                     {w.counts.iter().map(|(tab, n)| {
                                         let (tab, n) = (*tab, *n);
@@ -150,6 +160,7 @@ pub fn WorkQueuePage() -> impl IntoView {
                                                             {r.overdue.then(|| view! { <span class="badge alert">{ct(|m| m.overdue_flag)}</span> })}
                                                             {r.late.then(|| view! { <span class="badge">{ct(|m| m.late_flag)}</span> })}
                                                             {r.duplicate.then(|| view! { <span class="badge warn">{ct(|m| m.duplicate_flag)}</span> })}
+                                                            {r.undelivered.then(|| view! { <span class="badge alert" data-flag="undelivered">{move || fm().undelivered_flag}</span> })}
                                                         </td>
                                                     </tr>
                                                 }).collect_view()}
@@ -437,6 +448,7 @@ pub fn DossierPage() -> impl IntoView {
 #[component]
 fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<CivilSave>) -> impl IntoView {
     let m = use_cmsgs();
+    let fm = super::field_app::use_fmsgs();
     let locale = use_locale();
     let act_err = Signal::derive(move || act.value().get().and_then(Result::err));
     let save_err = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -527,6 +539,29 @@ fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<C
                 }).collect_view()}
             </dl>
         </section>
+        {(!d.photos.is_empty()).then(|| view! {
+            <section class="photos" data-testid="dossier-photos">
+                <h2>{move || fm().photos_title}</h2>
+                <ul class="thumbs">
+                    {d.photos.iter().map(|p| view! {
+                        <li data-purpose=p.purpose.clone()>
+                            <a href=p.url() target="_blank"><img src=p.url() alt=move || fm().photos_title width="160" loading="lazy" /></a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {d.delivery.clone().map(|r| view! {
+            <section class="delivery" data-testid="delivery-record">
+                <h2>{move || fm().delivery_title}</h2>
+                <dl class="facts">
+                    <dt>{move || fm().recipient}</dt><dd>{r.recipient.clone()} {(!r.relation.is_empty()).then(|| format!(" ({})", r.relation))}</dd>
+                    <dt>{move || fm().place}</dt><dd>{fm().place_name(&r.place)} {(!r.place_note.is_empty()).then(|| format!(" · {}", r.place_note))}</dd>
+                    <dt>{move || fm().delivered_at}</dt><dd>{format_datetime(r.delivered_at)}</dd>
+                    <dt>{move || fm().delivered_by}</dt><dd>{r.by.clone()}</dd>
+                </dl>
+            </section>
+        })}
         {(!d.flags.is_empty()).then(|| view! {
             <section class="flags">
                 <h2>{ct(|m| m.flags_title)}</h2>

@@ -188,6 +188,7 @@ pub fn TemplatesPage() -> impl IntoView {
         <Title text=lt(|m| m.templates_title) />
         <section class="panel wide letter-templates">
             <h1>{lt(|m| m.templates_title)}</h1>
+            <crate::civil::field_app::UndeliveredDaysForm />
             <p class="hint">{lt(|m| m.fields_help)}</p>
             {move || save.value().get().and_then(Result::ok).map(|v| view! { <p class="notice success" role="status">{(m().saved)(v)}</p> })}
             <Problem error=err />
