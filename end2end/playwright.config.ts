@@ -28,6 +28,8 @@ export default defineConfig({
     { name: 'tablet', testMatch: /(shell|staff)\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
     // Civil registration on officials' tablets (phones for the family and the verifier inside the tests).
     { name: 'civil', testMatch: /civil\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
+    // The collector's phone app, offline and back.
+    { name: 'field', testMatch: /field\.spec\.ts/, use: { ...devices['Pixel 7'], launchOptions } },
     // Booking to board: its own browser contexts (phone, tablets, TV) inside the test.
     { name: 'queue', testMatch: /(queue|evaluation)\.spec\.ts/, use: { launchOptions } },
     // Every core flow must work before (or without) the wasm: server rendering and plain forms.

@@ -319,7 +319,6 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
 async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
     demo::load(&db).await.unwrap();
     let collector = login(&db, "quynhon.ctv").await;
-    let official = login(&db, "quynhon.hotich").await;
     let now = at("2026-11-27", 9);
     let req = field::VisitRequest {
         commune_code: "21583".into(),
@@ -333,7 +332,13 @@ async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
     };
     field::request_visit(&db, None, &meta(), &req, now).await.unwrap();
     let hotline = field::VisitRequest { kind: DossierKind::Death, event_date: None, ..req.clone() };
-    field::request_visit(&db, Some(&official), &meta(), &hotline, now).await.unwrap();
+    let agent = login(&db, "tinh.tongdai").await;
+    field::request_visit(&db, Some(&agent), &meta(), &hotline, now).await.unwrap();
+    let by: Option<Uuid> = sqlx::query_scalar("select requested_by from home_visit_task where source = 'hotline'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(by, Some(agent.user_id));
     let list = field::tasks(&db, &collector).await.unwrap();
     let sources: Vec<(&str, Option<NaiveDate>)> = list.iter().map(|t| (t.source.as_str(), t.legal_deadline)).collect();
     assert_eq!(sources, vec![("family", NaiveDate::from_ymd_opt(2027, 1, 19)), ("hotline", None)]);

@@ -733,10 +733,16 @@ pub async fn request_visit(
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    // The hotline is an official of that commune; anyone else asking is the family.
+    // The province's hotline or an official of that commune takes the call; anyone else asking is
+    // the family.
     let hotline = user.filter(|u| {
-        matches!(u.role, Role::CivilStatusOfficial | Role::CounterOfficer | Role::AgencyAdmin)
-            && u.commune_code.as_deref() == Some(commune.commune_code.as_str())
+        matches!(u.role, Role::HotlineAgent | Role::CivilStatusOfficial | Role::CounterOfficer | Role::AgencyAdmin)
+            && crate::identity::domain::can_view_commune_records(
+                u.role,
+                u.jurisdiction.as_ref(),
+                &commune.commune_code,
+                &commune.province_code,
+            )
     });
     let deadline = r.event_date.and_then(|d| match r.kind {
         DossierKind::Birth => Some(d + chrono::Days::new(60)),

@@ -252,6 +252,20 @@ async fn send(f: Field, item: &mut Outgoing) -> bool {
     }
 }
 
+/// Who a capture is about, for the lists: the visit's family, else the names or numbers typed.
+fn capture_label(d: &Draft) -> String {
+    if !d.family.is_empty() {
+        return d.family.clone();
+    }
+    let g = |k: &str| d.fields.get(k).map(String::as_str).unwrap_or("").trim().to_owned();
+    match d.kind {
+        DossierKind::Birth if !g("child_name").is_empty() => g("child_name"),
+        DossierKind::Birth => g("mother_id"),
+        DossierKind::Marriage => format!("{} – {}", g("husband_id"), g("wife_id")),
+        DossierKind::Death => g("deceased_id"),
+    }
+}
+
 /// `/field`: visits, capture, outbox.
 #[component]
 pub fn FieldApp() -> impl IntoView {
@@ -508,7 +522,7 @@ fn CaptureTab() -> impl IntoView {
                 {
                     let id = d.id;
                     let kind = d.kind;
-                    let who = if d.family.is_empty() { form::subject_name(d.kind, &d.fields) } else { d.family.clone() };
+                    let who = capture_label(&d);
                     view! {
                         <li class="card" data-draft=id.to_string()>
                             <p><strong>{move || m().kind(kind)}</strong> " · " {who}</p>
@@ -567,7 +581,7 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
             seq: offline::new_seq(at, draft.id),
             key: Uuid::new_v4(),
             payload: Payload::Capture { kind: draft.kind, task: draft.task, fields: draft.fields.clone() },
-            label: if draft.family.is_empty() { form::subject_name(draft.kind, &draft.fields) } else { draft.family.clone() },
+            label: capture_label(&draft),
             photos: draft.photos.clone(),
             photos_sent: 0,
             captured_at: at,
@@ -1067,8 +1081,9 @@ fn OutboxTab() -> impl IntoView {
                             }
                         },
                     };
+                    let data_kind = if matches!(o.payload, Payload::Handover { .. }) { "handover" } else { "capture" };
                     view! {
-                        <li class="card" data-key=o.key.to_string()>
+                        <li class="card" data-key=o.key.to_string() data-kind=data_kind>
                             <p><strong>{what}</strong> " · " {o.label.clone()}</p>
                             <p class="muted small">{format_datetime(o.captured_at)} " · " {fm().photos} " " {photos}</p>
                             {state}

@@ -30,7 +30,7 @@ pub struct CMsgs {
     pub prev_page: &'static str,
     pub next_page: &'static str,
     pub page_of: fn(u32, u32) -> String,
-    pub tabs: [&'static str; 7],
+    pub tabs: [&'static str; 8],
     pub statuses: [&'static str; 8],
     pub kinds: [&'static str; 3],
     pub channels: [&'static str; 4],
@@ -244,7 +244,7 @@ pub static VI: CMsgs = CMsgs {
     prev_page: "Trang trước",
     next_page: "Trang sau",
     page_of: |p, n| format!("Trang {p}/{n}"),
-    tabs: ["Được thông báo", "Đã nộp", "Chờ bổ sung", "Sẵn sàng đăng ký", "Chờ ký", "Chờ trao", "Trễ hẹn"],
+    tabs: ["Được thông báo", "Đã nộp", "Chờ bổ sung", "Sẵn sàng đăng ký", "Chờ ký", "Chờ trao", "Đã trao", "Trễ hẹn"],
     statuses: [
         "Được thông báo",
         "Đã nộp",
@@ -469,6 +469,7 @@ pub static EN: CMsgs = CMsgs {
         "Ready to register",
         "Awaiting signature",
         "To deliver",
+        "Delivered",
         "Overdue",
     ],
     statuses: [

@@ -90,17 +90,20 @@ pub enum Tab {
     Ready,
     AwaitingSignature,
     ToDeliver,
+    /// Handed over to the family (at the office or by a collector).
+    Delivered,
     Overdue,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Notified,
         Tab::Submitted,
         Tab::NeedsSupplement,
         Tab::Ready,
         Tab::AwaitingSignature,
         Tab::ToDeliver,
+        Tab::Delivered,
         Tab::Overdue,
     ];
     pub fn as_str(self) -> &'static str {
@@ -111,6 +114,7 @@ impl Tab {
             Tab::Ready => "ready",
             Tab::AwaitingSignature => "awaiting_signature",
             Tab::ToDeliver => "to_deliver",
+            Tab::Delivered => "delivered",
             Tab::Overdue => "overdue",
         }
     }
@@ -126,6 +130,7 @@ impl Tab {
             Tab::Ready => Status::Ready,
             Tab::AwaitingSignature => Status::AwaitingSignature,
             Tab::ToDeliver => Status::Registered,
+            Tab::Delivered => Status::Delivered,
             Tab::Overdue => return None,
         })
     }

@@ -58,6 +58,8 @@ pub enum Link {
     Letters,
     /// A collector's home visits.
     FieldTasks,
+    /// Ask for a home visit (families; the hotline for them).
+    VisitRequest,
     /// The commune's letter templates.
     LetterTemplates,
 }
@@ -68,9 +70,9 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
     let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
     match role {
         Role::Citizen => {
-            links.extend([Link::Book, Link::MyBookings, Link::Track, Link::Procedures, Link::Transparency])
+            links.extend([Link::Book, Link::MyBookings, Link::Track, Link::VisitRequest, Link::Procedures, Link::Transparency])
         }
-        Role::HotlineAgent => links.extend([Link::Offices, Link::Procedures]),
+        Role::HotlineAgent => links.extend([Link::VisitRequest, Link::Offices, Link::Procedures]),
         Role::HealthFacility => links.extend([Link::SentBirths, Link::ApiDocs]),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
             if role == Role::CounterOfficer {
@@ -201,6 +203,7 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::SentBirths => ("/facility".into(), |m| m.open_sent_births),
                             Link::FacilityKeys => ("/admin/facilities".into(), |m| m.open_facility_keys),
                             Link::Track => ("/track".into(), |m| m.open_track),
+                            Link::VisitRequest => ("/visit".into(), |m| m.open_visit),
                             Link::Letters => ("/letters".into(), |m| m.open_letters),
                             Link::FieldTasks => ("/field".into(), |m| m.open_field_tasks),
                             Link::LetterTemplates => ("/admin/letters".into(), |m| m.open_letter_templates),
