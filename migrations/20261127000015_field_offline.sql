@@ -45,6 +45,10 @@ create table commune_field_setting (
     updated_at timestamptz not null default now()
 );
 
+-- The family agreed, on the collector's phone, that their data is collected and filed for them
+-- (personal data law: the consent is recorded with what it covers).
+alter table field_submission add column consent boolean not null default false;
+
 -- Who asked for a family's visit when a family member or the hotline did (no account needed).
 alter table home_visit_task add column requester_name text not null default '';
 create index dossier_to_deliver_idx on dossier (commune_code, registered_at) where status = 'registered';

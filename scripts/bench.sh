@@ -157,3 +157,6 @@ insert into dossier_version (dossier_id, version, data, created_at)
 vacuum analyze dossier, dossier_version;
 SQL
 BENCH_A=http://127.0.0.1:3201 node scripts/bench-civil.mjs
+
+# The collector's phone: what the service worker keeps for offline work (real Chromium).
+BENCH_A=http://127.0.0.1:3201 node scripts/bench-field.mjs

@@ -28,8 +28,11 @@ fn at(day: &str, hour: u32) -> DateTime<Utc> {
         - chrono::Duration::hours(7)
 }
 
+/// A capture as the phone sends it: the family agreed.
 fn form(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    let mut f: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    f.insert("consent".into(), "1".into());
+    f
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -103,6 +106,22 @@ async fn a_submission_is_received_once_whatever_the_retries(db: PgPool) {
     assert_eq!(r.outcome, Outcome::Refused);
     assert_eq!(r.errors.as_ref().unwrap().get("deceased_id"), Some(FieldError::Invalid));
     assert_eq!(r.dossier_code, None);
+    // Without the family's consent nothing is filed (and it is recorded on the ones that are).
+    let mut no_consent = f.clone();
+    no_consent.insert("consent".into(), "0".into());
+    let r =
+        field::submit(&db, &reg, &collector, &meta(), Uuid::new_v4(), DossierKind::Death, &no_consent, None, None, now)
+            .await
+            .unwrap();
+    assert_eq!((r.outcome, r.errors.unwrap().get("consent")), (Outcome::Refused, Some(FieldError::Required)));
+    let consented: bool = sqlx::query_scalar("select consent from field_submission where idempotency_key = $1")
+        .bind(key)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(consented);
+    let dossiers: i64 = sqlx::query_scalar("select count(*) from dossier").fetch_one(&db).await.unwrap();
+    assert_eq!(dossiers, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]

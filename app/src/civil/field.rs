@@ -98,8 +98,13 @@ pub async fn submit(
         return serde_json::from_value(r.response)
             .map_err(|e| AppError::internal("stored field receipt unreadable", &e));
     }
-    let made =
-        super::work::receive_in(&mut tx, registry, user, meta, kind, raw, super::domain::Channel::Collector, now).await;
+    // The family's consent, given on the phone, comes with the form; without it nothing is filed.
+    let consent = raw.get("consent").is_some_and(|v| v == "1");
+    let made = if consent {
+        super::work::receive_in(&mut tx, registry, user, meta, kind, raw, super::domain::Channel::Collector, now).await
+    } else {
+        Err(AppError::validation("consent", crate::error::FieldError::Required))
+    };
     let (receipt, dossier_id) = match made {
         Ok(r) => {
             let conflict_with = match r.possible_duplicate_of {
@@ -200,8 +205,8 @@ pub async fn submit(
     }
     sqlx::query!(
         r#"insert into field_submission (idempotency_key, collector_id, task_id, kind, outcome, dossier_id, response,
-                                         captured_at, received_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+                                         captured_at, received_at, consent)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
         key,
         user.user_id,
         task,
@@ -210,7 +215,8 @@ pub async fn submit(
         dossier_id,
         serde_json::to_value(&receipt).unwrap_or_default(),
         captured_at,
-        now
+        now,
+        consent
     )
     .execute(&mut *tx)
     .await?;

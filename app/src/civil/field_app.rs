@@ -182,12 +182,14 @@ async fn send(f: Field, item: &mut Outgoing) -> bool {
     }
     let captured = Some(item.captured_at.to_rfc3339());
     let answer = match &item.payload {
-        Payload::Capture { kind, task, fields } => {
-            let fields = fields.iter().filter(|(k, _)| !k.starts_with("qr:")).map(|(k, v)| (k.clone(), v.clone()));
+        Payload::Capture { kind, task, fields, consent } => {
+            let mut fields: BTreeMap<String, String> =
+                fields.iter().filter(|(k, _)| !k.starts_with("qr:")).map(|(k, v)| (k.clone(), v.clone())).collect();
+            fields.insert("consent".into(), if *consent { "1" } else { "0" }.into());
             field_submit(
                 item.key.to_string(),
                 kind.as_str().to_owned(),
-                fields.collect(),
+                fields,
                 task.map(|t| t.to_string()),
                 captured,
             )
@@ -297,17 +299,26 @@ pub fn FieldApp() -> impl IntoView {
             off.forget();
         }
     });
-    // A try every 30 s while something waits (a network that came back without an event).
-    if let Ok(h) = set_interval_with_handle(
-        move || {
-            if f.waiting() > 0 {
-                f.sync();
-            }
-        },
-        std::time::Duration::from_secs(30),
-    ) {
-        on_cleanup(move || h.clear());
-    }
+    // A try every 30 s while something waits (a network that came back without an event); the
+    // timer exists only in the browser.
+    let timer = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        if let Ok(h) = set_interval_with_handle(
+            move || {
+                if f.waiting() > 0 {
+                    f.sync();
+                }
+            },
+            std::time::Duration::from_secs(30),
+        ) {
+            timer.set_value(Some(h));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = timer.try_get_value().flatten() {
+            h.clear();
+        }
+    });
     let tab = move |t: Tab, label: Signal<String>| {
         view! {
             <button type="button" class="tab" role="tab" aria-selected=move || (f.tab.get() == t).to_string()
@@ -396,8 +407,10 @@ fn VisitsTab() -> impl IntoView {
             photos: Vec::new(),
             started_at: now(),
         };
-        f.editing.set(Some(d.id));
+        // In the list first: the form opens on a draft it can find.
+        let id = d.id;
         f.save_draft(d);
+        f.editing.set(Some(id));
         f.tab.set(Tab::Capture);
     };
     view! {
@@ -580,7 +593,12 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
         let out = Outgoing {
             seq: offline::new_seq(at, draft.id),
             key: Uuid::new_v4(),
-            payload: Payload::Capture { kind: draft.kind, task: draft.task, fields: draft.fields.clone() },
+            payload: Payload::Capture {
+                kind: draft.kind,
+                task: draft.task,
+                fields: draft.fields.clone(),
+                consent: draft.consent,
+            },
             label: capture_label(&draft),
             photos: draft.photos.clone(),
             photos_sent: 0,
@@ -733,7 +751,13 @@ fn IdInput(key: &'static str, id: String, value: String, set: Callback<String>, 
 
 /// Photos taken with the camera, compressed and kept on the phone.
 #[component]
-fn Photos(draft: RwSignal<Draft>, purpose_label: Signal<String>) -> impl IntoView {
+fn Photos(
+    draft: RwSignal<Draft>,
+    purpose_label: Signal<String>,
+    /// A handover's photo: kept with the form, not as a draft of its own.
+    #[prop(optional)]
+    transient: bool,
+) -> impl IntoView {
     let f = use_field();
     let fm = use_fmsgs();
     let busy = RwSignal::new(false);
@@ -770,7 +794,9 @@ fn Photos(draft: RwSignal<Draft>, purpose_label: Signal<String>) -> impl IntoVie
                             let key = Uuid::new_v4().to_string();
                             if f.stored(offline::save_blob(&key, &small).await) {
                                 draft.update(|d| d.photos.push(key));
-                                f.save_draft(draft.get_untracked());
+                                if !transient {
+                                    f.save_draft(draft.get_untracked());
+                                }
                             }
                         }
                         Err(e) => f.storage_error.set(Some(e)),
@@ -782,7 +808,9 @@ fn Photos(draft: RwSignal<Draft>, purpose_label: Signal<String>) -> impl IntoVie
     };
     let remove = move |key: String| {
         draft.update(|d| d.photos.retain(|k| *k != key));
-        f.save_draft(draft.get_untracked());
+        if !transient {
+            f.save_draft(draft.get_untracked());
+        }
     };
     view! {
         <fieldset class="photos">
@@ -915,7 +943,7 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
                 <legend>{move || fm().signature}</legend>
                 <SignaturePad canvas signed />
             </fieldset>
-            <Photos draft=holder purpose_label=Signal::derive(move || fm().photo_handover.to_owned()) />
+            <Photos draft=holder purpose_label=Signal::derive(move || fm().photo_handover.to_owned()) transient=true />
             <p class="row">
                 <button type="submit" class="button primary" data-testid="save-handover">{move || fm().save_handover}</button>
                 <button type="button" class="button" on:click=move |_| f.delivering.set(None)>{move || fm().cancel}</button>

@@ -34,6 +34,9 @@ pub enum Payload {
         kind: DossierKind,
         task: Option<Uuid>,
         fields: BTreeMap<String, String>,
+        /// The family agreed (required to finish a capture; the server records it).
+        #[serde(default)]
+        consent: bool,
     },
     Handover {
         code: String,
