@@ -79,7 +79,21 @@ self.addEventListener('fetch', (event) => {
 // have loaded before this worker took control).
 self.addEventListener('message', (event) => {
   const d = event.data || {};
-  if (d.type !== 'keep-page' || typeof d.url !== 'string' || !d.url.startsWith('/') || d.url.startsWith('//')) return;
+  if (d.type === 'forget-pages') {
+    // Signed out: the pages kept for offline use hold the account's data (families' names and
+    // addresses); keep only the static files.
+    event.waitUntil(
+      caches.open(VERSION).then((cache) =>
+        cache.keys().then((reqs) => Promise.all(
+          reqs.filter((r) => !isStatic(new URL(r.url)) && new URL(r.url).pathname !== '/offline.html')
+            .map((r) => cache.delete(r))
+        ))
+      )
+    );
+    return;
+  }
+  if (d.type !== 'keep-page' || typeof d.url !== 'string' || !d.url.startsWith('/') || d.url.startsWith('//')
+      || d.url.startsWith('/api/')) return;
   const assets = Array.isArray(d.assets)
     ? d.assets.filter((u) => typeof u === 'string' && isStatic(new URL(u, self.location.origin)) && u.startsWith('/'))
     : [];

@@ -85,7 +85,7 @@ function deathFields(deceased: string): Record<string, string> {
 test('offline, a collector captures a birth with two photos and a death; after a reload and back online both arrive once with their photos', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1988-01-01'`);
-  const deceased = person(`sex = 'male' and birth_date < '1960-01-01'`);
+  const deceased = person(`sex = 'male' and birth_date < '1980-01-01'`);
   const { ctx, phone } = await collectorPhone(browser, baseURL!);
   // Two camera photos of papers (phone-screen sized, larger than what is kept).
   const photo1 = await phone.screenshot({ fullPage: true });
@@ -177,7 +177,7 @@ test('offline, a collector captures a birth with two photos and a death; after a
 
 test('a sync cut after the server received it is retried without a duplicate; the handover is recorded offline and shows as delivered', async ({ browser, baseURL }) => {
   test.setTimeout(150_000);
-  const deceased = person(`sex = 'female' and birth_date < '1960-01-01'`);
+  const deceased = person(`sex = 'female' and birth_date < '1980-01-01'`);
   const { ctx, phone } = await collectorPhone(browser, baseURL!);
   const paper = await phone.screenshot();
 

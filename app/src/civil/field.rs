@@ -193,7 +193,8 @@ pub async fn submit(
         sqlx::query!(
             r#"update home_visit_task set status = 'done', done_at = $3, dossier_id = coalesce(dossier_id, $4),
                       assigned_to = coalesce(assigned_to, $5)
-               where task_id = $1 and commune_code = $2 and status <> 'cancelled'"#,
+               where task_id = $1 and commune_code = $2 and status in ('open', 'taken')
+                 and (assigned_to is null or assigned_to = $5)"#,
             task,
             user.commune_code,
             now,
@@ -534,11 +535,16 @@ pub async fn deliver(
     let action = super::work::Action::Deliver { recipient: recipient.clone(), at: Some(at) };
     match super::work::act_in(&mut tx, registry, user, meta, h.code.trim(), action, now).await {
         Ok(_) => {}
-        Err(AppError::Conflict(_)) => {
-            // Already handed over (by the office, or another collector): tell her, change nothing.
+        Err(AppError::Conflict(reason)) => {
+            // Already handed over (by the office, or another collector), or not at that step:
+            // tell her, change nothing.
             tx.rollback().await?;
+            let delivered = sqlx::query_scalar!("select status = 'delivered' as \"d!\" from dossier where code = $1", h.code.trim())
+                .fetch_optional(db)
+                .await?
+                .unwrap_or(false);
             let mut r = handover_receipt(key, Outcome::Conflict, h.code.trim().to_owned(), 0);
-            r.reason = Some("already_delivered".into());
+            r.reason = Some(if delivered { "already_delivered".into() } else { reason });
             return Ok(r);
         }
         Err(e) => return Err(e),
@@ -558,7 +564,7 @@ pub async fn deliver(
     sqlx::query!(
         r#"insert into delivery_record (dossier_id, idempotency_key, delivered_by, recipient, relation, place, place_note,
                                         delivered_at, recorded_at, signed)
-           select dossier_id, $2, $3, $4, $5, $6, $7, $8, $9, $10 from dossier where code = $1"#,
+           select dossier_id, $2, $3, $4, $5, $6, $7, delivered_at, $8, $9 from dossier where code = $1"#,
         h.code.trim(),
         key,
         user.user_id,
@@ -566,7 +572,6 @@ pub async fn deliver(
         relation,
         h.place,
         note,
-        at,
         now,
         photos > 0
     )

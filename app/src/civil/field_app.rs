@@ -67,6 +67,10 @@ struct Field {
     storage_error: RwSignal<Option<String>>,
     /// Server answers arrived: reload the lists and figures.
     answers: RwSignal<u32>,
+    /// The signed-in collector (items captured under another account wait for it).
+    me: RwSignal<Option<Uuid>>,
+    /// The last list of certificates to hand over that the server gave (kept when offline).
+    last_deliveries: RwSignal<Option<Vec<ToDeliver>>>,
 }
 
 impl Field {
@@ -83,6 +87,8 @@ impl Field {
             delivering: RwSignal::new(None),
             storage_error: RwSignal::new(None),
             answers: RwSignal::new(0),
+            me: RwSignal::new(None),
+            last_deliveries: RwSignal::new(None),
         }
     }
 
@@ -123,16 +129,33 @@ impl Field {
     /// Sends the outbox in order; stops at the first item that cannot go now (no network,
     /// signed out) so nothing overtakes it. Safe to call at any time: one run at a time.
     fn sync(self) {
-        if self.syncing.get_untracked() || !offline::online() {
+        if self.syncing.try_get_untracked().is_none_or(|s| s) || !offline::online() {
             return;
         }
         self.syncing.set(true);
         spawn_local(async move {
             let (_, items) = offline::load_all().await;
+            let me = self.me.get_untracked();
+            let mut answered = false;
             for mut item in items.into_iter().filter(Outgoing::waiting) {
+                // Captured under another account on this phone: sent only by that account.
+                if item.user.is_some() && item.user != me {
+                    let other = OutState::Waiting { reason: Some("other_account".into()) };
+                    if item.state != other {
+                        item.state = other;
+                        let _ = offline::save_out(&item).await;
+                        let _ = self.outbox.try_update(|list| {
+                            if let Some(x) = list.iter_mut().find(|x| x.seq == item.seq) {
+                                *x = item.clone();
+                            }
+                        });
+                    }
+                    continue;
+                }
                 let go_on = send(self, &mut item).await;
+                answered |= matches!(item.state, OutState::Answered(_));
                 let _ = offline::save_out(&item).await;
-                self.outbox.update(|list| {
+                let _ = self.outbox.try_update(|list| {
                     if let Some(x) = list.iter_mut().find(|x| x.seq == item.seq) {
                         *x = item.clone();
                     }
@@ -141,9 +164,13 @@ impl Field {
                     break;
                 }
             }
-            self.syncing.set(false);
-            self.answers.update(|n| *n += 1);
-            self.usage.set(offline::usage().await);
+            // The page may have been left while sending: its signals may be gone.
+            let _ = self.syncing.try_set(false);
+            if answered {
+                let _ = self.answers.try_update(|n| *n += 1);
+            }
+            let usage = offline::usage().await;
+            let _ = self.usage.try_set(usage);
         });
     }
 }
@@ -275,6 +302,7 @@ pub fn FieldApp() -> impl IntoView {
     provide_context(f);
     let fm = use_fmsgs();
     // Browser only: read the phone's store, follow the network, keep the app for offline use.
+    let listeners = StoredValue::new(Vec::<WindowListenerHandle>::new());
     Effect::new(move |_| {
         f.online.set(offline::online());
         spawn_local(async move {
@@ -282,21 +310,24 @@ pub fn FieldApp() -> impl IntoView {
             f.sync();
         });
         #[cfg(feature = "hydrate")]
-        {
-            offline::keep_for_offline("/field");
-            let on = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                f.online.set(true);
-                f.sync();
-            });
-            let off = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || f.online.set(false));
-            if let Some(w) = web_sys::window() {
-                use wasm_bindgen::JsCast;
-                let _ = w.add_event_listener_with_callback("online", on.as_ref().unchecked_ref());
-                let _ = w.add_event_listener_with_callback("offline", off.as_ref().unchecked_ref());
-            }
-            // The listeners live as long as the page.
-            on.forget();
-            off.forget();
+        offline::keep_for_offline("/field");
+        let on = window_event_listener(leptos::ev::online, move |_| {
+            f.online.set(true);
+            f.sync();
+        });
+        let off = window_event_listener(leptos::ev::offline, move |_| f.online.set(false));
+        listeners.set_value(vec![on, off]);
+    });
+    on_cleanup(move || {
+        for l in listeners.try_update_value(std::mem::take).unwrap_or_default() {
+            l.remove();
+        }
+    });
+    // Who is signed in (from the page, also when it comes from the offline cache).
+    let session = crate::use_session().user;
+    Effect::new(move |_| {
+        if let Some(Ok(Some(u))) = session.get() {
+            f.me.set(Some(u.user_id));
         }
     });
     // A try every 30 s while something waits (a network that came back without an event); the
@@ -473,7 +504,11 @@ fn VisitsTab() -> impl IntoView {
         <h2>{move || fm().to_deliver}</h2>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match deliveries.await {
+                let got = deliveries.await;
+                if let Ok(list) = &got {
+                    f.last_deliveries.set(Some(list.clone()));
+                }
+                match got.or_else(|e| f.last_deliveries.get_untracked().ok_or(e)) {
                     Err(_) => view! { <p class="notice">{fm().list_offline}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="notice">{fm().nothing_to_deliver}</p> }.into_any(),
                     Ok(list) => view! {
@@ -481,7 +516,10 @@ fn VisitsTab() -> impl IntoView {
                             {list.into_iter().map(|d| {
                                 let code = d.code.clone();
                                 let item = d.clone();
-                                let recorded = move || f.outbox.with(|o| o.iter().any(|x| matches!(&x.payload, Payload::Handover { code: c, .. } if *c == code)));
+                                let recorded = move || f.outbox.with(|o| o.iter().any(|x| {
+                                    matches!(&x.payload, Payload::Handover { code: c, .. } if *c == code)
+                                        && (x.waiting() || matches!(&x.state, OutState::Answered(r) if r.outcome == Outcome::Accepted))
+                                }));
                                 view! {
                                     <li class="card" data-code=d.code.clone()>
                                         <p><strong>{m().kind(d.kind)}</strong> " · " {d.code.clone()}
@@ -573,8 +611,13 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
     let field_err = move |key: &'static str| {
         move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
     };
+    let finishing = RwSignal::new(false);
+    let busy = RwSignal::new(false);
     let finish = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if finishing.get_untracked() || busy.get_untracked() {
+            return;
+        }
         let draft = d.get_untracked();
         // The same checks as the office's form; the registry's checks follow on the server.
         let parsed = form::parse(draft.kind, &draft.fields, today());
@@ -592,7 +635,9 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
         let at = now();
         let out = Outgoing {
             seq: offline::new_seq(at, draft.id),
-            key: Uuid::new_v4(),
+            // The draft's own id: a second tap can never make a second dossier.
+            key: draft.id,
+            user: f.me.get_untracked(),
             payload: Payload::Capture {
                 kind: draft.kind,
                 task: draft.task,
@@ -607,7 +652,9 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
             tries: 0,
             draft: Some(draft.clone()),
         };
+        finishing.set(true);
         spawn_local(async move {
+            let _ = finishing.try_set(false);
             if f.stored(offline::finish_draft(&draft, &out).await) {
                 f.drafts.update(|l| l.retain(|x| x.id != draft.id));
                 f.outbox.update(|l| l.push(out));
@@ -671,7 +718,7 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
-            <Photos draft=d purpose_label=Signal::derive(move || fm().photos_papers.to_owned()) />
+            <Photos draft=d busy purpose_label=Signal::derive(move || fm().photos_papers.to_owned()) />
             <label class="check">
                 <input type="checkbox" data-testid="consent" prop:checked=move || d.with(|x| x.consent)
                        on:change=move |ev| { d.update(|x| x.consent = event_target_checked(&ev)); save(); } />
@@ -680,9 +727,10 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
             <p class="field-error" role="alert">{move || consent_missing.get().then(|| fm().consent_required)}</p>
             <p class="muted small">{move || fm().saved_on_phone}</p>
             <p class="row">
-                <button type="submit" class="button primary" data-testid="finish">{move || fm().finish}</button>
-                <button type="button" class="button" on:click=move |_| f.editing.set(None)>{move || fm().later}</button>
-                <button type="button" class="button danger" on:click=discard>{move || fm().discard}</button>
+                <button type="submit" class="button primary" data-testid="finish"
+                        disabled=move || busy.get() || finishing.get()>{move || fm().finish}</button>
+                <button type="button" class="button" disabled=move || busy.get() on:click=move |_| f.editing.set(None)>{move || fm().later}</button>
+                <button type="button" class="button danger" disabled=move || busy.get() on:click=discard>{move || fm().discard}</button>
             </p>
         </form>
     }
@@ -753,6 +801,8 @@ fn IdInput(key: &'static str, id: String, value: String, set: Callback<String>, 
 #[component]
 fn Photos(
     draft: RwSignal<Draft>,
+    /// Compressing: the form waits for the photo before it can be finished.
+    busy: RwSignal<bool>,
     purpose_label: Signal<String>,
     /// A handover's photo: kept with the form, not as a draft of its own.
     #[prop(optional)]
@@ -760,11 +810,11 @@ fn Photos(
 ) -> impl IntoView {
     let f = use_field();
     let fm = use_fmsgs();
-    let busy = RwSignal::new(false);
     let urls = RwSignal::new(Vec::<(String, String)>::new());
-    // Show the stored photos (object URLs made in the browser).
+    // Show the stored photos (object URLs made in the browser), when the list of photos changes.
+    let photos = Memo::new(move |_| draft.with(|d| d.photos.clone()));
     Effect::new(move |_| {
-        let keys = draft.with(|d| d.photos.clone());
+        let keys = photos.get();
         let _ = &keys;
         #[cfg(feature = "hydrate")]
         spawn_local(async move {
@@ -774,7 +824,7 @@ fn Photos(
                     out.push((k, url));
                 }
             }
-            urls.set(out);
+            let _ = urls.try_set(out);
         });
     });
     let add = move |ev: leptos::ev::Event| {
@@ -794,15 +844,15 @@ fn Photos(
                             let key = Uuid::new_v4().to_string();
                             if f.stored(offline::save_blob(&key, &small).await) {
                                 draft.update(|d| d.photos.push(key));
-                                if !transient {
-                                    f.save_draft(draft.get_untracked());
+                                if !transient && let Some(d) = draft.try_get_untracked() {
+                                    f.save_draft(d);
                                 }
                             }
                         }
                         Err(e) => f.storage_error.set(Some(e)),
                     }
                 }
-                busy.set(false);
+                let _ = busy.try_set(false);
             });
         }
     };
@@ -861,6 +911,7 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let signed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
     let code = item.code.clone();
     let err = move |key: &'static str| {
         move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
@@ -868,6 +919,9 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errs = FieldErrors::default();
+        if busy.get_untracked() {
+            return;
+        }
         let who = recipient.get_untracked().trim().to_owned();
         if who.chars().count() < 2 {
             errs.push("recipient", crate::error::FieldError::TooShort { min: 2 });
@@ -892,9 +946,11 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
                     photos.insert(0, key);
                 }
             }
+            let id = Uuid::new_v4();
             let out = Outgoing {
-                seq: offline::new_seq(at, Uuid::new_v4()),
-                key: Uuid::new_v4(),
+                seq: offline::new_seq(at, id),
+                key: id,
+                user: f.me.get_untracked(),
                 payload: Payload::Handover {
                     code: code.clone(),
                     recipient: who,
@@ -943,9 +999,9 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
                 <legend>{move || fm().signature}</legend>
                 <SignaturePad canvas signed />
             </fieldset>
-            <Photos draft=holder purpose_label=Signal::derive(move || fm().photo_handover.to_owned()) transient=true />
+            <Photos draft=holder busy purpose_label=Signal::derive(move || fm().photo_handover.to_owned()) transient=true />
             <p class="row">
-                <button type="submit" class="button primary" data-testid="save-handover">{move || fm().save_handover}</button>
+                <button type="submit" class="button primary" data-testid="save-handover" disabled=move || busy.get()>{move || fm().save_handover}</button>
                 <button type="button" class="button" on:click=move |_| f.delivering.set(None)>{move || fm().cancel}</button>
             </p>
         </form>
@@ -1045,6 +1101,32 @@ fn OutboxTab() -> impl IntoView {
             }
         });
     };
+    // Failed for a reason that may have passed (a photo refused, a forbidden state fixed at the
+    // office): sent again under the same key.
+    let retry = move |mut item: Outgoing| {
+        item.state = OutState::Waiting { reason: None };
+        spawn_local(async move {
+            if f.stored(offline::save_out(&item).await) {
+                f.outbox.update(|l| {
+                    if let Some(x) = l.iter_mut().find(|x| x.seq == item.seq) {
+                        *x = item.clone();
+                    }
+                });
+                f.sync();
+            }
+        });
+    };
+    let remove = move |item: Outgoing| {
+        #[cfg(feature = "hydrate")]
+        if !web_sys::window().and_then(|w| w.confirm_with_message(fm().discard_confirm).ok()).unwrap_or(false) {
+            return;
+        }
+        spawn_local(async move {
+            if f.stored(offline::delete_out(&item).await) {
+                f.outbox.update(|l| l.retain(|x| x.seq != item.seq));
+            }
+        });
+    };
     let clear_sent = move |_| {
         let sent: Vec<Outgoing> = f.outbox.with(|l| {
             l.iter().filter(|x| matches!(&x.state, OutState::Answered(r) if r.outcome == Outcome::Accepted)).cloned().collect()
@@ -1074,9 +1156,16 @@ fn OutboxTab() -> impl IntoView {
                             <p class="badge warn" data-state="waiting">{fm().state_waiting}
                                 {reason.clone().map(|r| format!(" · {}", fm().reason(&r)))}</p>
                         }.into_any(),
-                        OutState::Failed { reason } => view! {
-                            <p class="badge danger" data-state="failed">{fm().state_failed} " · " {fm().reason(reason)}</p>
-                        }.into_any(),
+                        OutState::Failed { reason } => {
+                            let (again, gone) = (o.clone(), o.clone());
+                            view! {
+                                <p class="badge danger" data-state="failed">{fm().state_failed} " · " {fm().reason(reason)}</p>
+                                <p class="row">
+                                    <button type="button" class="button small" on:click=move |_| retry(again.clone())>{fm().retry}</button>
+                                    <button type="button" class="button small danger" on:click=move |_| remove(gone.clone())>{fm().remove}</button>
+                                </p>
+                            }.into_any()
+                        }
                         OutState::Answered(r) => match r.outcome {
                             Outcome::Accepted => view! {
                                 <p class="badge ok" data-state="accepted">{fm().state_accepted} " "
@@ -1143,7 +1232,8 @@ pub fn VisitRequestPage() -> impl IntoView {
             {move || matches!(act.value().get(), Some(Ok(()))).then(|| view! {
                 <p class="notice success" role="status" data-testid="visit-requested">{fm().visit_done}</p>
             })}
-            <ActionForm action=act attr:class="stack">
+            // The server's checks, each next to its field (also without JavaScript).
+            <ActionForm action=act attr:class="stack" attr:novalidate=true>
                 <div class="field">
                     <label for="v-kind">{move || fm().visit_kind}</label>
                     <select id="v-kind" name="kind">
@@ -1280,6 +1370,7 @@ pub struct FMsgs {
     pub conflict_with: fn(&str) -> String,
     pub state_refused: &'static str,
     pub edit_again: &'static str,
+    pub retry: &'static str,
     pub clear_sent: &'static str,
     /// Reason key → text.
     pub reasons: &'static [(&'static str, &'static str)],
@@ -1374,6 +1465,7 @@ static VI: FMsgs = FMsgs {
     conflict_with: |c| format!("Sự kiện này đã có hồ sơ {c} (bệnh viện hoặc Một cửa gửi). Cán bộ hộ tịch sẽ đối chiếu; không gộp tự động."),
     state_refused: "Bị từ chối – cần sửa:",
     edit_again: "Sửa và gửi lại",
+    retry: "Gửi lại",
     clear_sent: "Xoá các mục đã nhận khỏi máy",
     reasons: &[
         ("refused", "Máy chủ từ chối."),
@@ -1386,6 +1478,7 @@ static VI: FMsgs = FMsgs {
         ("not_found", "Không tìm thấy hồ sơ."),
         ("already_delivered", "Giấy tờ này đã được trao (ghi nhận ở nơi khác)."),
         ("dossier_wrong_state", "Hồ sơ không ở bước trao."),
+        ("other_account", "ghi nhận bằng tài khoản khác trên máy này; chờ tài khoản đó đăng nhập"),
     ],
     visit_title: "Đề nghị đến nhà hỗ trợ đăng ký hộ tịch",
     visit_intro: "Gia đình có em bé mới sinh, người mới mất hoặc cặp đôi muốn đăng ký kết hôn: cộng tác viên Hội LHPN xã sẽ đến nhà giúp làm thủ tục.",
@@ -1473,6 +1566,7 @@ static EN: FMsgs = FMsgs {
     conflict_with: |c| format!("This event already has dossier {c} (from the hospital or the counter). The official compares them; nothing is merged automatically."),
     state_refused: "Refused – needs correcting:",
     edit_again: "Correct and send again",
+    retry: "Send again",
     clear_sent: "Remove received items from the phone",
     reasons: &[
         ("refused", "The server refused it."),
@@ -1485,6 +1579,7 @@ static EN: FMsgs = FMsgs {
         ("not_found", "Dossier not found."),
         ("already_delivered", "Already handed over (recorded elsewhere)."),
         ("dossier_wrong_state", "The dossier is not at the handover step."),
+        ("other_account", "captured under another account on this phone; waits for that account"),
     ],
     visit_title: "Ask for a home visit for a civil registration",
     visit_intro: "A new baby, a death in the family or a couple who wants to marry: the commune's Women's Union collector comes to your home to help with the papers.",

@@ -74,6 +74,9 @@ pub struct Outgoing {
     pub captured_at: DateTime<Utc>,
     pub state: OutState,
     pub tries: u32,
+    /// The account that captured it: only that account sends it.
+    #[serde(default)]
+    pub user: Option<Uuid>,
     /// The draft it came from, to edit again if the server refuses it.
     #[serde(default)]
     pub draft: Option<Draft>,
@@ -408,6 +411,8 @@ mod browser {
             Ok(resp) => match resp.dyn_into::<web_sys::Response>().map(|r| r.status()) {
                 Ok(200..=299) => Upload::Stored,
                 Ok(401) => Upload::Unauthorized,
+                // Timeout and throttling pass; other 4xx answers will not change by retrying.
+                Ok(408 | 429) => Upload::Retry,
                 Ok(400..=499) => Upload::Refused,
                 _ => Upload::Retry,
             },

@@ -310,7 +310,12 @@ pub async fn request_visit(
 ) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::current_user(&st).await?;
-    let meta = if user.is_some() { crate::state::request_meta(&st.settings) } else { limit_public(&st, "visit").await? };
+    // Families (signed in or not) are rate-limited; the hotline and commune staff are not.
+    use crate::identity::Role;
+    let staff = user.as_ref().is_some_and(|u| {
+        matches!(u.role, Role::HotlineAgent | Role::CivilStatusOfficial | Role::CounterOfficer | Role::AgencyAdmin)
+    });
+    let meta = if staff { crate::state::request_meta(&st.settings) } else { limit_public(&st, "visit").await? };
     let event_date = optional(&event_date, "event_date", super::form::parse_date)?;
     let r = super::field::VisitRequest {
         commune_code: commune,

@@ -1088,7 +1088,8 @@ pub(super) async fn act_in(
                 return Err(AppError::validation("recipient", FieldError::TooShort { min: 2 }));
             }
             sqlx::query!(
-                "update dossier set delivered_at = $2, delivered_to = $3 where dossier_id = $1",
+                // A phone's clock may be wrong: never before the registration.
+                "update dossier set delivered_at = greatest($2, registered_at), delivered_to = $3 where dossier_id = $1",
                 row.dossier_id,
                 at,
                 recipient

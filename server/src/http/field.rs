@@ -45,7 +45,8 @@ async fn put_photo(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The photo, for its collector or whoever may read its dossier. Never cached by shared caches.
+/// The photo, for its collector or whoever may read its dossier. Papers and ID cards: never kept
+/// in a browser's cache (office computers are shared).
 async fn get_photo(
     State(st): State<AppState>,
     Path((key, n)): Path<(Uuid, i16)>,
@@ -53,6 +54,6 @@ async fn get_photo(
 ) -> Result<Response, HttpError> {
     let user = user(&st, &headers).await?;
     let (content_type, bytes) = app::civil::field::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
-    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "private, max-age=3600".into())], bytes)
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store".into())], bytes)
         .into_response())
 }
