@@ -246,7 +246,7 @@ test('a sync cut after the server received it is retried without a duplicate; th
   const form = phone.getByTestId('handover-form');
   await form.getByTestId('save-handover').click();
   await expect(phone.locator('#h-recipient-err')).not.toBeEmpty();
-  await form.getByLabel('Người nhận').fill('Lê Văn Tám');
+  await form.getByLabel('Người nhận', { exact: true }).fill('Lê Văn Tám');
   await form.getByLabel('Quan hệ với người được cấp').fill('Con');
   const pad = form.getByTestId('signature');
   const box = (await pad.boundingBox())!;
