@@ -18,9 +18,9 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
-pub mod state;
-#[cfg(feature = "ssr")]
 pub mod files;
+#[cfg(feature = "ssr")]
+pub mod state;
 
 use crate::{
     i18n::{Locale, t},

@@ -9,10 +9,10 @@ use app::{
     civil::{
         Status,
         domain::DossierKind,
-        work::{self, Action},
         field::{self, Outcome},
         hospital::{self, BirthNotice},
         registry::LocalRegistry,
+        work::{self, Action},
     },
     demo,
     error::{AppError, FieldError},
@@ -256,7 +256,8 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
     let r = field::submit(&db, &reg, &collector, &meta(), key, DossierKind::Death, &f, None, None, now).await.unwrap();
     assert_eq!((r.outcome, r.photos), (Outcome::Accepted, 2));
     let code = r.dossier_code.clone().unwrap();
-    let again = field::submit(&db, &reg, &collector, &meta(), key, DossierKind::Death, &f, None, None, now).await.unwrap();
+    let again =
+        field::submit(&db, &reg, &collector, &meta(), key, DossierKind::Death, &f, None, None, now).await.unwrap();
     assert_eq!(again, r, "a retry gets the same answer, photos included");
     let v = work::dossier_view(&db, &official, &code, now).await.unwrap();
     assert_eq!(v.photos.len(), 2, "the official sees both photos");
@@ -307,7 +308,10 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
     assert_eq!(e.field("place"), Some(FieldError::Required));
     let d = field::deliver(&db, &reg, &collector, &meta(), hkey, &h, later).await.unwrap();
     assert_eq!((d.outcome, d.photos), (Outcome::Accepted, 1));
-    assert_eq!(field::deliver(&db, &reg, &collector, &meta(), hkey, &h, later).await.unwrap().outcome, Outcome::Accepted);
+    assert_eq!(
+        field::deliver(&db, &reg, &collector, &meta(), hkey, &h, later).await.unwrap().outcome,
+        Outcome::Accepted
+    );
     // The same certificate recorded again from another phone entry: a conflict, nothing changes.
     let twice = field::deliver(&db, &reg, &collector, &meta(), Uuid::new_v4(), &h, later).await.unwrap();
     assert_eq!((twice.outcome, twice.reason.as_deref()), (Outcome::Conflict, Some("already_delivered")));

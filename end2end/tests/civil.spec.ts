@@ -1,37 +1,10 @@
 import { test, expect, devices, Browser, Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { hydrated, staffLogin } from './fixtures/accounts';
+import { open, person, sql, tablet, vnDay } from './fixtures/civil';
 
 // Civil registration on officials' tablets: a hospital's birth notification to a verified
 // certificate, and a marriage and a death received at the counter.
 
-function sql(query: string): string {
-  return execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qtA', '-v', 'ON_ERROR_STOP=1', '-c', query]).toString().trim();
-}
-
-/** A random living person of the demo ward (Quy Nhơn, 21583) matching `where`. */
-function person(where: string): string {
-  return sql(`select personal_id from registry_person where commune_code = '21583' and died_on is null and ${where}
-              order by random() limit 1`);
-}
-
-function vnDay(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
-}
-
-async function tablet(browser: Browser, baseURL: string, username: string): Promise<Page> {
-  const ctx = await browser.newContext({ ...devices['Galaxy Tab S4 landscape'], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await ctx.newPage();
-  await staffLogin(page, username);
-  await expect(page.locator('[data-role]')).toBeVisible();
-  return page;
-}
-
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await hydrated(page);
-}
 
 /** The chairman signs a dossier awaiting signature. */
 async function sign(chairman: Page, code: string) {
@@ -65,7 +38,8 @@ async function decodeQr(page: Page): Promise<string> {
 
 test('a hospital birth is completed on the tablet, registered, signed, printed and verified by its QR', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
-  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1988-01-01'`);
+  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1988-01-01'
+    and personal_id not in (select mother_id from dossier where mother_id is not null)`);
   const certificate = `GCS-E2E-${Date.now()}`;
 
   // The province administrator gives the hospital's software a key (shown once).
@@ -305,7 +279,8 @@ test('a marriage and a death are received at the counter, checked against the re
 });
 
 test('a collector takes a hospital notice from the visit list on her phone', async ({ browser, baseURL }) => {
-  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1990-01-01'`);
+  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1990-01-01'
+    and personal_id not in (select mother_id from dossier where mother_id is not null)`);
   const motherName = sql(`select full_name from registry_person where personal_id = '${mother}'`);
   const admin = await tablet(browser, baseURL!, 'tinh.quantri');
   await open(admin, '/admin/facilities');

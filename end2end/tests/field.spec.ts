@@ -1,36 +1,15 @@
 import { test, expect, devices, Browser, BrowserContext, Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { hydrated, staffLogin } from './fixtures/accounts';
+import { open, person, sql, tablet, vnDay } from './fixtures/civil';
 
 // The Women's Union collector's phone app with no network: captures and handovers kept on the
 // phone (IndexedDB), the app shell from the service worker, the outbox sent exactly once.
 
-function sql(query: string): string {
-  return execFileSync('psql', [process.env.E2E_DATABASE_URL!, '-qtA', '-v', 'ON_ERROR_STOP=1', '-c', query]).toString().trim();
-}
 
-/** A random living person of the demo ward (Quy Nhơn, 21583) matching `where`. */
-function person(where: string): string {
-  return sql(`select personal_id from registry_person where commune_code = '21583' and died_on is null and ${where}
-              order by random() limit 1`);
-}
-
-function vnDay(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Ho_Chi_Minh' });
-}
-
-async function tablet(browser: Browser, baseURL: string, username: string): Promise<Page> {
-  const ctx = await browser.newContext({ ...devices['Galaxy Tab S4 landscape'], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await ctx.newPage();
-  await staffLogin(page, username);
-  await expect(page.locator('[data-role]')).toBeVisible();
-  return page;
-}
-
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await hydrated(page);
+/** The field app has read the phone's store (its lazy part is hydrated and running). */
+async function fieldReady(phone: Page) {
+  await hydrated(phone);
+  await expect(phone.getByTestId('storage')).toContainText('MB');
 }
 
 /** The collector logged in on her phone, with the field app kept for offline use. */
@@ -40,7 +19,7 @@ async function collectorPhone(browser: Browser, baseURL: string): Promise<{ ctx:
   await staffLogin(phone, 'quynhon.ctv');
   await expect(phone.locator('[data-role]')).toBeVisible();
   await phone.getByRole('link', { name: 'Việc đến nhà' }).click();
-  await hydrated(phone);
+  await fieldReady(phone);
   await expect(phone.getByTestId('network')).toHaveText('Có mạng');
   // The service worker has the page and the files it loaded (wasm, its lazy part, styles).
   await expect(async () => {
@@ -84,7 +63,8 @@ function deathFields(deceased: string): Record<string, string> {
 
 test('offline, a collector captures a birth with two photos and a death; after a reload and back online both arrive once with their photos', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
-  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1988-01-01'`);
+  const mother = person(`sex = 'female' and marital_status = 'married' and birth_date > '1988-01-01'
+    and personal_id not in (select mother_id from dossier where mother_id is not null)`);
   const deceased = person(`sex = 'male' and birth_date < '1980-01-01'`);
   const { ctx, phone } = await collectorPhone(browser, baseURL!);
   // Two camera photos of papers (phone-screen sized, larger than what is kept).
@@ -127,11 +107,11 @@ test('offline, a collector captures a birth with two photos and a death; after a
   await startCapture(phone, 'marriage');
   await fill(phone, { marriage_date: vnDay(3) });
   await expect(phone.getByTestId('waiting')).toHaveText('2 mục chờ gửi');
-  await expect(phone.getByTestId('storage')).toContainText('MB');
+  await expect(phone.getByTestId('save-state')).toHaveText('Đã lưu trên máy.');
 
   // Reloaded with no network: the app, the two waiting captures and the draft are all there.
   await phone.reload();
-  await hydrated(phone);
+  await fieldReady(phone);
   await expect(phone.getByTestId('network')).toHaveText('Ngoại tuyến – vẫn làm việc được');
   await expect(phone.getByTestId('waiting')).toHaveText('2 mục chờ gửi');
   await phone.getByRole('tab', { name: /Ghi nhận/ }).click();
@@ -236,7 +216,7 @@ test('a sync cut after the server received it is retried without a duplicate; th
 
   // On the phone (online, once more), the certificate waits to be handed over.
   await phone.reload();
-  await hydrated(phone);
+  await fieldReady(phone);
   const item = phone.locator(`[data-testid="to-deliver"] li[data-code="${code}"]`);
   await expect(item).toBeVisible();
 

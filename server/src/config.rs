@@ -46,7 +46,10 @@ impl Config {
                 .ok()
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(20),
-            files: std::env::var("PHUCVU_FILES").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "target/files".into()),
+            files: std::env::var("PHUCVU_FILES")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "target/files".into()),
         })
     }
 }

@@ -370,7 +370,12 @@ pub async fn figures(db: &PgPool, user: &AuthUser, now: DateTime<Utc>) -> Result
             registered: r.registered_m,
             delivered: r.delivered_m,
         },
-        year: Counts { visits: r.visits_y, submitted: r.submitted_y, registered: r.registered_y, delivered: r.delivered_y },
+        year: Counts {
+            visits: r.visits_y,
+            submitted: r.submitted_y,
+            registered: r.registered_y,
+            delivered: r.delivered_y,
+        },
     })
 }
 
@@ -406,7 +411,10 @@ pub async fn store_photo(
     }
     if body.len() > MAX_PHOTO_BYTES {
         // Sizes in the message are in kilobytes.
-        return Err(AppError::validation("photo", crate::error::FieldError::TooLong { max: (MAX_PHOTO_BYTES / 1024) as u16 }));
+        return Err(AppError::validation(
+            "photo",
+            crate::error::FieldError::TooLong { max: (MAX_PHOTO_BYTES / 1024) as u16 },
+        ));
     }
     let content_type = image_type(&body).ok_or(AppError::validation("photo", crate::error::FieldError::Invalid))?;
     if let Some(owner) =
@@ -539,10 +547,13 @@ pub async fn deliver(
             // Already handed over (by the office, or another collector), or not at that step:
             // tell her, change nothing.
             tx.rollback().await?;
-            let delivered = sqlx::query_scalar!("select status = 'delivered' as \"d!\" from dossier where code = $1", h.code.trim())
-                .fetch_optional(db)
-                .await?
-                .unwrap_or(false);
+            let delivered = sqlx::query_scalar!(
+                "select status = 'delivered' as \"d!\" from dossier where code = $1",
+                h.code.trim()
+            )
+            .fetch_optional(db)
+            .await?
+            .unwrap_or(false);
             let mut r = handover_receipt(key, Outcome::Conflict, h.code.trim().to_owned(), 0);
             r.reason = Some(if delivered { "already_delivered".into() } else { reason });
             return Ok(r);
@@ -712,7 +723,9 @@ pub async fn request_visit(
 ) -> Result<Uuid, AppError> {
     use crate::error::FieldError;
     use unicode_normalization::UnicodeNormalization;
-    let clean = |s: &str, max: usize| -> String { s.split_whitespace().collect::<Vec<_>>().join(" ").nfc().take(max).collect() };
+    let clean = |s: &str, max: usize| -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ").nfc().take(max).collect()
+    };
     let family = clean(&r.family_name, 100);
     let address = clean(&r.address, 200);
     let requester = clean(&r.requester_name, 100);
@@ -729,12 +742,10 @@ pub async fn request_visit(
     if r.event_date.is_some_and(|d| d > today && r.kind != DossierKind::Marriage) {
         errs.push("event_date", FieldError::Invalid);
     }
-    let commune = sqlx::query!(
-        "select commune_code, province_code from commune where commune_code = $1",
-        r.commune_code.trim()
-    )
-    .fetch_optional(db)
-    .await?;
+    let commune =
+        sqlx::query!("select commune_code, province_code from commune where commune_code = $1", r.commune_code.trim())
+            .fetch_optional(db)
+            .await?;
     if commune.is_none() {
         errs.push("commune_code", FieldError::Required);
     }

@@ -10,8 +10,7 @@ use super::field::{Outcome, TaskView, ToDeliver};
 use super::i18n::{ct, use_cmsgs};
 use super::offline::{self, Draft, OutState, Outgoing, Payload};
 use super::server::{
-    CivilPerson, RequestVisit, TakeTask, field_deliver, field_submit, field_tasks, field_to_deliver,
-    visit_communes,
+    CivilPerson, RequestVisit, TakeTask, field_deliver, field_submit, field_tasks, field_to_deliver, visit_communes,
 };
 use super::{domain::DossierKind, form};
 use crate::{
@@ -69,6 +68,8 @@ struct Field {
     answers: RwSignal<u32>,
     /// The signed-in collector (items captured under another account wait for it).
     me: RwSignal<Option<Uuid>>,
+    /// Draft writes not yet on disk.
+    saving: RwSignal<u32>,
     /// The last list of certificates to hand over that the server gave (kept when offline).
     last_deliveries: RwSignal<Option<Vec<ToDeliver>>>,
 }
@@ -88,6 +89,7 @@ impl Field {
             storage_error: RwSignal::new(None),
             answers: RwSignal::new(0),
             me: RwSignal::new(None),
+            saving: RwSignal::new(0),
             last_deliveries: RwSignal::new(None),
         }
     }
@@ -116,8 +118,10 @@ impl Field {
             Some(x) => *x = d.clone(),
             None => list.insert(0, d.clone()),
         });
+        self.saving.update(|n| *n += 1);
         spawn_local(async move {
             let r = offline::save_draft(&d).await;
+            let _ = self.saving.try_update(|n| *n = n.saturating_sub(1));
             self.stored(r);
         });
     }
@@ -181,31 +185,31 @@ async fn send(f: Field, item: &mut Outgoing) -> bool {
     item.tries += 1;
     #[cfg(feature = "hydrate")]
     {
-    while item.photos_sent < item.photos.len() {
-        let Some(blob) = offline::blob(&item.photos[item.photos_sent]).await else {
-            item.state = OutState::Failed { reason: "photo_missing".into() };
-            return true;
-        };
-        match offline::upload(item.key, item.photos_sent, item.purpose(), &blob).await {
-            offline::Upload::Stored => {
-                item.photos_sent += 1;
-                // Saved at once: a cut after this photo resumes with the next one.
-                let _ = offline::save_out(item).await;
-            }
-            offline::Upload::Unauthorized => {
-                item.state = OutState::Waiting { reason: Some("signed_out".into()) };
-                return false;
-            }
-            offline::Upload::Refused => {
-                item.state = OutState::Failed { reason: "photo_refused".into() };
+        while item.photos_sent < item.photos.len() {
+            let Some(blob) = offline::blob(&item.photos[item.photos_sent]).await else {
+                item.state = OutState::Failed { reason: "photo_missing".into() };
                 return true;
-            }
-            offline::Upload::Retry => {
-                item.state = OutState::Waiting { reason: Some("no_network".into()) };
-                return false;
+            };
+            match offline::upload(item.key, item.photos_sent, item.purpose(), &blob).await {
+                offline::Upload::Stored => {
+                    item.photos_sent += 1;
+                    // Saved at once: a cut after this photo resumes with the next one.
+                    let _ = offline::save_out(item).await;
+                }
+                offline::Upload::Unauthorized => {
+                    item.state = OutState::Waiting { reason: Some("signed_out".into()) };
+                    return false;
+                }
+                offline::Upload::Refused => {
+                    item.state = OutState::Failed { reason: "photo_refused".into() };
+                    return true;
+                }
+                offline::Upload::Retry => {
+                    item.state = OutState::Waiting { reason: Some("no_network".into()) };
+                    return false;
+                }
             }
         }
-    }
     }
     let captured = Some(item.captured_at.to_rfc3339());
     let answer = match &item.payload {
@@ -213,14 +217,8 @@ async fn send(f: Field, item: &mut Outgoing) -> bool {
             let mut fields: BTreeMap<String, String> =
                 fields.iter().filter(|(k, _)| !k.starts_with("qr:")).map(|(k, v)| (k.clone(), v.clone())).collect();
             fields.insert("consent".into(), if *consent { "1" } else { "0" }.into());
-            field_submit(
-                item.key.to_string(),
-                kind.as_str().to_owned(),
-                fields,
-                task.map(|t| t.to_string()),
-                captured,
-            )
-            .await
+            field_submit(item.key.to_string(), kind.as_str().to_owned(), fields, task.map(|t| t.to_string()), captured)
+                .await
         }
         Payload::Handover { code, recipient, relation, place, place_note } => {
             field_deliver(
@@ -725,7 +723,8 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
                 {move || fm().consent}
             </label>
             <p class="field-error" role="alert">{move || consent_missing.get().then(|| fm().consent_required)}</p>
-            <p class="muted small">{move || fm().saved_on_phone}</p>
+            <p class="muted small">{move || fm().saved_on_phone} " "
+                <span data-testid="save-state" role="status">{move || if f.saving.get() > 0 { fm().saving } else { fm().saved_here }}</span></p>
             <p class="row">
                 <button type="submit" class="button primary" data-testid="finish"
                         disabled=move || busy.get() || finishing.get()>{move || fm().finish}</button>
@@ -739,7 +738,13 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
 /// A personal number: typed, read from the chip card's QR with the camera, or looked up in the
 /// registry while online (who it is, shown to check).
 #[component]
-fn IdInput(key: &'static str, id: String, value: String, set: Callback<String>, draft: RwSignal<Draft>) -> impl IntoView {
+fn IdInput(
+    key: &'static str,
+    id: String,
+    value: String,
+    set: Callback<String>,
+    draft: RwSignal<Draft>,
+) -> impl IntoView {
     let f = use_field();
     let m = use_cmsgs();
     let fm = use_fmsgs();
@@ -760,7 +765,8 @@ fn IdInput(key: &'static str, id: String, value: String, set: Callback<String>, 
                 let number = card.personal_id.as_str().to_owned();
                 typed.set(number.clone());
                 draft.update(|d| {
-                    d.fields.insert(format!("qr:{key}"), format!("{} · {}", card.full_name, format_date(card.birth_date)));
+                    d.fields
+                        .insert(format!("qr:{key}"), format!("{} · {}", card.full_name, format_date(card.birth_date)));
                 });
                 set.run(number);
             }
@@ -1129,7 +1135,10 @@ fn OutboxTab() -> impl IntoView {
     };
     let clear_sent = move |_| {
         let sent: Vec<Outgoing> = f.outbox.with(|l| {
-            l.iter().filter(|x| matches!(&x.state, OutState::Answered(r) if r.outcome == Outcome::Accepted)).cloned().collect()
+            l.iter()
+                .filter(|x| matches!(&x.state, OutState::Answered(r) if r.outcome == Outcome::Accepted))
+                .cloned()
+                .collect()
         });
         spawn_local(async move {
             for o in &sent {
@@ -1177,13 +1186,13 @@ fn OutboxTab() -> impl IntoView {
                                     <p>{match (&r.conflict_with, &r.reason) {
                                         (Some(other), _) => (fm().conflict_with)(other),
                                         (None, Some(reason)) => fm().reason(reason).to_owned(),
-                                        (None, None) => r.errors.as_ref().and_then(|e| e.0.first().map(|(_, e)| locale.get_untracked().msgs().field_error(e.clone()))).unwrap_or_default(),
+                                        (None, None) => r.errors.as_ref().and_then(|e| e.0.first().map(|(_, e)| locale.get_untracked().msgs().field_error(*e))).unwrap_or_default(),
                                     }}</p>
                                 </div>
                             }.into_any(),
                             Outcome::Refused => {
                                 let item = o.clone();
-                                let errs: Vec<String> = r.errors.as_ref().map(|e| e.0.iter().map(|(k, e)| format!("{}: {}", m().label(k), locale.get_untracked().msgs().field_error(e.clone()))).collect()).unwrap_or_default();
+                                let errs: Vec<String> = r.errors.as_ref().map(|e| e.0.iter().map(|(k, e)| format!("{}: {}", m().label(k), locale.get_untracked().msgs().field_error(*e))).collect()).unwrap_or_default();
                                 let reason = r.reason.clone().map(|x| fm().reason(&x).to_owned());
                                 view! {
                                     <div class="notice error" data-state="refused">
@@ -1222,8 +1231,9 @@ pub fn VisitRequestPage() -> impl IntoView {
     let act = ServerAction::<RequestVisit>::new();
     let communes = Resource::new(|| (), |_| visit_communes());
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
-    let field_err =
-        move |key: &'static str| move || err.get().and_then(|e| e.field(key)).map(|e| locale.get().msgs().field_error(e));
+    let field_err = move |key: &'static str| {
+        move || err.get().and_then(|e| e.field(key)).map(|e| locale.get().msgs().field_error(e))
+    };
     view! {
         <Title text=move || fm().visit_title />
         <section class="panel visit-request">
@@ -1341,6 +1351,8 @@ pub struct FMsgs {
     pub consent: &'static str,
     pub consent_required: &'static str,
     pub saved_on_phone: &'static str,
+    pub saving: &'static str,
+    pub saved_here: &'static str,
     pub finish: &'static str,
     pub later: &'static str,
     pub discard: &'static str,
@@ -1436,6 +1448,8 @@ static VI: FMsgs = FMsgs {
     consent: "Gia đình đồng ý để cộng tác viên Hội LHPN thu thập thông tin này và nộp hồ sơ đăng ký thay gia đình.",
     consent_required: "Cần có sự đồng ý của gia đình.",
     saved_on_phone: "Mọi thay đổi được lưu ngay trên máy, kể cả khi không có mạng.",
+    saving: "Đang lưu…",
+    saved_here: "Đã lưu trên máy.",
     finish: "Hoàn tất, đưa vào hàng chờ gửi",
     later: "Để sau",
     discard: "Xoá bản nháp",
@@ -1462,7 +1476,11 @@ static VI: FMsgs = FMsgs {
     state_failed: "Không gửi được",
     state_accepted: "Đã nhận, mã hồ sơ",
     state_conflict: "Có thể trùng hồ sơ:",
-    conflict_with: |c| format!("Sự kiện này đã có hồ sơ {c} (bệnh viện hoặc Một cửa gửi). Cán bộ hộ tịch sẽ đối chiếu; không gộp tự động."),
+    conflict_with: |c| {
+        format!(
+            "Sự kiện này đã có hồ sơ {c} (bệnh viện hoặc Một cửa gửi). Cán bộ hộ tịch sẽ đối chiếu; không gộp tự động."
+        )
+    },
     state_refused: "Bị từ chối – cần sửa:",
     edit_again: "Sửa và gửi lại",
     retry: "Gửi lại",
@@ -1537,6 +1555,8 @@ static EN: FMsgs = FMsgs {
     consent: "The family agrees that the Women's Union collector collects this information and files the registration for them.",
     consent_required: "The family's consent is needed.",
     saved_on_phone: "Every change is saved on the phone at once, also without a network.",
+    saving: "Saving…",
+    saved_here: "Saved on the phone.",
     finish: "Finish and queue for sending",
     later: "Later",
     discard: "Delete draft",
@@ -1563,7 +1583,11 @@ static EN: FMsgs = FMsgs {
     state_failed: "Could not be sent",
     state_accepted: "Received, dossier",
     state_conflict: "Possible duplicate:",
-    conflict_with: |c| format!("This event already has dossier {c} (from the hospital or the counter). The official compares them; nothing is merged automatically."),
+    conflict_with: |c| {
+        format!(
+            "This event already has dossier {c} (from the hospital or the counter). The official compares them; nothing is merged automatically."
+        )
+    },
     state_refused: "Refused – needs correcting:",
     edit_again: "Correct and send again",
     retry: "Send again",

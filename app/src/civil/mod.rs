@@ -27,8 +27,8 @@ pub struct ReceivedDossier {
 
 pub mod field_app;
 pub mod form;
-pub mod offline;
 pub mod i18n;
+pub mod offline;
 pub mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -302,7 +302,7 @@ mod browser {
         let records = all_records().await.unwrap_or_default();
         let mut drafts: Vec<Draft> = records.iter().filter_map(|r| serde_json::from_str(r).ok()).collect();
         let mut out: Vec<Outgoing> = records.iter().filter_map(|r| serde_json::from_str(r).ok()).collect();
-        drafts.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        drafts.sort_by_key(|d| std::cmp::Reverse(d.started_at));
         out.sort_by(|a, b| a.seq.cmp(&b.seq));
         (drafts, out)
     }
@@ -447,7 +447,8 @@ mod browser {
         wasm_bindgen_futures::spawn_local(async move {
             let Ok(ready) = sw.ready() else { return };
             let Ok(reg) = JsFuture::from(ready).await else { return };
-            let Some(active) = reg.dyn_into::<web_sys::ServiceWorkerRegistration>().ok().and_then(|r| r.active()) else {
+            let Some(active) = reg.dyn_into::<web_sys::ServiceWorkerRegistration>().ok().and_then(|r| r.active())
+            else {
                 return;
             };
             let msg = js_sys::Object::new();

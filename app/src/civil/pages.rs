@@ -4,8 +4,8 @@
 
 use super::i18n::{CMsgs, ct, use_cmsgs};
 use super::server::{
-    CivilAct, CivilPerson, CivilReceive, CivilSave, CivilTrack, CreateFacilityKey, civil_document,
-    civil_dossier, civil_queue, civil_verify, facility_births, field_figures, list_facility_keys,
+    CivilAct, CivilPerson, CivilReceive, CivilSave, CivilTrack, CreateFacilityKey, civil_document, civil_dossier,
+    civil_queue, civil_verify, facility_births, field_figures, list_facility_keys,
 };
 use super::{
     Age, DossierView, Status, Tab,

@@ -69,9 +69,14 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
     let mut links = Vec::new();
     let has_commune = jurisdiction.and_then(Jurisdiction::commune_code).is_some();
     match role {
-        Role::Citizen => {
-            links.extend([Link::Book, Link::MyBookings, Link::Track, Link::VisitRequest, Link::Procedures, Link::Transparency])
-        }
+        Role::Citizen => links.extend([
+            Link::Book,
+            Link::MyBookings,
+            Link::Track,
+            Link::VisitRequest,
+            Link::Procedures,
+            Link::Transparency,
+        ]),
         Role::HotlineAgent => links.extend([Link::VisitRequest, Link::Offices, Link::Procedures]),
         Role::HealthFacility => links.extend([Link::SentBirths, Link::ApiDocs]),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {

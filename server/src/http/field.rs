@@ -54,6 +54,5 @@ async fn get_photo(
 ) -> Result<Response, HttpError> {
     let user = user(&st, &headers).await?;
     let (content_type, bytes) = app::civil::field::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
-    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store".into())], bytes)
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response())
 }
