@@ -70,8 +70,6 @@ struct Field {
     me: RwSignal<Option<Uuid>>,
     /// Draft writes not yet on disk.
     saving: RwSignal<u32>,
-    /// The last list of certificates to hand over that the server gave (kept when offline).
-    last_deliveries: RwSignal<Option<Vec<ToDeliver>>>,
 }
 
 impl Field {
@@ -90,7 +88,6 @@ impl Field {
             answers: RwSignal::new(0),
             me: RwSignal::new(None),
             saving: RwSignal::new(0),
-            last_deliveries: RwSignal::new(None),
         }
     }
 
@@ -354,10 +351,16 @@ pub fn FieldApp() -> impl IntoView {
                     on:click=move |_| f.tab.set(t)>{label}</button>
         }
     };
+    // The app runs in the browser only: the page kept for offline use is just this shell, so
+    // hydrating it never depends on the data it was saved with (lists come from the server, or
+    // from the phone's copy when offline).
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <Title text=move || fm().title />
         <section class="panel field-app">
             <h1>{move || fm().title}</h1>
+            <Show when=move || mounted.get() fallback=move || view! { <p class="notice" data-testid="field-loading">{fm().opening}</p> }>
             <StatusBar />
             <nav class="tabs" role="tablist">
                 {tab(Tab::Visits, Signal::derive(move || fm().tab_visits.to_owned()))}
@@ -370,6 +373,7 @@ pub fn FieldApp() -> impl IntoView {
             <div hidden=move || f.tab.get() != Tab::Visits><VisitsTab /></div>
             <div hidden=move || f.tab.get() != Tab::Capture><CaptureTab /></div>
             <div hidden=move || f.tab.get() != Tab::Outbox><OutboxTab /></div>
+            </Show>
         </section>
     }
 }
@@ -422,8 +426,31 @@ fn VisitsTab() -> impl IntoView {
             done.update(|v| *v += 1);
         }
     });
-    let tasks = Resource::new(move || done.get(), |_| field_tasks());
-    let deliveries = Resource::new(move || f.answers.get(), |_| field_to_deliver());
+    // From the server, kept on the phone; the phone's copy when there is no network.
+    let tasks = LocalResource::new(move || {
+        let _ = done.get();
+        async move {
+            match field_tasks().await {
+                Ok(list) => {
+                    offline::cache_put("tasks", &list).await;
+                    Ok(list)
+                }
+                Err(e) => offline::cache_get::<Vec<TaskView>>("tasks").await.ok_or(e),
+            }
+        }
+    });
+    let deliveries = LocalResource::new(move || {
+        let _ = f.answers.get();
+        async move {
+            match field_to_deliver().await {
+                Ok(list) => {
+                    offline::cache_put("deliveries", &list).await;
+                    Ok(list)
+                }
+                Err(e) => offline::cache_get::<Vec<ToDeliver>>("deliveries").await.ok_or(e),
+            }
+        }
+    });
     let err = Signal::derive(move || take.value().get().and_then(Result::err));
     let start = move |kind: DossierKind, task: Option<&TaskView>| {
         let d = Draft {
@@ -452,6 +479,7 @@ fn VisitsTab() -> impl IntoView {
             }).collect_view()}
         </p>
         <h2>{ct(|m| m.field_title)}</h2>
+        <Show when=move || !f.online.get()><p class="muted small">{move || fm().list_offline}</p></Show>
         <Problem error=err />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -502,11 +530,7 @@ fn VisitsTab() -> impl IntoView {
         <h2>{move || fm().to_deliver}</h2>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let got = deliveries.await;
-                if let Ok(list) = &got {
-                    f.last_deliveries.set(Some(list.clone()));
-                }
-                match got.or_else(|e| f.last_deliveries.get_untracked().ok_or(e)) {
+                match deliveries.await {
                     Err(_) => view! { <p class="notice">{fm().list_offline}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="notice">{fm().nothing_to_deliver}</p> }.into_any(),
                     Ok(list) => view! {
@@ -1320,6 +1344,7 @@ pub fn UndeliveredDaysForm() -> impl IntoView {
 #[derive(Debug)]
 pub struct FMsgs {
     pub title: &'static str,
+    pub opening: &'static str,
     pub tab_visits: &'static str,
     pub tab_capture: &'static str,
     pub tab_outbox: &'static str,
@@ -1417,6 +1442,7 @@ impl FMsgs {
 
 static VI: FMsgs = FMsgs {
     title: "Việc đến nhà",
+    opening: "Đang mở ứng dụng…",
     tab_visits: "Việc",
     tab_capture: "Ghi nhận",
     tab_outbox: "Chờ gửi",
@@ -1524,6 +1550,7 @@ static VI: FMsgs = FMsgs {
 
 static EN: FMsgs = FMsgs {
     title: "Home visits",
+    opening: "Opening the app…",
     tab_visits: "Visits",
     tab_capture: "Capture",
     tab_outbox: "To send",

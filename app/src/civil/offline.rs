@@ -157,6 +157,10 @@ mod server_side {
     pub async fn usage() -> Option<Usage> {
         None
     }
+    pub async fn cache_put<T: Serialize>(_: &str, _: &T) {}
+    pub async fn cache_get<T: serde::de::DeserializeOwned>(_: &str) -> Option<T> {
+        None
+    }
     pub fn online() -> bool {
         true
     }
@@ -342,6 +346,15 @@ mod browser {
 
     pub fn online() -> bool {
         web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    }
+
+    /// Keeps the last list the server gave (visits, certificates to hand over) for offline use.
+    pub async fn cache_put<T: Serialize>(name: &str, v: &T) {
+        let _ = write(RECORDS, &[(format!("cache/{name}"), json(v))], &[]).await;
+    }
+
+    pub async fn cache_get<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+        serde_json::from_str(&get(RECORDS, &format!("cache/{name}")).await.ok()?.as_string()?).ok()
     }
 
     /// Asks the browser not to evict the app's data under storage pressure, and reports usage.
