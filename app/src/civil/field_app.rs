@@ -123,6 +123,15 @@ impl Field {
         });
     }
 
+    /// Shows an outbox item's new state (the page may be gone by the time a send ends).
+    fn show_out(self, item: &Outgoing) {
+        let _ = self.outbox.try_update(|list| {
+            if let Some(x) = list.iter_mut().find(|x| x.seq == item.seq) {
+                *x = item.clone();
+            }
+        });
+    }
+
     fn waiting(self) -> usize {
         self.outbox.with(|o| o.iter().filter(|x| x.waiting()).count())
     }
@@ -145,22 +154,14 @@ impl Field {
                     if item.state != other {
                         item.state = other;
                         let _ = offline::save_out(&item).await;
-                        let _ = self.outbox.try_update(|list| {
-                            if let Some(x) = list.iter_mut().find(|x| x.seq == item.seq) {
-                                *x = item.clone();
-                            }
-                        });
+                        self.show_out(&item);
                     }
                     continue;
                 }
                 let go_on = send(self, &mut item).await;
                 answered |= matches!(item.state, OutState::Answered(_));
                 let _ = offline::save_out(&item).await;
-                let _ = self.outbox.try_update(|list| {
-                    if let Some(x) = list.iter_mut().find(|x| x.seq == item.seq) {
-                        *x = item.clone();
-                    }
-                });
+                self.show_out(&item);
                 if !go_on {
                     break;
                 }
@@ -611,6 +612,12 @@ fn CaptureTab() -> impl IntoView {
     }
 }
 
+/// The translated error of a field checked on the phone.
+fn error_text(errors: RwSignal<Option<FieldErrors>>, key: &'static str) -> impl Fn() -> Option<String> + Copy {
+    let locale = use_locale();
+    move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
+}
+
 /// A capture form: the dossier's own fields and checks, chip-card QR or registry lookup for
 /// numbers, photos of the papers, the family's consent. Saved on the phone at every change.
 #[component]
@@ -618,7 +625,6 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
     let f = use_field();
     let m = use_cmsgs();
     let fm = use_fmsgs();
-    let locale = use_locale();
     let d = RwSignal::new(draft);
     let errors = RwSignal::new(None::<FieldErrors>);
     let consent_missing = RwSignal::new(false);
@@ -630,9 +636,7 @@ fn CaptureForm(draft: Draft) -> impl IntoView {
         });
         save();
     };
-    let field_err = move |key: &'static str| {
-        move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
-    };
+    let field_err = move |key: &'static str| error_text(errors, key);
     let finishing = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let finish = move |ev: leptos::ev::SubmitEvent| {
@@ -922,7 +926,6 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
     let f = use_field();
     let m = use_cmsgs();
     let fm = use_fmsgs();
-    let locale = use_locale();
     let recipient = RwSignal::new(String::new());
     let relation = RwSignal::new(String::new());
     let place = RwSignal::new("home".to_owned());
@@ -943,9 +946,7 @@ fn HandoverForm(item: ToDeliver) -> impl IntoView {
     let signed = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let code = item.code.clone();
-    let err = move |key: &'static str| {
-        move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
-    };
+    let err = move |key: &'static str| error_text(errors, key);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errs = FieldErrors::default();
@@ -1137,11 +1138,7 @@ fn OutboxTab() -> impl IntoView {
         item.state = OutState::Waiting { reason: None };
         spawn_local(async move {
             if f.stored(offline::save_out(&item).await) {
-                f.outbox.update(|l| {
-                    if let Some(x) = l.iter_mut().find(|x| x.seq == item.seq) {
-                        *x = item.clone();
-                    }
-                });
+                f.show_out(&item);
                 f.sync();
             }
         });
