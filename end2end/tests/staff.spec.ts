@@ -36,6 +36,8 @@ test('the province administrator adds and removes a holiday, and it is audited',
   await page.getByLabel('Năm').fill(String(year));
   await page.getByRole('button', { name: 'Tìm' }).click();
   await expect(page).toHaveURL(new RegExp(`year=${year}`));
+  // The year's page is loaded anew: tap only once it is hydrated (the lazy-page race).
+  await hydrated(page);
   const before = await page.getByRole('status').textContent();
   // A Wednesday in March, so the number of working days must drop by one.
   const day = [1, 2, 3, 4, 5, 6, 7].find((d) => new Date(Date.UTC(year, 2, d)).getUTCDay() === 3)!;
