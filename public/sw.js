@@ -1,8 +1,14 @@
 // phucvu service worker: keeps the app shell and static assets for slow or absent networks.
-// Pages: network first, then the cached copy, then the offline page.
+// Pages: network first; offline, a page kept on purpose (booking QR, the field app) while its
+// session can still be open, else the offline page. A page is stored only if its response allows
+// it: personal pages come with `Cache-Control: no-store` and are never written to disk here.
 // Static assets (/pkg, /icons): served from cache, refreshed in the background.
 // Server functions and the API (/api): always the network; never cached.
-const VERSION = 'phucvu-v3';
+const VERSION = 'phucvu-v4';
+// Pages kept on purpose live in their own cache, dropped when the session ends.
+const KEPT = 'phucvu-kept-v1';
+// A kept page older than a session's default length is no longer shown (nor kept).
+const KEPT_MAX_MS = 12 * 3600 * 1000;
 const SHELL = [
   '/',
   '/offline.html',
@@ -26,10 +32,32 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k !== VERSION && k !== KEPT).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
+
+function storable(resp) {
+  const cc = (resp.headers.get('cache-control') || '').toLowerCase();
+  return !cc.includes('no-store') && !cc.includes('private');
+}
+
+function forgetKept() {
+  return caches.delete(KEPT);
+}
+
+// Offline: a page kept on purpose and still fresh, else a public cached copy, else the offline page.
+async function offlineCopy(req) {
+  const kept = await caches.open(KEPT);
+  const hit = await kept.match(req, { ignoreSearch: false });
+  if (hit) {
+    const at = Number(hit.headers.get('x-kept-at') || 0);
+    if (Date.now() - at <= KEPT_MAX_MS) return hit;
+    await kept.delete(req);
+  }
+  const pub = await caches.match(req, { cacheName: VERSION });
+  return pub || caches.match('/offline.html');
+}
 
 function isStatic(url) {
   return url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/icons/') || url.pathname === '/manifest.webmanifest';
@@ -45,13 +73,15 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(req)
         .then((resp) => {
-          if (resp.ok) {
+          // The server says the browser has no session: what was kept for one goes.
+          if (resp.headers.get('x-phucvu-session') === 'none') event.waitUntil(forgetKept());
+          if (resp.ok && storable(resp)) {
             const copy = resp.clone();
-            caches.open(VERSION).then((c) => c.put(req, copy));
+            event.waitUntil(caches.open(VERSION).then((c) => c.put(req, copy)));
           }
           return resp;
         })
-        .catch(() => caches.match(req).then((hit) => hit || caches.match('/offline.html')))
+        .catch(() => offlineCopy(req))
     );
     return;
   }
@@ -82,14 +112,7 @@ self.addEventListener('message', (event) => {
   if (d.type === 'forget-pages') {
     // Signed out: the pages kept for offline use hold the account's data (families' names and
     // addresses); keep only the static files.
-    event.waitUntil(
-      caches.open(VERSION).then((cache) =>
-        cache.keys().then((reqs) => Promise.all(
-          reqs.filter((r) => !isStatic(new URL(r.url)) && new URL(r.url).pathname !== '/offline.html')
-            .map((r) => cache.delete(r))
-        ))
-      )
-    );
+    event.waitUntil(forgetKept());
     return;
   }
   if (d.type !== 'keep-page' || typeof d.url !== 'string' || !d.url.startsWith('/') || d.url.startsWith('//')
@@ -101,7 +124,7 @@ self.addEventListener('message', (event) => {
     caches.open(VERSION).then((cache) =>
       Promise.all([
         fetch(d.url, { credentials: 'same-origin' })
-          .then((resp) => (resp.ok ? cache.put(d.url, resp) : undefined))
+          .then((resp) => (resp.ok ? keep(d.url, resp) : undefined))
           .catch(() => undefined),
         ...assets.map((u) =>
           cache.match(u).then((hit) => hit || cache.add(u).catch(() => undefined))
@@ -110,3 +133,12 @@ self.addEventListener('message', (event) => {
     )
   );
 });
+
+// Stores a page kept on purpose with the time it was kept (a header on the stored copy).
+async function keep(url, resp) {
+  const headers = new Headers(resp.headers);
+  headers.set('x-kept-at', String(Date.now()));
+  const body = await resp.blob();
+  const cache = await caches.open(KEPT);
+  await cache.put(url, new Response(body, { status: resp.status, statusText: resp.statusText, headers }));
+}

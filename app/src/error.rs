@@ -19,6 +19,62 @@ pub enum FieldError {
     Invalid,
     /// A rule of civil registration refuses the value (under age, already married, …).
     Rule(crate::civil::domain::Refusal),
+    /// A general rule of input refuses it, with the reason shown.
+    Because(Reason),
+}
+
+/// Why a value was refused, where "invalid" alone would leave the user guessing. Shared by every
+/// feature's parsing; the UI translates `key()`, the API sends it as the field's `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// NUL or another control character, or bytes that are not UTF-8.
+    BadCharacters,
+    /// `<`, `>`, `{`, `}` and the like: markup, not a name.
+    Markup,
+    /// A personal identity number is 12 digits.
+    IdFormat,
+    /// Its first three digits are no province's code.
+    IdProvince,
+    /// The birth year it encodes is in the future.
+    IdFutureYear,
+    /// Not a calendar date (`2025-02-30`) or outside 1900–2100.
+    DateOutOfRange,
+    /// A date that cannot be in the future (a birth, a death).
+    DateInFuture,
+    /// A child born before its mother, or to a mother under 10 or over 70 at the birth.
+    ParentAge,
+    /// Too much work to render (a letter template's loops).
+    TooComplex,
+}
+
+impl Reason {
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::BadCharacters => "bad_characters",
+            Reason::Markup => "markup",
+            Reason::IdFormat => "id_format",
+            Reason::IdProvince => "id_province",
+            Reason::IdFutureYear => "id_future_year",
+            Reason::DateOutOfRange => "date_out_of_range",
+            Reason::DateInFuture => "date_in_future",
+            Reason::ParentAge => "parent_age",
+            Reason::TooComplex => "too_complex",
+        }
+    }
+}
+
+impl FieldError {
+    /// The machine-readable code of the API's field errors (documented in OpenAPI).
+    pub fn code(self) -> String {
+        match self {
+            FieldError::Required => "required".into(),
+            FieldError::TooLong { max } => format!("too_long:{max}"),
+            FieldError::TooShort { min } => format!("too_short:{min}"),
+            FieldError::Invalid => "invalid".into(),
+            FieldError::Rule(r) => r.key().into(),
+            FieldError::Because(r) => r.key().into(),
+        }
+    }
 }
 
 /// Field name → error, in form order.
@@ -63,6 +119,9 @@ pub enum AppError {
     /// Something unexpected; the id is logged on the server with the full cause.
     #[error("internal error {0}")]
     Internal(uuid::Uuid),
+    /// The request body is over the size limit (HTTP 413).
+    #[error("request too large")]
+    TooLarge,
     /// Transport or decoding failure between browser and server.
     #[error("transport: {0}")]
     Transport(String),
@@ -79,6 +138,23 @@ impl AppError {
         match self {
             Self::Validation(errs) => errs.get(name),
             _ => None,
+        }
+    }
+
+    /// The HTTP status of this error, for server functions and the `/api/v1` API alike: a refusal
+    /// is never a 500.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation(_) => 422,
+            Self::BadCredentials | Self::Unauthorized => 401,
+            Self::Throttled(_) => 429,
+            Self::NotFound => 404,
+            Self::Forbidden => 403,
+            Self::Conflict(_) => 409,
+            Self::TooLarge => 413,
+            Self::Internal(_) => 500,
+            // Arguments that do not decode (wrong type, missing field, invalid UTF-8).
+            Self::Transport(_) => 400,
         }
     }
 
@@ -133,6 +209,24 @@ mod tests {
         assert_eq!(errs.get("name"), None);
         let e = AppError::Validation(errs);
         assert_eq!(e.field("phone"), Some(FieldError::Invalid));
+    }
+
+    #[test]
+    fn every_refusal_has_a_4xx_status_and_only_internal_errors_are_500() {
+        let refusals = [
+            AppError::validation("x", FieldError::Required),
+            AppError::BadCredentials,
+            AppError::Throttled(3),
+            AppError::NotFound,
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::Conflict("ticket_state".into()),
+            AppError::TooLarge,
+            AppError::Transport("bad args".into()),
+        ];
+        let statuses: Vec<u16> = refusals.iter().map(AppError::status).collect();
+        assert_eq!(statuses, [422, 401, 429, 404, 401, 403, 409, 413, 400]);
+        assert_eq!(AppError::Internal(uuid::Uuid::nil()).status(), 500);
     }
 
     #[test]

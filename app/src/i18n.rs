@@ -164,6 +164,7 @@ pub struct Msgs {
     pub err_forbidden: &'static str,
     pub err_internal: fn(&str) -> String,
     pub err_transport: &'static str,
+    pub err_too_large: &'static str,
     pub err_conflict_generic: &'static str,
     pub err_calendar_duplicate: &'static str,
 
@@ -272,6 +273,8 @@ pub struct Msgs {
     pub evaluation: &'static crate::evaluation::i18n::EMsgs,
     /// Refusals of civil-registration dossiers.
     pub civil_conflicts: &'static [(&'static str, &'static str)],
+    /// Texts of `error::Reason`, by key.
+    pub reasons: &'static [(&'static str, &'static str)],
 }
 
 impl Msgs {
@@ -282,6 +285,9 @@ impl Msgs {
             FieldError::TooShort { min } => (self.err_too_short)(min),
             FieldError::Invalid => self.err_invalid.to_owned(),
             FieldError::Rule(r) => self.civil_text(r.key()).to_owned(),
+            FieldError::Because(r) => {
+                self.reasons.iter().find(|(k, _)| *k == r.key()).map_or(self.err_invalid, |(_, v)| *v).to_owned()
+            }
         }
     }
 
@@ -295,6 +301,7 @@ impl Msgs {
             AppError::Forbidden => self.err_forbidden.to_owned(),
             AppError::Conflict(key) => self.conflict(key).to_owned(),
             AppError::Internal(id) => (self.err_internal)(&id.to_string()),
+            AppError::TooLarge => self.err_too_large.to_owned(),
             AppError::Transport(_) => self.err_transport.to_owned(),
         }
     }
@@ -360,6 +367,7 @@ pub static VI: Msgs = Msgs {
     err_forbidden: "Bạn không có quyền xem hoặc thay đổi dữ liệu này.",
     err_internal: |id| format!("Hệ thống gặp sự cố. Vui lòng thử lại sau. Mã lỗi: {id}"),
     err_transport: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.",
+    err_too_large: "Dữ liệu gửi lên quá lớn. Vui lòng rút gọn nội dung hoặc gửi ảnh nhỏ hơn.",
     err_conflict_generic: "Thao tác không thực hiện được vì dữ liệu đã thay đổi.",
     err_calendar_duplicate: "Ngày này đã có trong lịch.",
 
@@ -487,6 +495,20 @@ pub static VI: Msgs = Msgs {
         ("child_name_missing", "Chưa có họ tên của trẻ: hoàn thiện tờ khai trước khi đăng ký."),
         ("task_taken", "Việc này đã có người khác nhận hoặc đã xong: tải lại danh sách."),
     ],
+    reasons: &[
+        ("bad_characters", "Có ký tự không hợp lệ (ký tự điều khiển hoặc sai bảng mã): hãy gõ lại."),
+        ("markup", "Không được chứa các ký tự < > { } \\ hoặc mã HTML."),
+        ("id_format", "Số định danh cá nhân gồm đúng 12 chữ số."),
+        ("id_province", "Ba chữ số đầu không phải mã tỉnh/thành phố nào: kiểm tra lại số định danh."),
+        ("id_future_year", "Năm sinh ghi trong số định danh (chữ số thứ 4 đến 6) ở tương lai: kiểm tra lại."),
+        ("date_out_of_range", "Ngày không có thật hoặc nằm ngoài khoảng 1900–2100."),
+        ("date_in_future", "Ngày này không thể sau hôm nay."),
+        (
+            "parent_age",
+            "Ngày sinh của trẻ không phù hợp với tuổi của người mẹ (trẻ sinh trước mẹ, hoặc mẹ dưới 10 hay trên 70 tuổi).",
+        ),
+        ("too_complex", "Mẫu quá phức tạp để in (vòng lặp quá lớn): hãy rút gọn."),
+    ],
 };
 
 pub static EN: Msgs = Msgs {
@@ -532,6 +554,7 @@ pub static EN: Msgs = Msgs {
     err_forbidden: "You are not allowed to see or change this data.",
     err_internal: |id| format!("Something went wrong on our side. Please try again later. Error id: {id}"),
     err_transport: "Could not reach the server. Please check your connection and try again.",
+    err_too_large: "What you sent is too large. Please shorten it or send a smaller photo.",
     err_conflict_generic: "This could not be done because the data has changed.",
     err_calendar_duplicate: "This date is already in the calendar.",
 
@@ -664,6 +687,23 @@ pub static EN: Msgs = Msgs {
         ("already_registered", "This person is already in the population database (already registered)."),
         ("child_name_missing", "The child's name is missing: complete the form before registering."),
         ("task_taken", "Someone else took this visit or it is done: reload the list."),
+    ],
+    reasons: &[
+        (
+            "bad_characters",
+            "Contains characters that are not allowed (control characters or a broken encoding): please type it again.",
+        ),
+        ("markup", "Must not contain < > { } \\ or HTML."),
+        ("id_format", "A personal identity number has exactly 12 digits."),
+        ("id_province", "The first three digits are no province's code: please check the number."),
+        ("id_future_year", "The birth year in the number (digits 4 to 6) is in the future: please check it."),
+        ("date_out_of_range", "Not a real date, or outside 1900–2100."),
+        ("date_in_future", "This date cannot be after today."),
+        (
+            "parent_age",
+            "The child's birth date does not fit the mother's age (born before her, or she would be under 10 or over 70).",
+        ),
+        ("too_complex", "The template is too complex to print (loops too large): please simplify it."),
     ],
 };
 

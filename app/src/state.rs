@@ -26,14 +26,25 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// Show the local adapter's messages at /dev/inbox (development and demo only).
     pub dev_inbox: bool,
-    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
-    pub trust_proxy: bool,
+    /// Reverse proxies in front of the server that append to `X-Forwarded-For` (0: none, the
+    /// peer address is the client). The client is the entry the outermost trusted proxy appended;
+    /// anything to its left was written by the client and is ignored.
+    pub proxy_hops: usize,
     pub session_hours: i64,
+    /// This site's public origin (`https://dichvucong.example.vn`): receipt and QR links are built
+    /// from it, never from the request's `Host` header.
+    pub public_url: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { cookie_secure: false, dev_inbox: false, trust_proxy: false, session_hours: 12 }
+        Self {
+            cookie_secure: false,
+            dev_inbox: false,
+            proxy_hops: 0,
+            session_hours: 12,
+            public_url: "http://127.0.0.1:3000".into(),
+        }
     }
 }
 
@@ -60,27 +71,59 @@ pub fn request_meta(settings: &Settings) -> RequestMeta {
     };
     let header =
         |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let forwarded = settings
-        .trust_proxy
-        .then(|| header(http::header::HeaderName::from_static("x-forwarded-for")))
-        .flatten()
-        .and_then(|v| v.split(',').next().and_then(|ip| ip.trim().parse().ok()));
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     RequestMeta {
-        ip: forwarded.or(peer),
+        ip: client_ip(&parts.headers, peer, settings.proxy_hops),
         user_agent: header(http::header::USER_AGENT).map(|ua| ua.chars().take(300).collect()),
         cookie_header: header(http::header::COOKIE),
     }
 }
 
-/// This site's origin as the request reached it (`https://host` behind TLS): for QR codes that a
-/// phone camera opens.
+/// The client's address: with `hops` trusted proxies, the `hops`-th `X-Forwarded-For` entry from
+/// the right (the one the outermost trusted proxy appended); the peer when there are none or the
+/// header is shorter than the proxies that must have written it.
+pub fn client_ip(headers: &http::HeaderMap, peer: Option<IpAddr>, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return peer;
+    }
+    // Several headers are one list, in order.
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    match entries.len().checked_sub(hops) {
+        Some(i) => entries[i].parse().ok().or(peer),
+        None => peer,
+    }
+}
+
+/// This site's public origin, from configuration: for QR codes that a phone camera opens and
+/// links in receipts. Never the request's `Host` header, which the client chooses.
 pub fn request_origin() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
-        .map(|host| {
-            let https = state().map(|s| s.settings.cookie_secure).unwrap_or(false);
-            format!("{}://{host}", if https { "https" } else { "http" })
-        })
-        .unwrap_or_default()
+    state().map(|s| s.settings.public_url.trim_end_matches('/').to_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+
+    #[test]
+    fn the_client_address_is_the_one_the_trusted_proxy_appended() {
+        let mut h = http::HeaderMap::new();
+        // The client wrote 6.6.6.6 itself; our proxy appended the address it saw.
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        let peer = Some("10.0.0.2".parse().unwrap());
+        assert_eq!(client_ip(&h, peer, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(client_ip(&h, peer, 0), peer, "no proxy: the header is ignored");
+        // Two proxies (CDN, then the load balancer): the CDN's entry is the client's.
+        h.insert("x-forwarded-for", "6.6.6.6, 198.51.100.9, 10.0.0.1".parse().unwrap());
+        assert_eq!(client_ip(&h, peer, 2), Some("198.51.100.9".parse().unwrap()));
+        // A header shorter than the proxy chain was not written by it.
+        assert_eq!(client_ip(&h, peer, 5), peer);
+        h.insert("x-forwarded-for", "not-an-ip".parse().unwrap());
+        assert_eq!(client_ip(&h, peer, 1), peer);
+    }
 }

@@ -24,6 +24,21 @@ fn flag(name: &str) -> bool {
 }
 
 impl Config {
+    /// Refuses settings that must never reach the open internet together.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.settings.dev_inbox && !cfg!(feature = "dev-tools") {
+            anyhow::bail!("PHUCVU_DEV_INBOX is set, but this is a production build (without the dev-tools feature)");
+        }
+        if self.settings.dev_inbox && (self.settings.cookie_secure || self.settings.public_url.starts_with("https://"))
+        {
+            anyhow::bail!(
+                "PHUCVU_DEV_INBOX shows every one-time code to anyone: it is for development only and refused \
+                 with PHUCVU_COOKIE_SECURE or an https PHUCVU_PUBLIC_URL"
+            );
+        }
+        Ok(())
+    }
+
     pub fn from_env() -> anyhow::Result<Self> {
         let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()).parse()?;
         Ok(Self {
@@ -35,8 +50,16 @@ impl Config {
             settings: Settings {
                 cookie_secure: flag("PHUCVU_COOKIE_SECURE"),
                 dev_inbox: flag("PHUCVU_DEV_INBOX"),
-                trust_proxy: flag("PHUCVU_TRUST_PROXY"),
+                // PHUCVU_TRUST_PROXY=1 is the older spelling of one trusted proxy.
+                proxy_hops: std::env::var("PHUCVU_PROXY_HOPS")
+                    .ok()
+                    .and_then(|h| h.parse().ok())
+                    .unwrap_or(usize::from(flag("PHUCVU_TRUST_PROXY"))),
                 session_hours: std::env::var("PHUCVU_SESSION_HOURS").ok().and_then(|h| h.parse().ok()).unwrap_or(12),
+                public_url: std::env::var("PHUCVU_PUBLIC_URL")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("http://{addr}")),
             },
             embedded_dir: std::env::var("PHUCVU_PG_DIR")
                 .map(PathBuf::from)

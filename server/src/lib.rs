@@ -64,11 +64,13 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::edge::edge))
         .with_state(state)
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
         .layer(header("x-frame-options", "DENY"))
+        .layer(header("x-permitted-cross-domain-policies", "none"))
         .layer(header("permissions-policy", "camera=(self), geolocation=(self), microphone=()"))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

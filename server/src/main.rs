@@ -28,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
+    config.check()?;
     let embedded = match &config.database_url {
         Some(_) => None,
         None => Some(EmbeddedPg::start(&config.embedded_dir, config.embedded_port)?),
@@ -48,6 +49,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
+    if config.settings.dev_inbox {
+        let warning = "DEVELOPER INBOX ON: every SMS and one-time code is readable by anyone at /dev/inbox. \
+                       Never use PHUCVU_DEV_INBOX on a server people reach.";
+        tracing::warn!("{warning}");
+        eprintln!("\n\x1b[1;31m!!! {warning}\x1b[0m\n");
+    }
     let db = server::connect(url, config.db_max_connections).await.context("connecting to PostgreSQL")?;
     server::MIGRATOR.run(&db).await.context("applying migrations")?;
     if config.demo_data {

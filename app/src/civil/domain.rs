@@ -144,6 +144,17 @@ pub enum IdError {
     FutureBirthYear,
 }
 
+impl From<IdError> for crate::error::FieldError {
+    fn from(e: IdError) -> Self {
+        use crate::error::Reason;
+        crate::error::FieldError::Because(match e {
+            IdError::Format => Reason::IdFormat,
+            IdError::Province => Reason::IdProvince,
+            IdError::FutureBirthYear => Reason::IdFutureYear,
+        })
+    }
+}
+
 /// Số định danh cá nhân: `PPP G YY NNNNNN` — province of birth registration, century and sex,
 /// year of birth, six random digits (no checksum).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -252,6 +252,10 @@ async fn send(f: Field, item: &mut Outgoing) -> bool {
             item.state = OutState::Failed { reason: "forbidden".into() };
             true
         }
+        Err(AppError::TooLarge) => {
+            item.state = OutState::Failed { reason: "too_large".into() };
+            true
+        }
         Err(AppError::Validation(errs)) => {
             item.state = OutState::Answered(super::field::SubmissionReceipt {
                 idempotency_key: item.key,
@@ -436,7 +440,14 @@ fn VisitsTab() -> impl IntoView {
                     offline::cache_put("tasks", &list).await;
                     Ok(list)
                 }
-                Err(e) => offline::cache_get::<Vec<TaskView>>("tasks").await.ok_or(e),
+                // No network: the phone's copy. Signed out: the copy goes too.
+                Err(e @ AppError::Transport(_)) => offline::cache_get::<Vec<TaskView>>("tasks").await.ok_or(e),
+                Err(e) => {
+                    if e == AppError::Unauthorized {
+                        offline::cache_drop("tasks").await;
+                    }
+                    Err(e)
+                }
             }
         }
     });
@@ -448,7 +459,14 @@ fn VisitsTab() -> impl IntoView {
                     offline::cache_put("deliveries", &list).await;
                     Ok(list)
                 }
-                Err(e) => offline::cache_get::<Vec<ToDeliver>>("deliveries").await.ok_or(e),
+                // No network: the phone's copy. Signed out: the copy goes too.
+                Err(e @ AppError::Transport(_)) => offline::cache_get::<Vec<ToDeliver>>("deliveries").await.ok_or(e),
+                Err(e) => {
+                    if e == AppError::Unauthorized {
+                        offline::cache_drop("deliveries").await;
+                    }
+                    Err(e)
+                }
             }
         }
     });
@@ -1514,6 +1532,7 @@ static VI: FMsgs = FMsgs {
         ("signed_out", "phiên đăng nhập đã hết, hãy đăng nhập lại"),
         ("server_busy", "máy chủ bận, sẽ thử lại"),
         ("forbidden", "Tài khoản không có quyền gửi mục này."),
+        ("too_large", "Mục này quá lớn để gửi."),
         ("photo_missing", "Ảnh không còn trên máy."),
         ("photo_refused", "Ảnh bị từ chối (quá lớn hoặc không phải ảnh)."),
         ("not_found", "Không tìm thấy hồ sơ."),
@@ -1622,6 +1641,7 @@ static EN: FMsgs = FMsgs {
         ("signed_out", "signed out, please log in again"),
         ("server_busy", "server busy, will retry"),
         ("forbidden", "This account may not send it."),
+        ("too_large", "This item is too large to send."),
         ("photo_missing", "A photo is no longer on the phone."),
         ("photo_refused", "A photo was refused (too large or not an image)."),
         ("not_found", "Dossier not found."),

@@ -122,27 +122,19 @@ pub struct Parsed {
 }
 
 fn nfc(raw: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    raw.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect()
+    crate::text::normalize(raw)
 }
 
-/// `2026-11-27` (date inputs) or `27/11/2026`.
+/// `2026-11-27` (date inputs) or `27/11/2026`, in the years people live.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(raw, "%d/%m/%Y")).ok()
+    crate::text::date(raw).ok()
 }
 
 fn parse_value(input: Input, raw: &str, this_year: i32) -> Result<String, FieldError> {
-    let chars = raw.chars().count();
     match input {
-        Input::Text if chars > 200 => Err(FieldError::TooLong { max: 200 }),
-        Input::Text => Ok(raw.to_owned()),
-        Input::Name if chars < 2 => Err(FieldError::TooShort { min: 2 }),
-        Input::Name if chars > 100 => Err(FieldError::TooLong { max: 100 }),
-        Input::Name if !raw.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'') => {
-            Err(FieldError::Invalid)
-        }
-        Input::Name => Ok(raw.to_owned()),
-        Input::Date => parse_date(raw).map(|d| d.to_string()).ok_or(FieldError::Invalid),
+        Input::Text => crate::text::line(raw, 200),
+        Input::Name => crate::text::person_name(raw),
+        Input::Date => crate::text::date(raw).map(|d| d.to_string()),
         Input::Time => NaiveTime::parse_from_str(raw, "%H:%M")
             .map(|t| t.format("%H:%M").to_string())
             .map_err(|_| FieldError::Invalid),
@@ -151,7 +143,7 @@ fn parse_value(input: Input, raw: &str, this_year: i32) -> Result<String, FieldE
         Input::Id if raw.contains('|') => super::domain::ChipQr::parse(raw, this_year)
             .map(|q| q.personal_id.as_str().to_owned())
             .ok_or(FieldError::Invalid),
-        Input::Id => PersonalId::parse(raw, this_year).map(|p| p.as_str().to_owned()).map_err(|_| FieldError::Invalid),
+        Input::Id => PersonalId::parse(raw, this_year).map(|p| p.as_str().to_owned()).map_err(FieldError::from),
         Input::Phone => crate::identity::domain::PhoneVn::parse(raw).map(|p| p.as_str().to_owned()),
     }
 }
@@ -191,6 +183,14 @@ pub fn parse(kind: DossierKind, raw: &BTreeMap<String, String>, today: NaiveDate
             _ => None,
         };
         if let Some(e) = refusal {
+            errs.push(event_key(kind), e);
+        }
+        // A child is not born before its mother, nor to a mother of 5 or 90.
+        if kind == DossierKind::Birth
+            && let Some((_, mother)) = ids.iter().find(|(p, _)| *p == "mother")
+            && let Err(e) = crate::text::mother_fits(day, mother.birth_year())
+            && errs.get(event_key(kind)).is_none()
+        {
             errs.push(event_key(kind), e);
         }
     }

@@ -144,16 +144,12 @@ pub async fn notify_birth(
 ) -> Result<(BirthStatus, bool), AppError> {
     use crate::error::{FieldError, FieldErrors};
     let mut errs = FieldErrors::default();
-    let code = n.certificate_code.trim().to_owned();
-    if code.is_empty() {
-        errs.push("certificate_code", FieldError::Required);
-    } else if code.len() > 60 {
-        errs.push("certificate_code", FieldError::TooLong { max: 60 });
-    }
+    // Every text through the shared parsing: NFC, length, no control characters or markup.
+    let code = errs.check("certificate_code", crate::text::line(&n.certificate_code, 60)).unwrap_or_default();
     let this_year = chrono::Datelike::year(&now.with_timezone(&crate::i18n::vn_offset()).date_naive());
     let mother = PersonalId::parse(&n.mother_id, this_year);
-    if mother.is_err() {
-        errs.push("mother_id", FieldError::Invalid);
+    if let Err(e) = &mother {
+        errs.push("mother_id", (*e).into());
     }
     let sex = Sex::parse(&n.child_sex);
     if sex.is_none() {
@@ -162,10 +158,26 @@ pub async fn notify_birth(
     if !(300..=7000).contains(&n.weight_grams) {
         errs.push("weight_grams", FieldError::Invalid);
     }
-    if n.place_of_birth.trim().is_empty() {
-        errs.push("place_of_birth", FieldError::Required);
+    let place = errs.check("place_of_birth", crate::text::line(&n.place_of_birth, 200));
+    let child_name = match n.child_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => errs.check("child_name", crate::text::person_name(raw)),
+        None => Some(String::new()),
+    };
+    let today = now.with_timezone(&crate::i18n::vn_offset()).date_naive();
+    let born_day = n.born_at.with_timezone(&crate::i18n::vn_offset()).date_naive();
+    // A certificate is sent within days of the birth; a year back covers late sends.
+    if crate::text::plausible(born_day).is_err() || born_day < today - chrono::Duration::days(366) {
+        errs.push("born_at", FieldError::Because(crate::error::Reason::DateOutOfRange));
     }
-    let (Ok(mother), Some(sex), true) = (mother, sex, errs.is_empty()) else {
+    if let Ok(m) = &mother
+        && let Err(e) = crate::text::mother_fits(born_day, m.birth_year())
+        && errs.get("born_at").is_none()
+    {
+        errs.push("born_at", e);
+    }
+    let (Ok(mother), Some(sex), Some(place), Some(child_name), true) =
+        (mother, sex, place, child_name, errs.is_empty())
+    else {
         return Err(AppError::Validation(errs));
     };
     let mut tx = db.begin().await?;
@@ -204,11 +216,11 @@ pub async fn notify_birth(
         ("certificate_code", code.clone()),
         ("facility_name", facility_name),
         ("weight_grams", n.weight_grams.to_string()),
-        ("child_name", n.child_name.as_deref().map(str::trim).unwrap_or("").to_owned()),
+        ("child_name", child_name),
         ("child_sex", sex.as_str().to_owned()),
         ("birth_date", born.to_string()),
         ("birth_time", local_birth.format("%H:%M").to_string()),
-        ("birth_place", n.place_of_birth.trim().to_owned()),
+        ("birth_place", place),
         ("ethnicity", m.ethnicity.clone()),
         ("mother_id", m.personal_id.clone()),
     ] {

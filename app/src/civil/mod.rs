@@ -25,6 +25,10 @@ pub struct ReceivedDossier {
     pub possible_duplicate_of: Option<uuid::Uuid>,
 }
 
+/// How long the field app keeps the visit and hand-over lists offline: a session's default
+/// length. Past it the phone's copy is deleted, not shown.
+pub const KEEP_LISTS_HOURS: f64 = 12.0;
+
 pub mod field_app;
 pub mod form;
 pub mod i18n;

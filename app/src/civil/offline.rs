@@ -161,6 +161,7 @@ mod server_side {
     pub async fn cache_get<T: serde::de::DeserializeOwned>(_: &str) -> Option<T> {
         None
     }
+    pub async fn cache_drop(_: &str) {}
     pub fn online() -> bool {
         true
     }
@@ -348,13 +349,29 @@ mod browser {
         web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
     }
 
-    /// Keeps the last list the server gave (visits, certificates to hand over) for offline use.
+    /// Keeps the last list the server gave (visits, certificates to hand over) for offline use,
+    /// with the time it was kept.
     pub async fn cache_put<T: Serialize>(name: &str, v: &T) {
-        let _ = write(RECORDS, &[(format!("cache/{name}"), json(v))], &[]).await;
+        let kept = serde_json::json!({ "at": js_sys::Date::now(), "v": v });
+        let _ = write(RECORDS, &[(format!("cache/{name}"), json(&kept))], &[]).await;
     }
 
+    /// The kept list while a session could still be open (families' names and addresses must
+    /// not outlive it on the phone); an older copy is deleted.
     pub async fn cache_get<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-        serde_json::from_str(&get(RECORDS, &format!("cache/{name}")).await.ok()?.as_string()?).ok()
+        let kept: serde_json::Value =
+            serde_json::from_str(&get(RECORDS, &format!("cache/{name}")).await.ok()?.as_string()?).ok()?;
+        let age_ms = js_sys::Date::now() - kept.get("at")?.as_f64()?;
+        if !(0.0..=super::KEEP_LISTS_HOURS * 3_600_000.0).contains(&age_ms) {
+            cache_drop(name).await;
+            return None;
+        }
+        serde_json::from_value(kept.get("v")?.clone()).ok()
+    }
+
+    /// Forgets a kept list (the session ended).
+    pub async fn cache_drop(name: &str) {
+        let _ = write(RECORDS, &[], &[format!("cache/{name}")]).await;
     }
 
     /// Asks the browser not to evict the app's data under storage pressure, and reports usage.

@@ -566,7 +566,7 @@ pub async fn preview_person(
     let year = today(now).year();
     let (id, method) = match super::domain::ChipQr::parse(raw.trim(), year) {
         Some(qr) => (qr.personal_id, "chip_qr"),
-        None => (PersonalId::parse(raw, year).map_err(|_| AppError::validation("person", FieldError::Invalid))?, "id"),
+        None => (PersonalId::parse(raw, year).map_err(|e| AppError::validation("person", e.into()))?, "id"),
     };
     let mut conn = db.acquire().await?;
     let p = lookup(&mut conn, registry, Some(user.user_id), "form", method, &id)

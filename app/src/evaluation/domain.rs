@@ -688,18 +688,14 @@ impl NewCriteriaSet {
             201.. => errs.push("name", FieldError::TooLong { max: 200 }),
             _ => {}
         }
-        let effective_from = match NaiveDate::parse_from_str(effective_from.trim(), "%Y-%m-%d") {
+        let effective_from = match crate::text::date(effective_from.trim()) {
             Ok(d) if d > today => Some(d),
             Ok(_) => {
                 errs.push("effective_from", FieldError::Invalid);
                 None
             }
-            Err(_) if effective_from.trim().is_empty() => {
-                errs.push("effective_from", FieldError::Required);
-                None
-            }
-            Err(_) => {
-                errs.push("effective_from", FieldError::Invalid);
+            Err(e) => {
+                errs.push("effective_from", e);
                 None
             }
         };

@@ -126,26 +126,45 @@ pub async fn delete_session(conn: &mut PgConnection, session_hash: &str) -> Resu
     Ok(())
 }
 
-pub async fn record_attempt(conn: &mut PgConnection, key: &str, succeeded: bool) -> Result<(), sqlx::Error> {
-    sqlx::query!("insert into login_attempt (key, succeeded) values ($1, $2)", key, succeeded).execute(conn).await?;
+/// Serialises attempts on one key across requests and instances until the transaction ends.
+pub async fn lock_attempts(conn: &mut PgConnection, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('login_attempt:' || $1))", key).execute(conn).await?;
     Ok(())
 }
 
-/// Failures for `key` within the window and after the last success, with the oldest one's time.
+/// A pending attempt (neither failed nor succeeded yet): it counts as a failure until resolved,
+/// so simultaneous guesses cannot all pass the check.
+pub async fn insert_pending_attempt(conn: &mut PgConnection, key: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("insert into login_attempt (key) values ($1) returning attempt_id", key).fetch_one(conn).await
+}
+
+pub async fn resolve_attempts(conn: &mut PgConnection, ids: &[i64], succeeded: bool) -> Result<(), sqlx::Error> {
+    sqlx::query!("update login_attempt set succeeded = $2 where attempt_id = any($1)", ids, succeeded)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed or pending attempts for `key` within the window, newest first, with their times.
+/// With `since_success`, only those after the key's last success (a user who proved the
+/// password starts afresh; an address never does, or one valid login would reset a spray).
 pub async fn recent_failures(
     conn: &mut PgConnection,
     key: &str,
     window_secs: f64,
     limit: i64,
+    since_success: bool,
 ) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
     let rows = sqlx::query_scalar!(
         r#"select at from login_attempt
-           where key = $1 and not succeeded and at > now() - make_interval(secs => $2)
-             and at > coalesce((select max(at) from login_attempt where key = $1 and succeeded), '-infinity')
+           where key = $1 and succeeded is not true and at > now() - make_interval(secs => $2)
+             and (not $4 or at > coalesce((select max(at) from login_attempt where key = $1 and succeeded),
+                                          '-infinity'))
            order by at desc limit $3"#,
         key,
         window_secs,
-        limit
+        limit,
+        since_success
     )
     .fetch_all(conn)
     .await?;

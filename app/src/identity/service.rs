@@ -131,31 +131,39 @@ pub async fn login_staff(
 ) -> Result<NewSession, AppError> {
     let user_key = format!("user:{}", username.as_str());
     let ip_key = meta.ip.map(|ip| format!("ip:{ip}"));
-    let mut conn = db.acquire().await?;
+    // Check and take a place in one short transaction, under a lock per key (user first, then
+    // address: one order, no deadlock): simultaneous guesses are counted one after the other.
+    let mut tx = db.begin().await?;
+    repo::lock_attempts(&mut tx, &user_key).await?;
     let mut wait = throttle_wait(
-        &repo::recent_failures(&mut conn, &user_key, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_USER).await?,
+        &repo::recent_failures(&mut tx, &user_key, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_USER, true).await?,
         MAX_FAILURES_PER_USER,
         FAILURE_WINDOW_SECS,
     );
     if let Some(k) = &ip_key {
+        repo::lock_attempts(&mut tx, k).await?;
         let w = throttle_wait(
-            &repo::recent_failures(&mut conn, k, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_IP).await?,
+            &repo::recent_failures(&mut tx, k, FAILURE_WINDOW_SECS, MAX_FAILURES_PER_IP, false).await?,
             MAX_FAILURES_PER_IP,
             FAILURE_WINDOW_SECS,
         );
         wait = wait.max(w);
     }
     if let Some(secs) = wait {
+        tx.rollback().await?;
         tracing::warn!("login throttled");
         return Err(AppError::Throttled(secs));
     }
+    let mut attempts = vec![repo::insert_pending_attempt(&mut tx, &user_key).await?];
+    if let Some(k) = &ip_key {
+        attempts.push(repo::insert_pending_attempt(&mut tx, k).await?);
+    }
+    tx.commit().await?;
+    let mut conn = db.acquire().await?;
     let creds = repo::staff_credentials(&mut conn, username.as_str()).await?;
     let user_id = creds.as_ref().map(|c| c.user_id);
     let ok = verify_password(password, creds.map(|c| c.password_hash)).await?;
-    repo::record_attempt(&mut conn, &user_key, ok).await?;
-    if let Some(k) = &ip_key {
-        repo::record_attempt(&mut conn, k, ok).await?;
-    }
+    repo::resolve_attempts(&mut conn, &attempts, ok).await?;
     let Some(user_id) = user_id.filter(|_| ok) else {
         audit::record(
             &mut conn,

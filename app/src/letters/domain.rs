@@ -11,18 +11,29 @@ pub type Context = BTreeMap<&'static str, String>;
 
 const MAX_TITLE: usize = 100;
 const MAX_TEXT: usize = 4_000;
+/// Instructions one text may run: the province's letters take a few hundred; a commune
+/// administrator's nested loops of millions stop here instead of holding a registration.
+const FUEL: u64 = 50_000;
+/// A rendered text longer than this is not a letter (`{{ "x" * 10000000 }}`).
+const MAX_RENDERED: usize = 20_000;
 
 fn env(strict: bool) -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_fuel(Some(FUEL));
     // Letters are plain text shown through the page's own escaping.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_undefined_behavior(if strict { UndefinedBehavior::Strict } else { UndefinedBehavior::Lenient });
     env
 }
 
-/// Renders one text; a missing optional field (no father) renders empty.
+/// Renders one text; a missing optional field (no father) renders empty. Bounded by `FUEL`;
+/// call it off the async workers (`spawn_blocking`).
 pub fn render(src: &str, ctx: &Context) -> Result<String, minijinja::Error> {
-    env(false).render_str(src, ctx).map(|s| s.trim().to_owned())
+    let out = env(false).render_str(src, ctx)?;
+    if out.len() > MAX_RENDERED {
+        return Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "letter too long"));
+    }
+    Ok(out.trim().to_owned())
 }
 
 /// What a family's letter is merged with: the dossier's people, day, commune and chairman.
@@ -67,8 +78,15 @@ pub fn check(title: &str, body: &str, practical: &str) -> Result<(), FieldErrors
             errs.push(field, FieldError::Required);
         } else if n > max {
             errs.push(field, FieldError::TooLong { max: max as u16 });
-        } else if env(true).render_str(text, &sample).is_err() {
-            errs.push(field, FieldError::Invalid);
+        } else {
+            match env(true).render_str(text, &sample) {
+                Ok(out) if out.len() <= MAX_RENDERED => {}
+                Ok(_) => errs.push(field, FieldError::Because(crate::error::Reason::TooComplex)),
+                Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
+                    errs.push(field, FieldError::Because(crate::error::Reason::TooComplex))
+                }
+                Err(_) => errs.push(field, FieldError::Invalid),
+            }
         }
     }
     if errs.is_empty() { Ok(()) } else { Err(errs) }
@@ -102,6 +120,14 @@ mod tests {
         assert_eq!(e.get("practical"), Some(FieldError::Invalid), "broken syntax");
         let long = "x".repeat(4_001);
         assert_eq!(check("T", &long, "").unwrap_err().get("body"), Some(FieldError::TooLong { max: 4_000 }));
+        // 43 million iterations took 2.7 s of a runtime worker; now refused at once.
+        let burn = "{% for a in range(6546) %}{% for b in range(6546) %}{% endfor %}{% endfor %}";
+        let started = std::time::Instant::now();
+        let too_complex = Some(FieldError::Because(crate::error::Reason::TooComplex));
+        assert_eq!(check("T", burn, "").unwrap_err().get("body"), too_complex);
+        assert_eq!(check("T", "{{ 'x' * 10000000 }}", "").unwrap_err().get("body"), too_complex);
+        assert!(render(burn, &Context::new()).is_err(), "rendering is bounded too");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
     }
 
     #[test]

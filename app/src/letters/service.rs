@@ -38,7 +38,13 @@ pub async fn generate(
     let data: crate::civil::form::Data = serde_json::from_value(d.data).unwrap_or_default();
     let today = crate::queue::service::vn_today(now).format("%d/%m/%Y").to_string();
     let ctx = domain::context(kind, &data, &d.agency_name, chairman, d.subject_id.as_deref(), &today);
-    let rendered = (domain::render(&t.title, &ctx), domain::render(&t.body, &ctx), domain::render(&t.practical, &ctx));
+    // Off the async workers: a template is bounded work, but still work.
+    let (title, body, practical) = (t.title.clone(), t.body.clone(), t.practical.clone());
+    let rendered = tokio::task::spawn_blocking(move || {
+        (domain::render(&title, &ctx), domain::render(&body, &ctx), domain::render(&practical, &ctx))
+    })
+    .await
+    .map_err(|e| AppError::internal("letter rendering task failed", &e))?;
     let (Ok(title), Ok(body), Ok(practical)) = rendered else {
         let id = Uuid::now_v7();
         tracing::error!(error.id = %id, template = %t.template_id, "letter template failed to render");
@@ -248,7 +254,13 @@ pub async fn save_template(
         unicode_normalization::UnicodeNormalization::nfc(s.trim()).collect::<String>().replace("\r\n", "\n")
     };
     let (title, body, practical) = (nfc(title), nfc(body), nfc(practical));
-    domain::check(&title, &body, &practical).map_err(AppError::Validation)?;
+    let checked = {
+        let (title, body, practical) = (title.clone(), body.clone(), practical.clone());
+        tokio::task::spawn_blocking(move || domain::check(&title, &body, &practical))
+            .await
+            .map_err(|e| AppError::internal("letter template check failed", &e))?
+    };
+    checked.map_err(AppError::Validation)?;
     let mut tx = db.begin().await?;
     // Two administrators saving at once queue here; each gets the next number.
     sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("letter:{commune}:{}", kind.as_str()))

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 /// What the local notification adapter delivered (only when the developer inbox is enabled).
 #[component]
 pub fn DevInboxPage() -> impl IntoView {
-    let messages = Resource::new(|| (), |_| list_local_messages());
+    let messages = Resource::new_blocking(|| (), |_| list_local_messages());
     view! {
         <Title text=t(|m| m.dev_inbox_title) />
         <section class="panel">
@@ -18,6 +18,8 @@ pub fn DevInboxPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
+                        // Off (production): the page does not exist.
+                        Err(crate::error::AppError::NotFound) => view! { <crate::ui::not_found::NotFound /> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(list) => {
                             view! {

@@ -74,7 +74,7 @@ pub async fn booking_availability(office: String, procedure: String, from: Strin
     let st = crate::state::state()?;
     let office = parse_uuid("office", &office)?;
     let now = chrono::Utc::now();
-    let from = chrono::NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d").unwrap_or(super::service::vn_today(now));
+    let from = crate::text::date(&from).unwrap_or(super::service::vn_today(now));
     super::service::availability(&st.db, office, procedure.trim(), from, 7, now).await
 }
 

@@ -57,11 +57,7 @@ pub async fn add_calendar_day(
     let st = state()?;
     let user = authz::require_user(&st).await?;
     let mut errs = FieldErrors::default();
-    let day = errs.check(
-        "day",
-        chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-            .map_err(|_| if day.trim().is_empty() { FieldError::Required } else { FieldError::Invalid }),
-    );
+    let day = errs.check("day", crate::text::date(&day));
     let kind = errs.check("kind", DayKind::parse(&kind).ok_or(FieldError::Invalid));
     let name = errs.check("name", crate::reference::required_text(&name, 200));
     let name_en = crate::reference::required_text(&name_en, 200).ok();
@@ -91,8 +87,7 @@ pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let user = authz::require_user(&st).await?;
-    let day = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::validation("day", FieldError::Invalid))?;
+    let day = crate::text::date(&day).map_err(|e| AppError::validation("day", e))?;
     super::service::remove_calendar_day(&st.db, &user, &request_meta(&st.settings), day).await?;
     leptos_axum::redirect(&format!("/admin/calendar?year={}", chrono::Datelike::year(&day)));
     Ok(())

@@ -19,6 +19,14 @@ pub fn Problem(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
 /// A whole-page error from a failed read.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    // A refused page answers with the refusal's status (pages load their data with blocking
+    // resources, so this runs before the response's head is sent).
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        resp.set_status(status);
+    }
     let locale = use_locale();
     let forbidden = matches!(error, AppError::Forbidden);
     view! {

@@ -18,7 +18,7 @@ use utoipa::{OpenApi, ToSchema};
     paths(list_provinces, list_communes, former_commune, list_procedures,
           super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next,
           super::evaluation::rankings, super::hospital::notify_birth, super::hospital::birth_status),
-    components(schemas(Province, Commune, Successor, Procedure, ErrorBody,
+    components(schemas(Province, Commune, Successor, Procedure, ErrorBody, super::error::FieldProblem,
                        super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called,
                        super::evaluation::Rankings, super::evaluation::RankedUnit,
                        super::hospital::Birth, super::hospital::BirthDossier)),
@@ -204,7 +204,7 @@ async fn docs() -> Html<String> {
 <title>phucvu API</title><link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css"></head>
 <body><main id="swagger-ui"><h1>{title} {version}</h1><p><a href="/api/openapi.json">OpenAPI 3 document (JSON)</a></p><ul>{items}</ul></main>
 <script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script>if (window.SwaggerUIBundle) {{ window.ui = SwaggerUIBundle({{ url: "/api/openapi.json", dom_id: "#swagger-ui" }}); }}</script>
+<script src="/swagger-init.js"></script>
 </body></html>"##,
         title = escape(&doc.info.title),
         version = escape(&doc.info.version),

@@ -1,6 +1,7 @@
 //! Plain axum routes beside the Leptos ones: language switch, health, integration API.
 
 pub mod api;
+pub mod edge;
 pub mod error;
 pub mod evaluation;
 pub mod field;
@@ -44,12 +45,9 @@ struct Next {
     next: Option<String>,
 }
 
-/// Only same-site paths: `/x`, never `//host` or `http://…` (no open redirect).
+/// Only same-site paths (the one rule of `app::ui::safe_next`), else home.
 fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
-    }
+    app::ui::safe_next(next).unwrap_or("/")
 }
 
 /// Sets the `lang` cookie for a year and goes back to the page.
@@ -88,6 +86,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -11,12 +11,15 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(db: PgPool) -> TestApp {
+    spawn_app_with(db, Settings { dev_inbox: true, ..Settings::default() }).await
+}
+
+pub async fn spawn_app_with(db: PgPool, settings: Settings) -> TestApp {
     app::demo::load(&db).await.expect("demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     // Static files straight from public/ (tests do not need the wasm bundle).
     let options = server::leptos_options("../public", "pkg", addr);
-    let settings = Settings { dev_inbox: true, ..Settings::default() };
     let dir = std::env::temp_dir().join(format!("phucvu-files-{}", uuid::Uuid::new_v4()));
     let files = app::files::open(dir.to_str().unwrap()).unwrap();
     let state = server::app_state(db.clone(), options, settings, files);

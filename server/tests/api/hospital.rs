@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-async fn facility_key(db: &PgPool) -> String {
+pub(crate) async fn facility_key(db: &PgPool) -> String {
     let admin = login_staff(
         db,
         &Settings::default(),

@@ -1,6 +1,7 @@
 //! HTTP tests: the real router on a random port, a fresh database per test.
 
 mod evaluation;
+mod hardening;
 mod helpers;
 mod hospital;
 mod queue;
