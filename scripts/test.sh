@@ -59,11 +59,20 @@ set +e
 E2E_DATABASE_URL="$e2e_db" BASE_URL="http://127.0.0.1:$e2e_port" SECOND_URL="http://127.0.0.1:$second_port" npx playwright test -c end2end/playwright.config.ts 2>&1 | tee target/e2e.log
 e2e_status=${PIPESTATUS[0]}
 set -e
+# The fuzz suite, against the same server after the end-to-end tests (it changes demo data):
+# every server function and /api/v1 endpoint with broken input; any 5xx fails the run.
+step "fuzz (every server function and /api/v1 endpoint; fails on any 5xx)"
+set +e
+BASE_URL="http://127.0.0.1:$e2e_port" node scripts/fuzz.mjs 2>&1 | tee target/fuzz.log
+fuzz_status=${PIPESTATUS[0]}
+set -e
 e2e_passed=$( (grep -Eo '^ *[0-9]+ passed' target/e2e.log || true) | tail -1 | awk '{print $1+0}')
 e2e_failed=$( (grep -Eo '^ *[0-9]+ failed' target/e2e.log || true) | tail -1 | awk '{print $1+0}')
 
 echo
 echo "rust: ${rust_passed} passed, ${rust_failed} failed"
 echo "e2e: ${e2e_passed:-0} passed, ${e2e_failed:-0} failed"
+grep -E '^fuzz: ' target/fuzz.log || echo "fuzz: did not finish"
 echo "total: $(( rust_passed + ${e2e_passed:-0} )) passed, $(( rust_failed + ${e2e_failed:-0} )) failed"
-exit "$e2e_status"
+[ "$e2e_status" = 0 ] || exit "$e2e_status"
+exit "$fuzz_status"

@@ -45,6 +45,8 @@ pub enum Reason {
     ParentAge,
     /// Too much work to render (a letter template's loops).
     TooComplex,
+    /// A registry lookup outside the user's commune without a dossier to justify it.
+    OutsideCommune,
 }
 
 impl Reason {
@@ -59,6 +61,7 @@ impl Reason {
             Reason::DateInFuture => "date_in_future",
             Reason::ParentAge => "parent_age",
             Reason::TooComplex => "too_complex",
+            Reason::OutsideCommune => "outside_commune",
         }
     }
 }

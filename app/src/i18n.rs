@@ -508,6 +508,10 @@ pub static VI: Msgs = Msgs {
             "Ngày sinh của trẻ không phù hợp với tuổi của người mẹ (trẻ sinh trước mẹ, hoặc mẹ dưới 10 hay trên 70 tuổi).",
         ),
         ("too_complex", "Mẫu quá phức tạp để in (vòng lặp quá lớn): hãy rút gọn."),
+        (
+            "outside_commune",
+            "Người này không cư trú tại xã/phường của bạn: thông tin chỉ được tra khi tiếp nhận hồ sơ có người này.",
+        ),
     ],
 };
 
@@ -704,6 +708,10 @@ pub static EN: Msgs = Msgs {
             "The child's birth date does not fit the mother's age (born before her, or she would be under 10 or over 70).",
         ),
         ("too_complex", "The template is too complex to print (loops too large): please simplify it."),
+        (
+            "outside_commune",
+            "This person does not live in your commune: their data is only looked up when a dossier naming them is received.",
+        ),
     ],
 };
 

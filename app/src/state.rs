@@ -79,6 +79,12 @@ pub fn request_meta(settings: &Settings) -> RequestMeta {
     }
 }
 
+/// The request behind the current server function, when there is one (service calls from tests
+/// and jobs have none: an empty `RequestMeta`).
+pub fn current_meta() -> RequestMeta {
+    state().map(|st| request_meta(&st.settings)).unwrap_or_default()
+}
+
 /// The client's address: with `hops` trusted proxies, the `hops`-th `X-Forwarded-For` entry from
 /// the right (the one the outermost trusted proxy appended); the peer when there are none or the
 /// header is shorter than the proxies that must have written it.

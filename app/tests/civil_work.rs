@@ -338,11 +338,21 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     .await
     .unwrap();
     assert!(q.rows.is_empty());
-    assert_eq!(work::dossier_view(&db, &other, &a.dossier_code, now).await.unwrap_err(), AppError::Forbidden);
+    // Answered as if it did not exist (codes are sequential), and audited.
+    assert_eq!(work::dossier_view(&db, &other, &a.dossier_code, now).await.unwrap_err(), AppError::NotFound);
     assert_eq!(
         act(&db, &other, &a.dossier_code, Action::Review { confirm_distinct: true }, now).await.unwrap_err(),
-        AppError::Forbidden
+        AppError::NotFound
     );
+    let refused: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'access_refused' and entity_id = $1 and actor_user_id = $2",
+    )
+    .bind(&a.dossier_code)
+    .bind(other.user_id)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(refused, 2, "the view and the action");
 
     // Review refuses a birth without the child's name; completing it makes version 2.
     assert_eq!(
@@ -489,4 +499,31 @@ async fn review_wants_a_complete_form_and_a_correction_sends_a_ready_dossier_bac
     work::save_form(&db, &reg, &official, &meta(), &b.dossier_code, &f, "Sửa tên theo cha mẹ", now).await.unwrap();
     let v = work::dossier_view(&db, &official, &b.dossier_code, now).await.unwrap();
     assert_eq!((v.status, v.version), (Status::Submitted, 3), "changed content is reviewed again");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_registry_preview_is_only_for_the_communes_residents_and_is_logged(db: PgPool) {
+    demo::load(&db).await.unwrap();
+    let reg = LocalRegistry { db: db.clone() };
+    let official = login(&db, "quynhon.hotich").await;
+    let now = Utc::now();
+    let resident = person(&db, "true").await;
+    let stranger: String = sqlx::query_scalar(
+        "select personal_id from registry_person where commune_code <> '21583' and died_on is null
+         order by personal_id limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(work::preview_person(&db, &reg, &official, &resident, now).await.is_ok());
+    let refused = work::preview_person(&db, &reg, &official, &stranger, now).await.unwrap_err();
+    assert_eq!(refused.field("person"), Some(FieldError::Because(app::error::Reason::OutsideCommune)));
+    let logged: i64 =
+        sqlx::query_scalar("select count(*) from registry_lookup where actor_id = $1 and personal_id = $2")
+            .bind(official.user_id)
+            .bind(&stranger)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(logged, 1, "the refused lookup is in the lookup log");
 }

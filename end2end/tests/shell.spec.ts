@@ -77,3 +77,45 @@ for (const path of ['/', '/login', '/login/citizen', '/procedures']) {
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
   });
 }
+
+test('pages hydrate, load lazy parts and run the service worker under the Content-Security-Policy', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) violations.push(m.text());
+  });
+  const resp = await page.goto('/');
+  const csp = resp!.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'nonce-");
+  expect(csp).toContain("frame-ancestors 'none'");
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await hydrated(page);
+  // A lazy page: its wasm chunk is fetched and compiled under the policy.
+  await page.getByRole('link', { name: 'Danh mục thủ tục' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Thủ tục hành chính');
+  await page.goto('/book');
+  await hydrated(page);
+  expect(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => !!r.active))).toBe(true);
+  expect(violations).toEqual([]);
+});
+
+test('a personal page is not kept by the service worker once the session is gone', async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ baseURL });
+  const page = await ctx.newPage();
+  await page.goto('/');
+  await hydrated(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const resp = await page.goto('/login');
+  expect(resp!.headers()['cache-control']).toBe('no-store');
+  // Nothing but public files and pages kept on purpose is in the worker's caches.
+  const cached: string[] = await page.evaluate(async () => {
+    const out: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const r of await (await caches.open(name)).keys()) out.push(new URL(r.url).pathname);
+    }
+    return out;
+  });
+  expect(cached).not.toContain('/login');
+  await ctx.close();
+});

@@ -26,8 +26,8 @@ fn flag(name: &str) -> bool {
 impl Config {
     /// Refuses settings that must never reach the open internet together.
     pub fn check(&self) -> anyhow::Result<()> {
-        if self.settings.dev_inbox && !cfg!(feature = "dev-tools") {
-            anyhow::bail!("PHUCVU_DEV_INBOX is set, but this is a production build (without the dev-tools feature)");
+        if self.settings.dev_inbox && cfg!(feature = "production") {
+            anyhow::bail!("PHUCVU_DEV_INBOX is set, but this is a production build (feature `production`)");
         }
         if self.settings.dev_inbox && (self.settings.cookie_secure || self.settings.public_url.starts_with("https://"))
         {
@@ -74,5 +74,36 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "target/files".into()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(settings: Settings) -> Config {
+        Config {
+            database_url: None,
+            addr: "127.0.0.1:3000".parse().unwrap(),
+            site_root: "target/site".into(),
+            site_pkg_dir: "pkg".into(),
+            demo_data: false,
+            settings,
+            embedded_dir: "target/pg".into(),
+            embedded_port: 54329,
+            db_max_connections: 20,
+            files: "target/files".into(),
+        }
+    }
+
+    #[test]
+    fn the_developer_inbox_never_starts_behind_https() {
+        assert!(config(Settings { dev_inbox: true, ..Settings::default() }).check().is_ok());
+        assert!(config(Settings { dev_inbox: true, cookie_secure: true, ..Settings::default() }).check().is_err());
+        let https = Settings { dev_inbox: true, public_url: "https://dvc.example.vn".into(), ..Settings::default() };
+        assert!(config(https).check().is_err());
+        let production =
+            Settings { cookie_secure: true, public_url: "https://dvc.example.vn".into(), ..Settings::default() };
+        assert!(config(production).check().is_ok());
     }
 }

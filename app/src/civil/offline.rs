@@ -362,7 +362,7 @@ mod browser {
         let kept: serde_json::Value =
             serde_json::from_str(&get(RECORDS, &format!("cache/{name}")).await.ok()?.as_string()?).ok()?;
         let age_ms = js_sys::Date::now() - kept.get("at")?.as_f64()?;
-        if !(0.0..=super::KEEP_LISTS_HOURS * 3_600_000.0).contains(&age_ms) {
+        if !(0.0..=crate::civil::KEEP_LISTS_HOURS * 3_600_000.0).contains(&age_ms) {
             cache_drop(name).await;
             return None;
         }

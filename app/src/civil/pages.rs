@@ -71,7 +71,7 @@ fn loading() -> impl IntoView {
 pub fn WorkQueuePage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &'static str| query.read().get(k).unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = Resource::new(
         move || (q("tab"), q("kind"), q("channel"), q("age"), q("page")),
         |(tab, kind, channel, age, page)| civil_queue(tab, kind, channel, age, page),
     );
@@ -427,7 +427,7 @@ pub fn DossierPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let data = Resource::new_blocking(move || (code.get(), version.get()), |(c, _)| civil_dossier(c));
+    let data = Resource::new(move || (code.get(), version.get()), |(c, _)| civil_dossier(c));
     let m = use_cmsgs();
     view! {
         <Title text=move || (m().dossier_title)(&code.get()) />
@@ -765,7 +765,7 @@ fn ReasonsForm(
 #[component]
 pub fn DocumentPage(document: &'static str) -> impl IntoView {
     let code = path_code();
-    let data = Resource::new_blocking(move || code.get(), move |c| civil_document(c, document.to_owned()));
+    let data = Resource::new(move || code.get(), move |c| civil_document(c, document.to_owned()));
     let m = use_cmsgs();
     view! {
         <Title text=move || match document {
@@ -972,7 +972,7 @@ fn Certificate(d: DossierView, qr: String, url: String) -> impl IntoView {
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new_blocking(move || params.read().get("token").unwrap_or_default(), civil_verify);
+    let data = Resource::new(move || params.read().get("token").unwrap_or_default(), civil_verify);
     let m = use_cmsgs();
     view! {
         <Title text=ct(|m| m.verify_title) />
@@ -1049,7 +1049,7 @@ pub fn TrackPage() -> impl IntoView {
 /// `/facility`: a health facility sees where each birth it sent stands.
 #[component]
 pub fn FacilityPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| facility_births());
+    let data = Resource::new(|| (), |_| facility_births());
     let m = use_cmsgs();
     view! {
         <Title text=ct(|m| m.facility_title) />
@@ -1084,7 +1084,7 @@ pub fn FacilityPage() -> impl IntoView {
 #[component]
 pub fn FacilityKeysPage() -> impl IntoView {
     let create = ServerAction::<CreateFacilityKey>::new();
-    let data = Resource::new_blocking(move || create.version().get(), |_| list_facility_keys());
+    let data = Resource::new(move || create.version().get(), |_| list_facility_keys());
     let err = Signal::derive(move || create.value().get().and_then(Result::err));
     let locale = use_locale();
     view! {
@@ -1133,7 +1133,7 @@ pub fn FacilityKeysPage() -> impl IntoView {
 /// The collector's own counts, this month and this year.
 #[component]
 pub(super) fn FieldFigures() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| field_figures());
+    let data = Resource::new(|| (), |_| field_figures());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -90,7 +90,9 @@ async fn keep_log_on_refusal<T>(
             tx.commit().await?;
             Ok(v)
         }
-        Err(e @ AppError::Validation(_)) => {
+        // A refusal keeps its lookup log; a dossier of another commune keeps the audit of the
+        // attempt (NotFound only ever comes from loading, before anything is written).
+        Err(e @ (AppError::Validation(_) | AppError::NotFound)) => {
             tx.commit().await?;
             Err(e)
         }
@@ -349,7 +351,20 @@ async fn load_as(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    user.require_commune(&r.commune_code, &r.province_code)?;
+    if user.require_commune(&r.commune_code, &r.province_code).is_err() {
+        // Another commune's dossier: audited (personal data was asked for), and answered as if
+        // it did not exist, so sequential codes do not tell another commune how many it files.
+        let entry = crate::audit::service::Entry {
+            action: "access_refused",
+            entity_type: "dossier",
+            entity_id: Some(r.code.clone()),
+            province_code: Some(&r.province_code),
+            commune_code: Some(&r.commune_code),
+            details: serde_json::json!({ "reason": "other_commune", "lock": lock }),
+        };
+        crate::audit::service::record(&mut *conn, Some(user), &crate::state::current_meta(), entry).await?;
+        return Err(AppError::NotFound);
+    }
     let row = Row {
         dossier_id: r.dossier_id,
         code: r.code,
@@ -572,6 +587,11 @@ pub async fn preview_person(
     let p = lookup(&mut conn, registry, Some(user.user_id), "form", method, &id)
         .await?
         .ok_or(AppError::validation("person", FieldError::Rule(super::domain::Refusal::PersonUnknown)))?;
+    // A preview is for the commune's own residents (Nghị định 69/2024: data used for the task at
+    // hand). Others are looked up when a dossier naming them is received, logged under it.
+    if user.commune_code.as_deref() != Some(p.commune_code.as_str()) {
+        return Err(AppError::validation("person", FieldError::Because(crate::error::Reason::OutsideCommune)));
+    }
     let mut fields = Data::new();
     fill_party(&mut fields, "p", &p);
     let fields = fields.into_iter().map(|(k, v)| (k.trim_start_matches("p_").to_owned(), v)).collect();

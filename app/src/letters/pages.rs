@@ -35,7 +35,7 @@ pub fn LettersPage() -> impl IntoView {
             done.update(|v| *v += 1);
         }
     });
-    let data = Resource::new_blocking(
+    let data = Resource::new(
         move || (signed_tab.get(), done.get()),
         |(s, _)| list_letters(if s { "1".into() } else { String::new() }),
     );
@@ -129,7 +129,7 @@ fn LetterText(l: LetterView) -> impl IntoView {
 /// The letter on its own printed page after the certificate.
 #[component]
 pub fn LetterSheet(code: String) -> impl IntoView {
-    let data = Resource::new_blocking(move || code.clone(), dossier_letter);
+    let data = Resource::new(move || code.clone(), dossier_letter);
     let m = use_lmsgs();
     view! {
         <Transition fallback=|| ()>
@@ -180,7 +180,7 @@ pub fn TemplatesPage() -> impl IntoView {
             done.update(|v| *v += 1);
         }
     });
-    let data = Resource::new_blocking(move || done.get(), |_| letter_templates());
+    let data = Resource::new(move || done.get(), |_| letter_templates());
     let err = Signal::derive(move || save.value().get().and_then(Result::err));
     let m = use_lmsgs();
     let locale = use_locale();

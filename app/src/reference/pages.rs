@@ -23,7 +23,7 @@ pub fn ProceduresPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let results = Resource::new_blocking(move || q.get(), list_procedures);
+    let results = Resource::new(move || q.get(), list_procedures);
     view! {
         <Title text=t(|m| m.procedures_title) />
         <section class="panel">
@@ -172,10 +172,8 @@ pub fn CalendarPage() -> impl IntoView {
     let add = ServerAction::<AddCalendarDay>::new();
     let remove = ServerAction::<RemoveCalendarDay>::new();
     let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(0));
-    let data = Resource::new_blocking(
-        move || (year.get(), add.version().get(), remove.version().get()),
-        |(y, _, _)| get_calendar(y),
-    );
+    let data =
+        Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let remove_error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
     view! {

@@ -81,7 +81,6 @@ pub async fn add_calendar_day(
 #[server(endpoint = "calendar_remove")]
 pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     use crate::{
-        error::FieldError,
         identity::authz,
         state::{request_meta, state},
     };

@@ -19,8 +19,9 @@ pub fn Problem(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
 /// A whole-page error from a failed read.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    // A refused page answers with the refusal's status (pages load their data with blocking
-    // resources, so this runs before the response's head is sent).
+    // A refused page answers with the refusal's status where its data loads with a blocking
+    // resource (this then runs before the response's head is sent; elsewhere it is too late and
+    // does nothing).
     #[cfg(feature = "ssr")]
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(error.status())

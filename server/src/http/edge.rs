@@ -13,7 +13,7 @@ use app::{
     state::AppState,
 };
 use axum::{
-    body::{Body, Bytes},
+    body::Body,
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
@@ -113,6 +113,11 @@ async fn screen(req: Request) -> Result<Request, AppError> {
         .is_some_and(|n| n > MAX_BODY_BYTES);
     if too_long {
         return Err(AppError::TooLarge);
+    }
+    // Path parameters (`/api/v1/former-communes/{code}`) reach queries too.
+    let path = decode(req.uri().path().as_bytes());
+    if !std::str::from_utf8(&path).is_ok_and(|p| p.chars().all(allowed)) {
+        return Err(AppError::validation("path", FieldError::Because(Reason::BadCharacters)));
     }
     if let Some(q) = req.uri().query() {
         check_form(q.as_bytes())?;
@@ -259,7 +264,7 @@ async fn with_error_status(resp: Response) -> Response {
         }
         Err(_) => {}
     }
-    Response::from_parts(parts, Body::from(Bytes::from(bytes)))
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Headers every response carries; the page's Content-Security-Policy (with its nonce) is set by

@@ -152,6 +152,8 @@ async fn nul_bytes_invalid_utf8_and_impossible_dates_are_field_errors(db: PgPool
     let body: Value = api.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "q");
     assert_eq!(body["fields"][0]["code"], "bad_characters");
+    let path = app.client.get(app.url("/api/v1/former-communes/a%00b")).send().await.unwrap();
+    assert_eq!(path.status(), 422, "path parameters too");
     let key = facility_key(&db).await;
     let nul = json!({ "certificate_code": "GCS\u{0}1", "mother_id": "052085000001", "child_sex": "male",
                       "born_at": chrono::Utc::now().to_rfc3339(), "place_of_birth": "x", "weight_grams": 3000 });

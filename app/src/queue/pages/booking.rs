@@ -58,7 +58,7 @@ fn ChooseProcedure() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let results = Resource::new_blocking(move || q.get(), bookable_procedures);
+    let results = Resource::new(move || q.get(), bookable_procedures);
     view! {
         <p class="step">{qt(|q| q.step_procedure)}</p>
         <Form method="GET" action="" attr:class="search" attr:role="search">
@@ -90,7 +90,7 @@ fn ChooseProcedure() -> impl IntoView {
 
 #[component]
 fn ChooseOffice(procedure: String) -> impl IntoView {
-    let offices = Resource::new_blocking(
+    let offices = Resource::new(
         {
             let p = procedure.clone();
             move || p.clone()
@@ -127,7 +127,7 @@ fn ChooseSlot(procedure: String, office: String) -> impl IntoView {
     let query = use_query_map();
     let from = Memo::new(move |_| query.read().get("from").unwrap_or_default());
     let reschedule = Memo::new(move |_| query.read().get("reschedule").unwrap_or_default());
-    let avail = Resource::new_blocking(
+    let avail = Resource::new(
         {
             let (o, p) = (office.clone(), procedure.clone());
             move || (o.clone(), p.clone(), from.get())
@@ -272,7 +272,7 @@ fn RescheduleForm(a: Availability, code: String) -> impl IntoView {
 /// `/bookings`: the citizen's bookings with their QR codes.
 #[component]
 pub fn BookingsPage() -> impl IntoView {
-    let list = Resource::new_blocking(|| (), |_| my_bookings());
+    let list = Resource::new(|| (), |_| my_bookings());
     keep_page_offline();
     view! {
         <Title text=qt(|q| q.my_bookings) />
@@ -333,7 +333,7 @@ pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
     let cancel = ServerAction::<CancelBooking>::new();
-    let booking = Resource::new_blocking(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
+    let booking = Resource::new(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
     keep_page_offline();
     view! {
