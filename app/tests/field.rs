@@ -104,7 +104,11 @@ async fn a_submission_is_received_once_whatever_the_retries(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(r.outcome, Outcome::Refused);
-    assert_eq!(r.errors.as_ref().unwrap().get("deceased_id"), Some(FieldError::Invalid));
+    assert_eq!(
+        r.errors.as_ref().unwrap().get("deceased_id"),
+        Some(FieldError::Because(app::error::Reason::IdFormat)),
+        "the reason is named"
+    );
     assert_eq!(r.dossier_code, None);
     // Without the family's consent nothing is filed (and it is recorded on the ones that are).
     let mut no_consent = f.clone();
@@ -263,9 +267,9 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
     assert_eq!(v.photos.len(), 2, "the official sees both photos");
     let (ct, bytes) = field::photo(&db, files.as_ref(), &official, key, 1).await.unwrap();
     assert_eq!((ct.as_str(), bytes, v.photos[1].url()), ("image/jpeg", jpeg(1), format!("/api/field/photos/{key}/1")));
-    // Another commune's official may not see them.
+    // Another commune's official may not see them (answered as if the dossier did not exist).
     let other = login(&db, "phucat.hotich").await;
-    assert_eq!(field::photo(&db, files.as_ref(), &other, key, 0).await.unwrap_err(), AppError::Forbidden);
+    assert_eq!(field::photo(&db, files.as_ref(), &other, key, 0).await.unwrap_err(), AppError::NotFound);
     let started: (String, String, Option<Uuid>) =
         sqlx::query_as("select source, status, assigned_to from home_visit_task where dossier_id = (select dossier_id from dossier where code = $1)")
             .bind(&code)

@@ -87,9 +87,9 @@ async fn each_registration_gets_its_letter_which_the_chairman_signs_in_a_batch(d
     assert_eq!(signed[0].signer.as_deref(), Some(chairman.display_name.as_str()));
     let printed = letters::letter_of(&db, &official, &b).await.unwrap().unwrap();
     assert!(printed.signed_at.is_some());
-    // Another commune's official cannot print it.
+    // Another commune's official cannot print it (nor learn that the dossier exists).
     let other = login(&db, "phucat.hotich").await;
-    assert_eq!(letters::letter_of(&db, &other, &b).await.unwrap_err(), AppError::Forbidden);
+    assert_eq!(letters::letter_of(&db, &other, &b).await.unwrap_err(), AppError::NotFound);
 }
 
 #[sqlx::test(migrations = "../migrations")]

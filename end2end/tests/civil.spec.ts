@@ -272,10 +272,11 @@ test('a marriage and a death are received at the counter, checked against the re
   await form.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click();
   await expect(form.locator('#f-deceased_id-err')).toHaveText('Người này đã được đăng ký khai tử.');
 
-  // Another commune's official cannot open this commune's dossier.
+  // Another commune's official cannot open this commune's dossier, nor learn that it exists.
   const other = await tablet(browser, baseURL!, 'phucat.hotich');
   await open(other, `/civil/d/${death}`);
-  await expect(other.locator('[data-forbidden="true"]')).toBeVisible();
+  await expect(other.locator('.error-panel')).toContainText('Không tìm thấy nội dung yêu cầu.');
+  await expect(other.locator('body')).not.toContainText(deceasedName);
 });
 
 test('a collector takes a hospital notice from the visit list on her phone', async ({ browser, baseURL }) => {

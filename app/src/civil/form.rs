@@ -334,7 +334,8 @@ mod tests {
         assert_eq!(e.get("child_name"), Some(FieldError::Invalid));
         assert_eq!(e.get("child_sex"), Some(FieldError::Invalid));
         assert_eq!(e.get("birth_date"), Some(FieldError::Rule(Refusal::BirthInFuture)));
-        assert_eq!(e.get("mother_id"), Some(FieldError::Invalid));
+        // The reason is named: 12 digits (finding 14 of issue 13).
+        assert_eq!(e.get("mother_id"), Some(FieldError::Because(crate::error::Reason::IdFormat)));
         assert_eq!(e.get("requester_relation"), Some(FieldError::Required));
         assert_eq!(e.get("phone"), Some(FieldError::Invalid));
         let e = parse(
