@@ -73,11 +73,18 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(req)
         .then((resp) => {
+          const work = [];
           // The server says the browser has no session: what was kept for one goes.
-          if (resp.headers.get('x-phucvu-session') === 'none') event.waitUntil(forgetKept());
+          if (resp.headers.get('x-phucvu-session') === 'none') work.push(forgetKept());
           if (resp.ok && storable(resp)) {
             const copy = resp.clone();
-            event.waitUntil(caches.open(VERSION).then((c) => c.put(req, copy)));
+            work.push(caches.open(VERSION).then((c) => c.put(req, copy)));
+          }
+          // Housekeeping must never turn a good answer into the offline page.
+          try {
+            if (work.length) event.waitUntil(Promise.all(work).catch(() => undefined));
+          } catch (e) {
+            /* the event's lifetime is over; the work still runs */
           }
           return resp;
         })
