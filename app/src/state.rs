@@ -106,10 +106,16 @@ pub fn client_ip(headers: &http::HeaderMap, peer: Option<IpAddr>, hops: usize) -
     }
 }
 
-/// This site's public origin, from configuration: for QR codes that a phone camera opens and
-/// links in receipts. Never the request's `Host` header, which the client chooses.
-pub fn request_origin() -> String {
-    state().map(|s| s.settings.public_url.trim_end_matches('/').to_owned()).unwrap_or_default()
+/// This site's public origin (`PHUCVU_PUBLIC_URL`): for QR codes that a phone camera opens and
+/// links in receipts and SMS. Never the request's `Host` header, which the client chooses. Outside
+/// a request (jobs, service tests) the variable itself, else the local default.
+pub fn public_url() -> String {
+    use_context::<AppState>()
+        .map(|s| s.settings.public_url.clone())
+        .or_else(|| std::env::var("PHUCVU_PUBLIC_URL").ok().filter(|u| !u.trim().is_empty()))
+        .unwrap_or_else(|| Settings::default().public_url)
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 #[cfg(test)]

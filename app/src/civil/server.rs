@@ -69,7 +69,7 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let view = super::work::dossier_view(&st.db, &user, code.trim(), chrono::Utc::now()).await?;
-    let origin = crate::state::request_origin();
+    let origin = crate::state::public_url();
     let url = match document.as_str() {
         "receipt" => format!("{origin}/track?code={}", view.code),
         "supplement" | "refusal" if view.notices.iter().any(|n| n.form == document) => {

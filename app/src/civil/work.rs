@@ -136,7 +136,7 @@ pub(crate) fn receipt_sms(agency: &str, kind: DossierKind, code: &str, due: Naiv
         kind_sms(kind),
         code,
         due.format("%d/%m/%Y"),
-        crate::evaluation::service::public_url(),
+        crate::state::public_url(),
         code
     )
 }
@@ -1006,7 +1006,7 @@ pub(super) async fn act_in(
                 kind_sms(row.kind),
                 row.code,
                 short,
-                crate::evaluation::service::public_url(),
+                crate::state::public_url(),
                 row.code
             );
             sms(&mut *tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;
@@ -1093,7 +1093,7 @@ pub(super) async fn act_in(
                 "Ho so {} {} da duoc dang ky. Giay to se duoc trao tai nha hoac tai UBND; theo doi: {}/track?code={}",
                 kind_sms(row.kind),
                 row.code,
-                crate::evaluation::service::public_url(),
+                crate::state::public_url(),
                 row.code
             );
             sms(&mut *tx, row.dossier_id, data.get("phone").map(String::as_str), &body).await?;

@@ -23,16 +23,6 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-/// The site's public address, for links sent by SMS (`PHUCVU_PUBLIC_URL`).
-pub fn public_url() -> String {
-    std::env::var("PHUCVU_PUBLIC_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "http://127.0.0.1:3000".into())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
 /// Counts a request in this minute's window for `bucket`; refuses above `limit`.
 /// Postgres keeps the counters so that every server instance shares them.
 pub async fn rate_limit(db: &PgPool, bucket: &str, limit: i32, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -227,7 +217,7 @@ async fn insert_evaluation(conn: &mut PgConnection, e: NewEvaluation, now: DateT
             "Cam on ban da den {}. Moi danh gia dich vu (1 lan, trong {} ngay): {}/rate/{}",
             crate::reference::unaccent(&e.place),
             days,
-            public_url(),
+            crate::state::public_url(),
             token
         );
         let nid = notify::enqueue(conn, Channel::Sms, &phone, "", &body).await?;

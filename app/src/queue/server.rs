@@ -21,7 +21,7 @@ fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
 /// Adds the QR code of the ticket's page, with this site's origin, so a phone camera opens it.
 #[cfg(feature = "ssr")]
 fn with_ticket_qr(mut issued: IssuedTicket) -> IssuedTicket {
-    let origin = crate::state::request_origin();
+    let origin = crate::state::public_url();
     issued.ticket_qr = super::service::qr_svg(&format!("{origin}/ticket/{}", issued.ticket.token));
     issued
 }

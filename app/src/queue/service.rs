@@ -1015,7 +1015,7 @@ pub async fn ticket_view(db: &PgPool, token: &str, now: DateTime<Utc>) -> Result
         .fetch_optional(&mut *conn)
         .await?
         .map(|tk| {
-            let qr = qr_svg(&format!("{}/rate/{tk}", crate::evaluation::service::public_url()));
+            let qr = qr_svg(&format!("{}/rate/{tk}", crate::state::public_url()));
             (tk, qr)
         })
     } else {

@@ -169,14 +169,12 @@ async fn nul_bytes_invalid_utf8_and_impossible_dates_are_field_errors(db: PgPool
 async fn the_client_address_is_the_one_the_proxy_appended(db: PgPool) {
     let app = spawn_app_with(db.clone(), Settings { proxy_hops: 1, ..Settings::default() }).await;
     let resp = app
-        .client
-        .post(app.url("/api/login"))
-        .header("accept", "application/json")
-        .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
-        .form(&[("username", "quynhon.hotich"), ("password", PW)])
-        .send()
-        .await
-        .unwrap();
+        .login_with(
+            &[("accept", "application/json"), ("x-forwarded-for", "6.6.6.6, 203.0.113.7")],
+            "quynhon.hotich",
+            PW,
+        )
+        .await;
     assert!(resp.status().is_success() || resp.status().is_redirection());
     let ip: String =
         sqlx::query_scalar("select host(ip) from audit_event where action = 'login' order by at desc limit 1")
@@ -191,35 +189,16 @@ async fn cross_site_writes_are_refused_and_links_use_the_public_url(db: PgPool) 
     let app = spawn_app(db.clone()).await;
     // Login CSRF: another site's form posting our login.
     let resp = app
-        .client
-        .post(app.url("/api/login"))
-        .header("origin", "https://evil.example")
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("username", "quynhon.hotich"), ("password", PW)])
-        .send()
-        .await
-        .unwrap();
+        .login_with(&[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")], "quynhon.hotich", PW)
+        .await;
     assert_eq!(resp.status(), 403);
     assert!(!resp.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("phucvu_session=")));
-    let no_fetch_meta = app
-        .client
-        .post(app.url("/api/login"))
-        .header("origin", "https://evil.example")
-        .form(&[("username", "quynhon.hotich"), ("password", PW)])
-        .send()
-        .await
-        .unwrap();
+    let no_fetch_meta = app.login_with(&[("origin", "https://evil.example")], "quynhon.hotich", PW).await;
     assert_eq!(no_fetch_meta.status(), 403);
     // The same post from our own pages works.
     let own = app
-        .client
-        .post(app.url("/api/login"))
-        .header("sec-fetch-site", "same-origin")
-        .header("accept", "application/json")
-        .form(&[("username", "quynhon.hotich"), ("password", PW)])
-        .send()
-        .await
-        .unwrap();
+        .login_with(&[("sec-fetch-site", "same-origin"), ("accept", "application/json")], "quynhon.hotich", PW)
+        .await;
     assert!(own.status().is_success() || own.status().is_redirection(), "{}", own.status());
     // A forged Host header does not reach the receipt's link.
     let code = a_dossier(&app, &db).await;

@@ -46,6 +46,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A staff login with extra request headers (proxy, origin, fetch metadata).
+    pub async fn login_with(&self, headers: &[(&str, &str)], username: &str, password: &str) -> reqwest::Response {
+        let mut req = self.client.post(self.url("/api/login")).form(&[("username", username), ("password", password)]);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.unwrap()
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
         self.call("login", &[("username", username), ("password", password)]).await
     }
