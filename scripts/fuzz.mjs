@@ -589,7 +589,11 @@ async function send({ method, path: p, query = '', headers = {}, body, session, 
   if (cookie) h.cookie = cookie;
   const r = { method, path: p, session: session?.name ?? 'anonymous', variant, status: null, body: '' };
   try {
-    const res = await fetch(url, { method, headers: h, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const go = () => fetch(url, { method, headers: h, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    // A kept-alive connection the server closed as it was reused fails with EPIPE/ECONNRESET
+    // before the server saw the request: tried once more on a new connection. A server that
+    // really drops requests fails again and is reported.
+    const res = await go().catch((e) => (/EPIPE|ECONNRESET|UND_ERR_SOCKET/.test(String(e?.cause?.code ?? '')) ? go() : Promise.reject(e)));
     r.text = await res.text();
     r.status = res.status;
     r.body = r.text.slice(0, 200);
@@ -726,6 +730,9 @@ const STAFF = (() => {
 // The login function's baseline signs in someone who is not one of the sessions.
 const LOGIN_TARGET = DEMO.staff.map((s) => s.username).find((u) => !STAFF.includes(u)) ?? 'khong.co.ai';
 
+// The session cookie's name (app/src/identity/authz.rs SESSION_COOKIE).
+const SESSION_COOKIE = 'phucvu_session';
+
 function takeCookies(session, res) {
   for (const c of res?.headers?.getSetCookie?.() ?? []) {
     const [pair] = c.split(';');
@@ -744,7 +751,7 @@ async function signIn(fnByName) {
     const r = await send({ method: 'POST', path: loginPath, headers: form, session: null, variant: `sign in ${username}`,
       body: `username=${enc(username)}&password=${enc(DEMO.password)}` });
     takeCookies(s, r.res);
-    if (s.cookies.get('session')) sessions.push(s);
+    if (s.cookies.get(SESSION_COOKIE)) sessions.push(s);
     else log(`could not sign in as ${username} (${r.status}): ${r.body}`);
   }
   // A citizen, through the one-time code and the developer inbox (PHUCVU_DEV_INBOX=1).
@@ -766,7 +773,7 @@ async function signIn(fnByName) {
     const r = await send({ method: 'POST', path: fnByName.get('verify_code')?.path ?? '/api/verify_code', headers: form,
       body: `phone=${phone}&code=${code}`, session: null, variant: 'sign in citizen (code)' });
     takeCookies(s, r.res);
-    if (s.cookies.get('session')) sessions.splice(1, 0, s);
+    if (s.cookies.get(SESSION_COOKIE)) sessions.splice(1, 0, s);
   }
   if (!sessions.some((s) => s.name === 'citizen')) log(`no citizen session (request_code ${rc.status}); fuzzing without one`);
 }

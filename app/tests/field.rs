@@ -98,6 +98,25 @@ async fn a_submission_is_received_once_whatever_the_retries(db: PgPool) {
         AppError::Forbidden
     );
 
+    // A visit that does not exist is refused, not a database error.
+    assert_eq!(
+        field::submit(
+            &db,
+            &reg,
+            &collector,
+            &meta(),
+            Uuid::new_v4(),
+            DossierKind::Death,
+            &f,
+            Some(Uuid::new_v4()),
+            None,
+            now
+        )
+        .await
+        .unwrap_err(),
+        AppError::NotFound
+    );
+
     // A form with errors is answered with them, stored, and nothing is made.
     let bad = form(&[("deceased_id", "123"), ("death_date", "2026-12-30")]);
     let r = field::submit(&db, &reg, &collector, &meta(), Uuid::new_v4(), DossierKind::Death, &bad, None, None, now)

@@ -83,7 +83,20 @@ pub async fn submit(
     captured_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<SubmissionReceipt, AppError> {
-    collector_commune(user)?;
+    let commune = collector_commune(user)?;
+    // A visit that is not the commune's (or no longer exists) is refused, not a database error.
+    if let Some(t) = task {
+        let known = sqlx::query_scalar!(
+            r#"select exists(select 1 from home_visit_task where task_id = $1 and commune_code = $2) as "known!""#,
+            t,
+            commune
+        )
+        .fetch_one(db)
+        .await?;
+        if !known {
+            return Err(AppError::NotFound);
+        }
+    }
     let mut tx = db.begin().await?;
     // Two arrivals of one key: the second waits here and then finds the first's answer.
     sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", format!("field:{key}")).execute(&mut *tx).await?;
