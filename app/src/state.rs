@@ -69,13 +69,20 @@ pub fn request_meta(settings: &Settings) -> RequestMeta {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return RequestMeta::default();
     };
-    let header =
-        |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    RequestMeta {
-        ip: client_ip(&parts.headers, peer, settings.proxy_hops),
-        user_agent: header(http::header::USER_AGENT).map(|ua| ua.chars().take(300).collect()),
-        cookie_header: header(http::header::COOKIE),
+    RequestMeta::of(&parts.headers, &parts.extensions, settings)
+}
+
+impl RequestMeta {
+    /// From a request's headers and the connection's peer address (in its extensions).
+    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions, settings: &Settings) -> Self {
+        let header =
+            |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        RequestMeta {
+            ip: client_ip(headers, peer, settings.proxy_hops),
+            user_agent: header(http::header::USER_AGENT).map(|ua| ua.chars().take(300).collect()),
+            cookie_header: header(http::header::COOKIE),
+        }
     }
 }
 

@@ -38,3 +38,30 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// A refused request (403) of a signed-in user: who tried what, from where. The edge calls this
+/// for every route at once, so no refusal goes unrecorded; the query is kept (it names what was
+/// asked for), a body never is (it may carry the personal data being written).
+pub async fn record_refusal(
+    db: &sqlx::PgPool,
+    meta: &RequestMeta,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+) -> Result<(), crate::error::AppError> {
+    let Some(user) = crate::identity::authz::user_from_cookies(db, meta.cookie_header.as_deref()).await? else {
+        return Ok(());
+    };
+    let cut = |s: &str| s.chars().take(500).collect::<String>();
+    let entry = Entry {
+        action: "access_refused",
+        entity_type: "request",
+        entity_id: Some(cut(path)),
+        province_code: user.province_code.as_deref(),
+        commune_code: user.commune_code.as_deref(),
+        details: serde_json::json!({ "method": method, "query": query.map(cut) }),
+    };
+    let mut conn = db.acquire().await?;
+    record(&mut conn, Some(&user), meta, entry).await?;
+    Ok(())
+}

@@ -19,15 +19,8 @@ pub fn Problem(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
 /// A whole-page error from a failed read.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    // A refused page answers with the refusal's status where its data loads with a blocking
-    // resource (this then runs before the response's head is sent; elsewhere it is too late and
-    // does nothing).
-    #[cfg(feature = "ssr")]
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = http::StatusCode::from_u16(error.status())
-    {
-        resp.set_status(status);
-    }
+    // A page whose path names something malformed names nothing: not found, like an unknown one.
+    page_status(if matches!(error, AppError::Validation(_)) { 404 } else { error.status() });
     let locale = use_locale();
     let forbidden = matches!(error, AppError::Forbidden);
     view! {
@@ -36,4 +29,17 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             <p>{move || locale.get().msgs().app_error(&error)}</p>
         </section>
     }
+}
+
+/// Sets the status of the page being rendered on the server (a refused or unknown page answers
+/// 4xx, not 200). Data pages render with `SsrMode::Async`, so this runs before the head is sent.
+pub fn page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(status)
+    {
+        resp.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
 }

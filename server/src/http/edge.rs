@@ -6,6 +6,7 @@
 //!   UTF-8) is refused as a field error, for every server function and `/api` endpoint at once.
 //! - A server function's error gets its HTTP status (422, 401, 403, 404, 409, 429, 413): leptos
 //!   sends every error as 500, the typed body stays the same so the client still decodes it.
+//! - A signed-in user's refused request (403, page or call) is written to the audit log.
 //! - Security headers, and `Cache-Control: no-store` on everything that is not a public file.
 
 use app::{
@@ -62,9 +63,20 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         },
         Kind::Upload | Kind::Page => req,
     };
+    let asked = (!signed_out).then(|| {
+        let meta = app::state::RequestMeta::of(req.headers(), req.extensions(), &st.settings);
+        (meta, req.method().clone(), req.uri().clone())
+    });
     let mut resp = next.run(req).await;
     if kind == Kind::ServerFn {
         resp = with_error_status(resp).await;
+    }
+    if resp.status() == StatusCode::FORBIDDEN
+        && let Some((meta, method, uri)) = asked
+        && let Err(e) =
+            app::audit::service::record_refusal(&st.db, &meta, method.as_str(), uri.path(), uri.query()).await
+    {
+        tracing::error!(error = %e, "refusal not audited");
     }
     security_headers(resp.headers_mut(), kind, st.settings.cookie_secure);
     // Tells the service worker the browser holds no session (expired, cleared, logged out

@@ -314,3 +314,87 @@ async fn the_developer_inbox_does_not_exist_unless_switched_on(db: PgPool) {
     let page = app.client.get(app.url("/dev/inbox")).send().await.unwrap();
     assert_eq!(page.status(), 404);
 }
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn refused_and_unknown_pages_answer_with_their_status(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let code = a_dossier(&app, &db).await;
+    let status = |path: String| {
+        let app = &app;
+        async move { (app.client.get(app.url(&path)).send().await.unwrap().status().as_u16(), path) }
+    };
+    let expect = async |cases: &[(&str, u16)]| {
+        for (path, want) in cases {
+            let (got, path) = status(path.replace("{code}", &code)).await;
+            assert_eq!(got, *want, "{path}");
+        }
+    };
+    expect(&[
+        ("/khong-co-trang-nay", 404),
+        ("/civil", 401),
+        ("/civil/d/{code}", 401),
+        ("/admin/audit", 401),
+        ("/bookings", 401),
+        ("/cases/00000000-0000-0000-0000-000000000000", 401),
+        ("/ticket/khongco", 404),
+        ("/rate/khongco", 404),
+        ("/verify/khongco", 404),
+        ("/board/999999", 404),
+        ("/procedures", 200),
+    ])
+    .await;
+    // The dossier's own commune reads it; another commune's official gets the same answer as
+    // for a code that does not exist.
+    app.login("quynhon.hotich", PW).await;
+    expect(&[("/civil/d/{code}", 200), ("/civil/d/{code}/receipt", 200), ("/civil", 200)]).await;
+    app.call("logout", &[]).await;
+    app.login("phucat.hotich", PW).await;
+    expect(&[
+        ("/civil/d/{code}", 404),
+        ("/civil/d/{code}/certificate", 404),
+        ("/civil/d/KHONG-CO", 404),
+        ("/admin/letters", 403),
+        ("/admin/audit", 403),
+        ("/commune/21583", 403),
+        ("/cases", 403),
+        ("/cases/999999", 404),
+        ("/cases/00000000-0000-0000-0000-000000000000", 404),
+        ("/evaluation/office/999999", 404),
+        ("/kiosk/999999", 404),
+        ("/bookings/KHONGCO", 404),
+        ("/civil", 200),
+    ])
+    .await;
+    // Every refusal of a signed-in user is in the audit log: who, what, from where. The other
+    // commune's dossier (answered 404) is recorded by the dossier itself.
+    let refused: Vec<(String, String, Option<String>, bool)> = sqlx::query_as(
+        "select entity_type, entity_id, details->>'method', ip is not null from audit_event a
+         join app_user u on u.user_id = a.actor_user_id
+         where u.username = 'phucat.hotich' and action = 'access_refused' order by audit_id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let what: Vec<String> = refused.iter().map(|r| format!("{} {}", r.0, r.1)).collect();
+    assert_eq!(
+        what,
+        [
+            format!("dossier {code}"),
+            format!("dossier {code}"),
+            "request /admin/letters".into(),
+            "request /admin/audit".into(),
+            "request /commune/21583".into(),
+            "request /cases".into(),
+        ]
+    );
+    assert!(refused.iter().all(|r| r.3), "with the address");
+    let call = app.client.get(app.url("/api/commune_overview?code=21583")).send().await.unwrap();
+    assert_eq!(call.status(), 403);
+    let last: (String, Option<String>) = sqlx::query_as(
+        "select entity_id, details->>'query' from audit_event where action = 'access_refused' order by audit_id desc limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(last, ("/api/commune_overview".into(), Some("code=21583".into())));
+}
