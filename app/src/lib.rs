@@ -43,7 +43,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
     let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
-    content_security_policy(nonce.as_ref());
+    {
+        content_security_policy(nonce.as_ref());
+        provide_context(ui::problem::PageRefusal::default());
+    }
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -164,52 +167,51 @@ pub fn App() -> impl IntoView {
         <Title text=t(|m| m.app_name) />
         <Router>
             <ui::layout::Layout>
-                // Every page is complete HTML without JavaScript (slow phones, wasm not yet loaded).
-                // The static pages stream in order; pages that read data render once it is read
-                // (`Async`), so a refused page answers with the refusal's status (403, 404…).
+                // In-order streaming: every page is complete HTML without JavaScript (slow phones,
+                // wasm not yet loaded); Suspense boundaries are awaited in place.
                 <Routes fallback=ui::not_found::NotFound>
                     <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=identity::pages::StaffLoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login/citizen") view=identity::pages::CitizenLoginPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/procedures") view={Lazy::<ProceduresRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/commune/:code") view={Lazy::<CommuneRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dev/inbox") view={Lazy::<DevInboxRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/book") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/bookings") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/bookings/:code") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/ticket/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/rate/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/offices") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/kiosk/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/counter/:counter") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/counter/:counter/rate") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/evaluation/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/transparency") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/my/results") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cases") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cases/:id") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/field") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/procedures") view={Lazy::<ProceduresRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/commune/:code") view={Lazy::<CommuneRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/dev/inbox") view={Lazy::<DevInboxRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/book") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/bookings") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/bookings/:code") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/ticket/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/rate/:token") view={Lazy::<CitizenQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/offices") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/kiosk/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/counter/:counter") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/counter/:counter/rate") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/evaluation/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/transparency") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/my/results") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/evaluation") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/cases") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/cases/:id") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/board/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/manage/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/office/:office") view={Lazy::<StaffQueueRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/field") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/letters") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                     // One route per page: the router rebuilds the view only when the route changes.
-                    <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/civil/d/:code/receipt") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/civil/d/:code/certificate") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/civil/d/:code/notice/:form") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/visit") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/facilities") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/civil/new") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/receipt") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/certificate") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/civil/d/:code/notice/:form") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/verify/:token") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/track") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/visit") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/facility") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin/facilities") view={Lazy::<CivilRoute>::new()} ssr=SsrMode::InOrder />
                 </Routes>
             </ui::layout::Layout>
         </Router>

@@ -981,7 +981,7 @@ pub fn VerifyPage() -> impl IntoView {
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(AppError::NotFound) => view! { {crate::ui::problem::page_status(404)} <p class="problem" data-testid="verify-unknown">{ct(|m| m.verify_unknown)}</p> }.into_any(),
+                        Err(AppError::NotFound) => view! { <p class="problem" data-testid="verify-unknown">{ct(|m| m.verify_unknown)}</p> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(v) => view! {
                             <p class=if v.valid { "notice success" } else { "problem" } data-testid="verify-result">

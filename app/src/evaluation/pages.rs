@@ -82,7 +82,6 @@ pub fn RatePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match ctx.await {
                         Err(AppError::NotFound) => view! {
-                            {crate::ui::problem::page_status(404)}
                             <h1>{et(|m| m.rate_title)}</h1>
                             <p class="notice" data-testid="rating-refused">{et(|m| m.link_unknown)}</p>
                         }.into_any(),
@@ -99,7 +98,6 @@ pub fn RatePage() -> impl IntoView {
                                         <p class="notice" data-testid="rating-refused">{et(|m| m.already_rated)}</p>
                                     }.into_any(),
                                     LinkState::Expired => view! {
-                                        {crate::ui::problem::page_status(410)}
                                         <p class="notice" data-testid="rating-refused">{et(|m| m.link_expired)}</p>
                                     }.into_any(),
                                 }}

@@ -21,6 +21,10 @@ pub fn Problem(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     // A page whose path names something malformed names nothing: not found, like an unknown one.
     page_status(if matches!(error, AppError::Validation(_)) { 404 } else { error.status() });
+    #[cfg(feature = "ssr")]
+    if error == AppError::Forbidden {
+        audit_page_refusal();
+    }
     let locale = use_locale();
     let forbidden = matches!(error, AppError::Forbidden);
     view! {
@@ -31,8 +35,36 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
 }
 
+/// A page refused while rendering on the server goes to the audit log like a refused call does
+/// (the edge records those): its data was read in-process, so no 403 crossed the edge.
+#[cfg(feature = "ssr")]
+fn audit_page_refusal() {
+    let (Ok(st), Some(parts), Some(once)) =
+        (crate::state::state(), use_context::<http::request::Parts>(), use_context::<PageRefusal>())
+    else {
+        return;
+    };
+    // A panel may render more than once while its page resolves: one entry a request.
+    if once.0.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let meta = crate::state::request_meta(&st.settings);
+    tokio::spawn(async move {
+        let (path, query) = (parts.uri.path(), parts.uri.query());
+        if let Err(e) = crate::audit::service::record_refusal(&st.db, &meta, parts.method.as_str(), path, query).await {
+            tracing::error!(error = %e, "page refusal not audited");
+        }
+    });
+}
+
+/// Whether this request's page refusal is recorded already (the shell provides one per request).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct PageRefusal(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
 /// Sets the status of the page being rendered on the server (a refused or unknown page answers
-/// 4xx, not 200). Data pages render with `SsrMode::Async`, so this runs before the head is sent.
+/// 4xx, not 200). It takes effect where the page's data loads with a blocking resource (this
+/// then runs before the head is sent); in streamed pages the head has gone already.
 pub fn page_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()

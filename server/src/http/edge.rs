@@ -6,7 +6,7 @@
 //!   UTF-8) is refused as a field error, for every server function and `/api` endpoint at once.
 //! - A server function's error gets its HTTP status (422, 401, 403, 404, 409, 429, 413): leptos
 //!   sends every error as 500, the typed body stays the same so the client still decodes it.
-//! - A signed-in user's refused request (403, page or call) is written to the audit log.
+//! - A signed-in user's refused call (403) is written to the audit log (pages do it as they render).
 //! - Security headers, and `Cache-Control: no-store` on everything that is not a public file.
 
 use app::{
@@ -63,7 +63,7 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         },
         Kind::Upload | Kind::Page => req,
     };
-    let asked = (!signed_out).then(|| {
+    let asked = (!signed_out && kind != Kind::Page).then(|| {
         let meta = app::state::RequestMeta::of(req.headers(), req.extensions(), &st.settings);
         (meta, req.method().clone(), req.uri().clone())
     });
@@ -71,7 +71,9 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
     if kind == Kind::ServerFn {
         resp = with_error_status(resp).await;
     }
+    // Pages record their own refusals while they render (`ErrorPanel`).
     if resp.status() == StatusCode::FORBIDDEN
+        && kind != Kind::Page
         && let Some((meta, method, uri)) = asked
         && let Err(e) =
             app::audit::service::record_refusal(&st.db, &meta, method.as_str(), uri.path(), uri.query()).await

@@ -316,85 +316,59 @@ async fn the_developer_inbox_does_not_exist_unless_switched_on(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]
-async fn refused_and_unknown_pages_answer_with_their_status(db: PgPool) {
+async fn refused_pages_and_calls_are_audited_and_dossiers_of_another_commune_look_unknown(db: PgPool) {
     let app = spawn_app(db.clone()).await;
     let code = a_dossier(&app, &db).await;
-    let status = |path: String| {
-        let app = &app;
-        async move { (app.client.get(app.url(&path)).send().await.unwrap().status().as_u16(), path) }
-    };
-    let expect = async |cases: &[(&str, u16)]| {
-        for (path, want) in cases {
-            let (got, path) = status(path.replace("{code}", &code)).await;
-            assert_eq!(got, *want, "{path}");
-        }
-    };
-    expect(&[
-        ("/khong-co-trang-nay", 404),
-        ("/civil", 401),
-        ("/civil/d/{code}", 401),
-        ("/admin/audit", 401),
-        ("/bookings", 401),
-        ("/cases/00000000-0000-0000-0000-000000000000", 401),
-        ("/ticket/khongco", 404),
-        ("/rate/khongco", 404),
-        ("/verify/khongco", 404),
-        ("/board/999999", 404),
-        ("/procedures", 200),
-    ])
-    .await;
-    // The dossier's own commune reads it; another commune's official gets the same answer as
-    // for a code that does not exist.
+    let get = async |path: &str| app.client.get(app.url(&path.replace("{code}", &code))).send().await.unwrap();
+    assert_eq!(get("/khong-co-trang-nay").await.status(), 404);
     app.login("quynhon.hotich", PW).await;
-    expect(&[("/civil/d/{code}", 200), ("/civil/d/{code}/receipt", 200), ("/civil", 200)]).await;
+    assert_eq!(get("/civil/d/{code}").await.status(), 200);
     app.call("logout", &[]).await;
+    // Another commune's official: the dossier reads as unknown (the same as a code that does not
+    // exist), the settings, audit log, commune and cases pages are refused.
     app.login("phucat.hotich", PW).await;
-    expect(&[
-        ("/civil/d/{code}", 404),
-        ("/civil/d/{code}/certificate", 404),
-        ("/civil/d/KHONG-CO", 404),
-        ("/admin/letters", 403),
-        ("/admin/audit", 403),
-        ("/commune/21583", 403),
-        ("/cases", 403),
-        ("/cases/999999", 404),
-        ("/cases/00000000-0000-0000-0000-000000000000", 404),
-        ("/evaluation/office/999999", 404),
-        ("/kiosk/999999", 404),
-        ("/bookings/KHONGCO", 404),
-        ("/civil", 200),
-    ])
-    .await;
-    // Every refusal of a signed-in user is in the audit log: who, what, from where. The other
-    // commune's dossier (answered 404) is recorded by the dossier itself.
-    let refused: Vec<(String, String, Option<String>, bool)> = sqlx::query_as(
-        "select entity_type, entity_id, details->>'method', ip is not null from audit_event a
-         join app_user u on u.user_id = a.actor_user_id
-         where u.username = 'phucat.hotich' and action = 'access_refused' order by audit_id",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
-    let what: Vec<String> = refused.iter().map(|r| format!("{} {}", r.0, r.1)).collect();
-    assert_eq!(
-        what,
-        [
-            format!("dossier {code}"),
-            format!("dossier {code}"),
-            "request /admin/letters".into(),
-            "request /admin/audit".into(),
-            "request /commune/21583".into(),
-            "request /cases".into(),
-        ]
-    );
-    assert!(refused.iter().all(|r| r.3), "with the address");
+    for path in ["/civil/d/{code}", "/civil/d/{code}/certificate", "/civil/d/KHONG-CO"] {
+        let body = get(path).await.text().await.unwrap();
+        assert!(body.contains("error-panel") && !body.contains("data-forbidden"), "{path} reads as not found");
+    }
+    for path in ["/admin/letters", "/admin/audit", "/cases"] {
+        assert!(get(path).await.text().await.unwrap().contains(r#"data-forbidden="true""#), "{path}");
+    }
+    // Its data loads before the head is sent, so the commune page also says 403.
+    assert_eq!(get("/commune/21583").await.status(), 403);
     let call = app.client.get(app.url("/api/commune_overview?code=21583")).send().await.unwrap();
     assert_eq!(call.status(), 403);
-    let last: (String, Option<String>) = sqlx::query_as(
-        "select entity_id, details->>'query' from audit_event where action = 'access_refused' order by audit_id desc limit 1",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    assert_eq!(last, ("/api/commune_overview".into(), Some("code=21583".into())));
+    // Every refusal of a signed-in user is in the audit log: who, what, from where. The other
+    // commune's dossier is recorded by the dossier itself; a page records its own refusal as it
+    // renders (no 403 crossed the edge for the data it read), a call is recorded by the edge.
+    let mut refused: Vec<(String, String, Option<String>, bool)> = Vec::new();
+    for _ in 0..50 {
+        refused = sqlx::query_as(
+            "select entity_type, entity_id, details->>'query', ip is not null from audit_event a
+             join app_user u on u.user_id = a.actor_user_id
+             where u.username = 'phucat.hotich' and action = 'access_refused'",
+        )
+        .fetch_all(&db)
+        .await
+        .unwrap();
+        if refused.len() >= 7 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mut what: Vec<String> = refused.iter().map(|r| format!("{} {}", r.0, r.1)).collect();
+    what.sort();
+    let mut want = vec![
+        format!("dossier {code}"),
+        format!("dossier {code}"),
+        "request /admin/audit".to_owned(),
+        "request /admin/letters".to_owned(),
+        "request /api/commune_overview".to_owned(),
+        "request /cases".to_owned(),
+        "request /commune/21583".to_owned(),
+    ];
+    want.sort();
+    assert_eq!(what, want);
+    assert!(refused.iter().all(|r| r.3), "with the address");
+    assert!(refused.iter().any(|r| r.1 == "/api/commune_overview" && r.2.as_deref() == Some("code=21583")));
 }
