@@ -12,6 +12,9 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "format"
 cargo fmt --all -- --check
 
+step "structure (no import circles, no reaching into another feature's insides)"
+python3 scripts/import-graph.py
+
 step "clippy (server side, then browser side: never in one cargo invocation)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings

@@ -2,11 +2,11 @@
 //! and a few former-Bình-Định communes. Idempotent: running it again changes nothing.
 
 use crate::{
-    error::AppError,
     identity::{
         Password, Role, Username,
-        service::{NewStaff, ensure_staff},
+        api::{NewStaff, ensure_staff},
     },
+    kernel::error::AppError,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -97,7 +97,7 @@ async fn office(
         .execute(db)
         .await?;
     }
-    crate::queue::setup::configure_demo_office(db, office_id).await
+    crate::queue::api::configure_demo_office(db, office_id).await
 }
 
 /// Loads the demo data and returns the accounts to print.

@@ -2,7 +2,7 @@
 //! object-store interface: a local folder by default, an S3-compatible bucket in production
 //! (built with the `s3` feature). Every server instance reaches the same store.
 
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use object_store::{ObjectStore, ObjectStoreExt, path::Path};
 use std::sync::Arc;
 

@@ -4,8 +4,9 @@
 //! so a missing translation or a misspelt key is a compile error. No ICU data is shipped to
 //! the browser, which keeps the first page small on slow phones.
 
-use crate::error::{AppError, FieldError};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use crate::kernel::error::{AppError, FieldError};
+use crate::kernel::time::vn_offset;
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +80,20 @@ pub fn use_locale() -> RwSignal<Locale> {
     expect_context::<RwSignal<Locale>>()
 }
 
+/// A queue text of the current locale, read reactively.
+pub fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let l = use_locale();
+    move || f(l.get().msgs().queue)
+}
+
+/// An evaluation text of the current locale, read reactively.
+pub fn et(
+    f: fn(&'static crate::evaluation::i18n::EMsgs) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let l = use_locale();
+    move || f(l.get().msgs().evaluation)
+}
+
 /// A reactive text: `t(|m| m.login_title)`.
 pub fn t(f: fn(&'static Msgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
@@ -88,12 +103,6 @@ pub fn t(f: fn(&'static Msgs) -> &'static str) -> impl Fn() -> &'static str + Co
 /// The messages of the current locale, read reactively.
 pub fn msgs() -> &'static Msgs {
     use_locale().get().msgs()
-}
-
-/// Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset avoids
-/// shipping a time-zone database to the browser.
-pub fn vn_offset() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("BUG: +07:00 is a valid offset")
 }
 
 /// `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh. Formatted by hand: chrono's strftime engine would
@@ -718,6 +727,14 @@ pub static EN: Msgs = Msgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_queue_conflict_reads_the_same_from_the_root_texts() {
+        assert_eq!(
+            VI.app_error(&AppError::Conflict("slot_full".into())),
+            crate::queue::i18n::VI.conflict("slot_full").unwrap()
+        );
+    }
 
     #[test]
     fn the_cookie_wins_over_accept_language() {

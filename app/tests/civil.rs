@@ -13,7 +13,7 @@ use app::{
         service,
     },
     demo,
-    error::AppError,
+    kernel::error::AppError,
 };
 use chrono::NaiveDate;
 use sqlx::PgPool;

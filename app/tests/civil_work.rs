@@ -9,13 +9,13 @@ use app::{
     civil::{
         Status, Tab,
         domain::{DossierKind, Refusal, Sex},
-        hospital::{self, BirthNotice},
         registry::LocalRegistry,
         work::{self, Action, Filter},
     },
     demo,
-    error::{AppError, FieldError},
+    hospital::service::{self as hospital, BirthNotice},
     identity::AuthUser,
+    kernel::error::{AppError, FieldError},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{login, meta};
@@ -398,9 +398,9 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     let vb = work::dossier_view(&db, &official, &b.dossier_code, now).await.unwrap();
     assert!(vb.duplicates.iter().any(|d| d.code.is_none() && d.data["personal_id"] == child.0));
     // The facility sees the state of what it sent.
-    let sent = work::sent_births(&db, &facility_user).await.unwrap();
+    let sent = hospital::sent_births(&db, &facility_user).await.unwrap();
     assert_eq!(sent.iter().find(|s| s.certificate_code == "GCS-1").unwrap().status, Status::Registered);
-    assert_eq!(work::sent_births(&db, &official).await.unwrap_err(), AppError::Forbidden);
+    assert_eq!(hospital::sent_births(&db, &official).await.unwrap_err(), AppError::Forbidden);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -517,7 +517,7 @@ async fn a_registry_preview_is_only_for_the_communes_residents_and_is_logged(db:
     .unwrap();
     assert!(work::preview_person(&db, &reg, &official, &resident, now).await.is_ok());
     let refused = work::preview_person(&db, &reg, &official, &stranger, now).await.unwrap_err();
-    assert_eq!(refused.field("person"), Some(FieldError::Because(app::error::Reason::OutsideCommune)));
+    assert_eq!(refused.field("person"), Some(FieldError::Because(app::kernel::error::Reason::OutsideCommune)));
     let logged: i64 =
         sqlx::query_scalar("select count(*) from registry_lookup where actor_id = $1 and personal_id = $2")
             .bind(official.user_id)

@@ -3,16 +3,19 @@
 #![cfg(feature = "ssr")]
 
 use app::{
-    audit::service::{Entry, record},
     demo,
-    error::AppError,
     identity::{
         AuthUser, OtpCode, Password, PhoneVn, Role, Username,
         service::{self, NewSession},
     },
+    kernel::{
+        audit::{Entry, record},
+        error::AppError,
+        request::RequestMeta,
+    },
     notify::service::{LocalNotifier, dispatch_due},
     reference::{self, CalendarEntry, calendar::DayKind},
-    state::{RequestMeta, Settings},
+    state::Settings,
 };
 use sqlx::PgPool;
 

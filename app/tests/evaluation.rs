@@ -8,13 +8,13 @@ use common::{login, meta};
 
 use app::{
     demo,
-    error::AppError,
     evaluation::{
         LinkState, RankBy,
         domain::{CaseAction, CaseStatus, Period, RatingAnswers, UnitKind},
         service::{self as eval, RatingChannel},
     },
     identity::{AuthUser, Role},
+    kernel::error::AppError,
     queue::service::{self, Operator, TicketAction},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -38,7 +38,7 @@ async fn quy_nhon(db: &PgPool) -> (Uuid, Uuid) {
 
 /// 01:00 in Vietnam today: the whole story stays on one service day whenever the test runs.
 fn t0() -> DateTime<Utc> {
-    service::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7)
+    app::kernel::time::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7)
 }
 
 /// A walk-in served at counter 1: issued at `at`, called `wait` minutes later, finished 5 after.
@@ -74,7 +74,7 @@ fn answers(overall: &str, comment: &str, complaint: bool) -> RatingAnswers {
 }
 
 fn this_month() -> Period {
-    Period::containing(service::vn_today(t0()), "month")
+    Period::containing(app::kernel::time::vn_today(t0()), "month")
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -305,7 +305,7 @@ async fn a_later_criteria_set_leaves_earlier_scores_alone(db: PgPool) {
     assert_eq!(rows[0].score, Some(75.0));
 
     // From tomorrow the overall rating weighs 3 and attitude 0.
-    let tomorrow = service::vn_today(t0()) + Duration::days(1);
+    let tomorrow = app::kernel::time::vn_today(t0()) + Duration::days(1);
     sqlx::query(
         "insert into criteria_set (code, name, effective_from, weights, band_excellent, band_good, band_fair, band_average)
          values ('TEST-2', 'Bộ mới', $1, '{1,1,1,1,1,1,0,1,3}', 95, 85, 70, 50)",
@@ -331,7 +331,7 @@ async fn a_later_criteria_set_leaves_earlier_scores_alone(db: PgPool) {
 async fn a_new_criteria_set_applies_to_transactions_received_from_its_date(db: PgPool) {
     demo::load(&db).await.unwrap();
     let officer = login(&db, "quynhon.motcua").await;
-    let today = service::vn_today(t0());
+    let today = app::kernel::time::vn_today(t0());
     // In force from today: attitude weighs 0, overall 3.
     sqlx::query(
         "insert into criteria_set (code, name, effective_from, weights, band_excellent, band_good, band_fair, band_average)
@@ -359,15 +359,22 @@ async fn rating_requests_are_limited_per_client_and_minute(db: PgPool) {
     // Requests spread over one clock minute share its window.
     let minute = DateTime::from_timestamp(Utc::now().timestamp() / 60 * 60, 0).unwrap();
     for i in 0..30 {
-        eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::milliseconds(1_900 * i + 7)).await.unwrap();
+        app::kernel::rate_limit::rate_limit(
+            &db,
+            "rate:198.51.100.7",
+            30,
+            minute + Duration::milliseconds(1_900 * i + 7),
+        )
+        .await
+        .unwrap();
     }
     assert!(matches!(
-        eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(59)).await,
+        app::kernel::rate_limit::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(59)).await,
         Err(AppError::Throttled(1))
     ));
     // Another client is not affected; the next minute starts afresh.
-    eval::rate_limit(&db, "rate:198.51.100.8", 30, minute + Duration::seconds(59)).await.unwrap();
-    eval::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(60)).await.unwrap();
+    app::kernel::rate_limit::rate_limit(&db, "rate:198.51.100.8", 30, minute + Duration::seconds(59)).await.unwrap();
+    app::kernel::rate_limit::rate_limit(&db, "rate:198.51.100.7", 30, minute + Duration::seconds(60)).await.unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -405,7 +412,7 @@ async fn a_booked_ticket_gets_its_rating_link_by_sms(db: PgPool) {
     let officer = login(&db, "quynhon.motcua").await;
     let (office, counter) = quy_nhon(&db).await;
     let now = Utc::now();
-    let a = service::availability(&db, office, "1.001193", service::vn_today(now), 14, now).await.unwrap();
+    let a = service::availability(&db, office, "1.001193", app::kernel::time::vn_today(now), 14, now).await.unwrap();
     let slot = a.days.iter().flat_map(|d| d.slots.iter()).find(|s| s.bookable).expect("a free slot").starts_at;
     let booking = NewBooking {
         office_id: office,
@@ -440,7 +447,7 @@ async fn a_booked_ticket_gets_its_rating_link_by_sms(db: PgPool) {
     assert!(bodies[0].is_ascii(), "SMS without diacritics");
     // First visit for this procedure: indicator 3 (contacts) gets 2 points; waited 5 minutes: 7 gets 2.
     let admin = login(&db, "quynhon.quantri").await;
-    let day = service::vn_today(slot);
+    let day = app::kernel::time::vn_today(slot);
     let rows = eval::office_evaluations(&db, &admin, office, Period::containing(day, "month")).await.unwrap().rows;
     assert_eq!(rows[0].points[2], Some(2));
     assert_eq!(rows[0].points[6], Some(2));

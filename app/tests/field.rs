@@ -9,13 +9,17 @@ use app::{
     civil::{
         Status,
         domain::DossierKind,
-        field::{self, Outcome},
-        hospital::{self, BirthNotice},
         registry::LocalRegistry,
+        settings,
         work::{self, Action},
     },
     demo,
-    error::{AppError, FieldError},
+    field::{
+        dto::{Counts, Handover, Outcome, VisitRequest},
+        service as field,
+    },
+    hospital::service::{self as hospital, BirthNotice},
+    kernel::error::{AppError, FieldError},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{login, meta};
@@ -125,7 +129,7 @@ async fn a_submission_is_received_once_whatever_the_retries(db: PgPool) {
     assert_eq!(r.outcome, Outcome::Refused);
     assert_eq!(
         r.errors.as_ref().unwrap().get("deceased_id"),
-        Some(FieldError::Because(app::error::Reason::IdFormat)),
+        Some(FieldError::Because(app::kernel::error::Reason::IdFormat)),
         "the reason is named"
     );
     assert_eq!(r.dossier_code, None);
@@ -221,7 +225,7 @@ async fn a_family_already_on_file_is_shown_as_a_conflict_and_the_visit_closes(db
     assert_eq!(status, "done");
     // Her figures count the visit and the dossier, this month and this year.
     let f = field::figures(&db, &collector, now).await.unwrap();
-    let one = field::Counts { visits: 1, submitted: 1, registered: 0, delivered: 0 };
+    let one = Counts { visits: 1, submitted: 1, registered: 0, delivered: 0 };
     assert_eq!((f.month, f.year), (one, one));
     // Officials do not use the collectors' list.
     let official = login(&db, "quynhon.hotich").await;
@@ -309,15 +313,18 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
     assert!(q.rows[0].undelivered);
     assert_eq!((q.undelivered, q.undelivered_days), (1, 7));
     // The commune gives more days: no longer flagged.
-    field::set_undelivered_days(&db, &admin, &meta(), 10).await.unwrap();
+    settings::set_undelivered_days(&db, &admin, &meta(), 10).await.unwrap();
     assert!(!field::to_deliver(&db, &collector, later).await.unwrap()[0].flagged);
-    assert_eq!(field::set_undelivered_days(&db, &collector, &meta(), 10).await.unwrap_err(), AppError::Forbidden);
-    assert!(matches!(field::set_undelivered_days(&db, &admin, &meta(), 0).await.unwrap_err(), AppError::Validation(_)));
+    assert_eq!(settings::set_undelivered_days(&db, &collector, &meta(), 10).await.unwrap_err(), AppError::Forbidden);
+    assert!(matches!(
+        settings::set_undelivered_days(&db, &admin, &meta(), 0).await.unwrap_err(),
+        AppError::Validation(_)
+    ));
 
     // The handover at the home, with a signature, recorded offline the day before it is sent.
     let hkey = Uuid::new_v4();
     field::store_photo(&db, files.as_ref(), &collector, hkey, 0, "handover", jpeg(9)).await.unwrap();
-    let h = field::Handover {
+    let h = Handover {
         code: code.clone(),
         recipient: "Phạm Văn Tư".into(),
         relation: "Con".into(),
@@ -325,7 +332,7 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
         place_note: String::new(),
         delivered_at: Some(later - chrono::Duration::days(1)),
     };
-    let bad = field::Handover { recipient: " ".into(), place: "moon".into(), ..h.clone() };
+    let bad = Handover { recipient: " ".into(), place: "moon".into(), ..h.clone() };
     let e = field::deliver(&db, &reg, &collector, &meta(), hkey, &bad, later).await.unwrap_err();
     assert_eq!(e.field("recipient"), Some(FieldError::TooShort { min: 2 }));
     assert_eq!(e.field("place"), Some(FieldError::Required));
@@ -366,7 +373,7 @@ async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
     demo::load(&db).await.unwrap();
     let collector = login(&db, "quynhon.ctv").await;
     let now = at("2026-11-27", 9);
-    let req = field::VisitRequest {
+    let req = VisitRequest {
         commune_code: "21583".into(),
         kind: DossierKind::Birth,
         family_name: "Đặng Thị Hạnh".into(),
@@ -377,7 +384,7 @@ async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
         requester_name: "Đặng Văn Hoà".into(),
     };
     field::request_visit(&db, None, &meta(), &req, now).await.unwrap();
-    let hotline = field::VisitRequest { kind: DossierKind::Death, event_date: None, ..req.clone() };
+    let hotline = VisitRequest { kind: DossierKind::Death, event_date: None, ..req.clone() };
     let agent = login(&db, "tinh.tongdai").await;
     field::request_visit(&db, Some(&agent), &meta(), &hotline, now).await.unwrap();
     let by: Option<Uuid> = sqlx::query_scalar("select requested_by from home_visit_task where source = 'hotline'")
@@ -390,7 +397,7 @@ async fn families_and_the_hotline_ask_for_visits(db: PgPool) {
     assert_eq!(sources, vec![("family", NaiveDate::from_ymd_opt(2027, 1, 19)), ("hotline", None)]);
     assert_eq!(list[0].phone.as_deref(), Some("0905111222"));
     // Bad input: each error next to its field, nothing stored.
-    let bad = field::VisitRequest {
+    let bad = VisitRequest {
         commune_code: "99999".into(),
         family_name: "A".into(),
         phone: "12".into(),

@@ -11,7 +11,7 @@ use app::{
         work::{self, Action},
     },
     demo,
-    error::{AppError, FieldError},
+    kernel::error::{AppError, FieldError},
     letters::service as letters,
 };
 use chrono::{DateTime, NaiveDate, Utc};

@@ -8,8 +8,8 @@ use common::{login, meta};
 
 use app::{
     demo,
-    error::AppError,
     identity::PhoneVn,
+    kernel::error::AppError,
     queue::{
         BookingCode, CheckInTiming, TicketStatus,
         service::{self, NewBooking, Operator, TicketAction},
@@ -40,7 +40,7 @@ async fn counter(db: &PgPool, office: Uuid, number: i16) -> Uuid {
 /// The first two bookable slots of a day for birth registration.
 async fn slots(db: &PgPool, office: Uuid) -> (DateTime<Utc>, DateTime<Utc>) {
     let now = Utc::now();
-    let a = service::availability(db, office, "1.001193", service::vn_today(now), 14, now).await.unwrap();
+    let a = service::availability(db, office, "1.001193", app::kernel::time::vn_today(now), 14, now).await.unwrap();
     let day = a.days.iter().find(|d| d.slots.iter().filter(|s| s.bookable).count() >= 2).expect("a bookable day");
     let mut s = day.slots.iter().filter(|s| s.bookable);
     (s.next().unwrap().starts_at, s.next().unwrap().starts_at)
@@ -159,7 +159,7 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
             .fetch_all(&db)
             .await
             .unwrap();
-    let reminder_at = a.with_timezone(&app::i18n::vn_offset()).date_naive() - Duration::days(1);
+    let reminder_at = a.with_timezone(&app::kernel::time::vn_offset()).date_naive() - Duration::days(1);
     if reminders.is_empty() {
         assert!(
             reminder_at.and_hms_opt(2, 0, 0).unwrap().and_utc() <= Utc::now(),
@@ -240,7 +240,7 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
     // Ninety minutes early (same day): served as a walk-in.
     let w = service::check_in(&db, op, &meta(), office, &code(&early.code), None, b - Duration::minutes(90)).await;
     if b - Duration::minutes(90) >= a - Duration::hours(24)
-        && service::vn_today(b - Duration::minutes(90)) == service::vn_today(b)
+        && app::kernel::time::vn_today(b - Duration::minutes(90)) == app::kernel::time::vn_today(b)
     {
         let w = w.unwrap();
         assert_eq!(w.as_walk_in, Some(CheckInTiming::TooEarly));
@@ -327,7 +327,7 @@ async fn waiting_and_service_times_are_measured_per_counter_and_officer(db: PgPo
     let c1 = counter(&db, office, 1).await;
     let op = Operator::Staff(&officer);
     // 01:00 in Vietnam today, so the whole story stays on one service day whenever the test runs.
-    let t0 = service::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7);
+    let t0 = app::kernel::time::vn_today(Utc::now()).and_hms_opt(1, 0, 0).unwrap().and_utc() - Duration::hours(7);
     service::walk_in(&db, op, &meta(), office, "1.001193", None, t0).await.unwrap();
     service::walk_in(&db, op, &meta(), office, "1.001193", None, t0 + Duration::minutes(2)).await.unwrap();
     // First ticket: called after 20 minutes, served for 8.

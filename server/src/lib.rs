@@ -7,7 +7,7 @@ pub mod http;
 pub mod telemetry;
 
 use app::{
-    notify::service::{LocalNotifier, Notifier},
+    notify::{api::Notifier, service::LocalNotifier},
     shell,
     state::{AppState, Settings},
 };

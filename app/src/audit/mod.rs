@@ -1,10 +1,10 @@
 //! The append-only audit log: who did what to which record, when and from where.
 //! The table refuses updates and deletes (trigger), so history cannot be rewritten.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod pages;
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod service;
 
 use serde::{Deserialize, Serialize};
 

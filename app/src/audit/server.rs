@@ -1,5 +1,5 @@
 use super::AuditRow;
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 /// The latest 200 audit events within the administrator's jurisdiction.

@@ -109,29 +109,7 @@ const NEW_PROVINCES: [(&str, &str); 34] = [
     ("096", "Cà Mau"),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-impl Sex {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        use unicode_normalization::UnicodeNormalization;
-        let s: String = s.trim().nfc().collect::<String>().to_lowercase();
-        match s.as_str() {
-            "male" | "nam" => Some(Sex::Male),
-            "female" | "nữ" | "nu" => Some(Sex::Female),
-            _ => None,
-        }
-    }
-}
+pub use crate::kernel::person::Sex;
 
 /// Why an identity number is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,10 +122,10 @@ pub enum IdError {
     FutureBirthYear,
 }
 
-impl From<IdError> for crate::error::FieldError {
+impl From<IdError> for crate::kernel::error::FieldError {
     fn from(e: IdError) -> Self {
-        use crate::error::Reason;
-        crate::error::FieldError::Because(match e {
+        use crate::kernel::error::Reason;
+        crate::kernel::error::FieldError::Because(match e {
             IdError::Format => Reason::IdFormat,
             IdError::Province => Reason::IdProvince,
             IdError::FutureBirthYear => Reason::IdFutureYear,
@@ -318,47 +296,7 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     age
 }
 
-/// Why a dossier cannot be registered as it stands; shown with the reason, next to the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Refusal {
-    BirthInFuture,
-    DeathInFuture,
-    DeathBeforeBirth,
-    /// The person is already recorded as dead: a death is registered once.
-    AlreadyDead,
-    /// Under the marriage age on the registration day (men 20, women 18: Luật HN&GĐ Đ.8).
-    UnderAge(Sex),
-    /// Already married according to the registry.
-    AlreadyMarried(Sex),
-    /// Neither party lives in the commune that would register the marriage.
-    NotResident,
-    /// Both parties have the same sex (the law recognises marriage between a man and a woman).
-    SameSex,
-    /// The registry does not know this number.
-    PersonUnknown,
-    /// The person's sex does not fit their place on the form (mother, wife, …).
-    WrongSex,
-}
-
-impl Refusal {
-    /// The i18n key of its text (`Msgs::civil_conflicts`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Refusal::BirthInFuture => "birth_in_future",
-            Refusal::DeathInFuture => "death_in_future",
-            Refusal::DeathBeforeBirth => "death_before_birth",
-            Refusal::AlreadyDead => "already_dead",
-            Refusal::UnderAge(Sex::Male) => "under_age_male",
-            Refusal::UnderAge(Sex::Female) => "under_age_female",
-            Refusal::AlreadyMarried(Sex::Male) => "already_married_male",
-            Refusal::AlreadyMarried(Sex::Female) => "already_married_female",
-            Refusal::NotResident => "not_resident",
-            Refusal::SameSex => "same_sex",
-            Refusal::PersonUnknown => "person_unknown",
-            Refusal::WrongSex => "wrong_sex",
-        }
-    }
-}
+pub use crate::kernel::error::Refusal;
 
 /// One party to a marriage as the registry and the form know them.
 #[derive(Debug, Clone, PartialEq, Eq)]

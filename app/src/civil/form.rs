@@ -3,7 +3,7 @@
 //! and the registry-based checks that refuse a value with its reason.
 
 use super::domain::{DossierKind, Party, PersonalId, Refusal, Sex, check_marriage};
-use crate::error::{FieldError, FieldErrors};
+use crate::kernel::error::{FieldError, FieldErrors};
 use chrono::{NaiveDate, NaiveTime};
 use std::collections::BTreeMap;
 
@@ -122,19 +122,19 @@ pub struct Parsed {
 }
 
 fn nfc(raw: &str) -> String {
-    crate::text::normalize(raw)
+    crate::kernel::text::normalize(raw)
 }
 
 /// `2026-11-27` (date inputs) or `27/11/2026`, in the years people live.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    crate::text::date(raw).ok()
+    crate::kernel::text::date(raw).ok()
 }
 
 fn parse_value(input: Input, raw: &str, this_year: i32) -> Result<String, FieldError> {
     match input {
-        Input::Text => crate::text::line(raw, 200),
-        Input::Name => crate::text::person_name(raw),
-        Input::Date => crate::text::date(raw).map(|d| d.to_string()),
+        Input::Text => crate::kernel::text::line(raw, 200),
+        Input::Name => crate::kernel::text::person_name(raw),
+        Input::Date => crate::kernel::text::date(raw).map(|d| d.to_string()),
         Input::Time => NaiveTime::parse_from_str(raw, "%H:%M")
             .map(|t| t.format("%H:%M").to_string())
             .map_err(|_| FieldError::Invalid),
@@ -188,7 +188,7 @@ pub fn parse(kind: DossierKind, raw: &BTreeMap<String, String>, today: NaiveDate
         // A child is not born before its mother, nor to a mother of 5 or 90.
         if kind == DossierKind::Birth
             && let Some((_, mother)) = ids.iter().find(|(p, _)| *p == "mother")
-            && let Err(e) = crate::text::mother_fits(day, mother.birth_year())
+            && let Err(e) = crate::kernel::text::mother_fits(day, mother.birth_year())
             && errs.get(event_key(kind)).is_none()
         {
             errs.push(event_key(kind), e);
@@ -334,8 +334,8 @@ mod tests {
         assert_eq!(e.get("child_name"), Some(FieldError::Invalid));
         assert_eq!(e.get("child_sex"), Some(FieldError::Invalid));
         assert_eq!(e.get("birth_date"), Some(FieldError::Rule(Refusal::BirthInFuture)));
-        // The reason is named: 12 digits (finding 14 of issue 13).
-        assert_eq!(e.get("mother_id"), Some(FieldError::Because(crate::error::Reason::IdFormat)));
+        // The reason is named: 12 digits.
+        assert_eq!(e.get("mother_id"), Some(FieldError::Because(crate::kernel::error::Reason::IdFormat)));
         assert_eq!(e.get("requester_relation"), Some(FieldError::Required));
         assert_eq!(e.get("phone"), Some(FieldError::Invalid));
         let e = parse(

@@ -1,15 +1,16 @@
-//! Civil registration (issue 5, first part): personal identity numbers, the chip ID card's QR,
-//! dossier codes with a gap-free daily sequence, and the population registry adapter with its
-//! synthetic local implementation.
+//! Civil registration: birth, marriage and death dossiers from intake (counter, hospital, field)
+//! through review, registration, signature and delivery; personal identity numbers, the chip ID
+//! card's QR, dossier codes with a gap-free daily sequence; the population registry adapter with
+//! its synthetic local implementation; the printable documents; public verification and
+//! tracking. Other features use it through `api`.
 
 pub mod domain;
-pub mod field;
-#[cfg(feature = "ssr")]
-pub mod hospital;
 #[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod settings;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -25,14 +26,10 @@ pub struct ReceivedDossier {
     pub possible_duplicate_of: Option<uuid::Uuid>,
 }
 
-/// How long the field app keeps the visit and hand-over lists offline: a session's default
-/// length. Past it the phone's copy is deleted, not shown.
-pub const KEEP_LISTS_HOURS: f64 = 12.0;
-
-pub mod field_app;
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod form;
 pub mod i18n;
-pub mod offline;
 pub mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -342,31 +339,4 @@ pub struct Tracking {
 pub struct PersonPreview {
     pub personal_id: String,
     pub fields: form::Data,
-}
-
-/// A facility's view of the births it sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SentBirth {
-    pub certificate_code: String,
-    pub received_at: chrono::DateTime<chrono::Utc>,
-    pub dossier_code: String,
-    pub status: Status,
-    pub commune_name: String,
-}
-
-/// A health facility and its API keys (never the key itself, shown once when created).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FacilityKeys {
-    pub agency_id: uuid::Uuid,
-    pub name: String,
-    pub keys: Vec<KeyInfo>,
-}
-
-/// One key: its name, when it was made, when last used, whether active.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeyInfo {
-    pub name: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub active: bool,
 }

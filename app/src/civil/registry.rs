@@ -3,7 +3,7 @@
 //! [`lookup_logged`], which records who asked, for which dossier, and how.
 
 use super::domain::{ChipQr, PersonalId, Sex};
-use crate::{error::AppError, identity::AuthUser};
+use crate::{identity::AuthUser, kernel::error::AppError};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;

@@ -3,17 +3,15 @@
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use super::{
-    DossierView, FacilityKeys, PersonPreview, ReceivedDossier, SentBirth, Status, Tracking, Verification, WorkQueue,
-};
-use crate::error::AppError;
+use super::{DossierView, PersonPreview, ReceivedDossier, Status, Tracking, Verification, WorkQueue};
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 fn invalid(field: &str) -> AppError {
-    AppError::validation(field, crate::error::FieldError::Invalid)
+    AppError::validation(field, crate::kernel::error::FieldError::Invalid)
 }
 
 #[cfg(feature = "ssr")]
@@ -81,7 +79,7 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
         },
         _ => return Err(invalid("document")),
     };
-    Ok((view, crate::queue::service::qr_svg(&url), url))
+    Ok((view, crate::kernel::qr::qr_svg(&url), url))
 }
 
 /// Who a number or chip ID card QR is, while a form is filled (logged).
@@ -148,11 +146,13 @@ pub async fn civil_act(
 
 /// Counts a public request from this client (verification and tracking pages).
 #[cfg(feature = "ssr")]
-async fn limit_public(st: &crate::state::AppState, what: &str) -> Result<crate::state::RequestMeta, AppError> {
+async fn limit_public(
+    st: &crate::state::AppState,
+    what: &str,
+) -> Result<crate::kernel::request::RequestMeta, AppError> {
     let meta = crate::state::request_meta(&st.settings);
-    let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
-    let limit = crate::evaluation::service::rating_rate_limit(&st.db).await?;
-    crate::evaluation::service::rate_limit(&st.db, &format!("{what}:{who}"), limit, chrono::Utc::now()).await?;
+    let limit = crate::evaluation::api::rating_rate_limit(&st.db).await?;
+    crate::kernel::rate_limit::per_client(&st.db, &meta, what, limit).await?;
     Ok(meta)
 }
 
@@ -172,186 +172,13 @@ pub async fn civil_track(code: String, phone: String) -> Result<Tracking, AppErr
     super::work::track(&st.db, &code, &phone).await
 }
 
-#[server(endpoint = "facility_births", input = GetUrl)]
-pub async fn facility_births() -> Result<Vec<SentBirth>, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    super::work::sent_births(&st.db, &user).await
-}
-
-#[server(endpoint = "facility_keys", input = GetUrl)]
-pub async fn list_facility_keys() -> Result<Vec<FacilityKeys>, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    super::work::facility_keys(&st.db, &user).await
-}
-
-/// A new key for a facility's software; the answer is the only time it is shown.
-#[server(endpoint = "create_facility_key")]
-pub async fn create_facility_key(facility: String, name: String) -> Result<String, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    let meta = crate::state::request_meta(&st.settings);
-    let facility = uuid::Uuid::parse_str(facility.trim()).map_err(|_| invalid("facility"))?;
-    let name: String = unicode_normalization::UnicodeNormalization::nfc(name.trim()).collect();
-    match name.chars().count() {
-        0 => return Err(AppError::validation("name", crate::error::FieldError::Required)),
-        101.. => return Err(AppError::validation("name", crate::error::FieldError::TooLong { max: 100 })),
-        _ => {}
-    }
-    super::hospital::create_key(&st.db, &user, &meta, facility, &name).await
-}
-
-/// The collector's visits: the commune's open ones and their own.
-#[server(endpoint = "field_tasks", input = GetUrl)]
-pub async fn field_tasks() -> Result<Vec<super::field::TaskView>, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    super::field::tasks(&st.db, &user).await
-}
-
-/// Takes a visit (`take` = "1") or hands it back.
-#[server(endpoint = "take_task")]
-pub async fn take_task(task: String, take: String) -> Result<(), AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    let task = uuid::Uuid::parse_str(task.trim()).map_err(|_| invalid("task"))?;
-    super::field::take(&st.db, &user, task, take == "1", chrono::Utc::now()).await
-}
-
-/// A submission from the collector's phone, sent from its outbox under the key it was given
-/// when captured: received once, whatever the retries.
-#[server(endpoint = "field_submit")]
-pub async fn field_submit(
-    key: String,
-    kind: String,
-    f: BTreeMap<String, String>,
-    task: Option<String>,
-    captured_at: Option<String>,
-) -> Result<super::field::SubmissionReceipt, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    let meta = crate::state::request_meta(&st.settings);
-    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
-    let task = match task.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(t) => Some(uuid::Uuid::parse_str(t).map_err(|_| invalid("task"))?),
-    };
-    let captured = captured_at
-        .as_deref()
-        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c.trim()).ok())
-        .map(|c| c.with_timezone(&chrono::Utc));
-    super::field::submit(
-        &st.db,
-        st.registry.as_ref(),
-        &user,
-        &meta,
-        key,
-        parse_kind(&kind)?,
-        &f,
-        task,
-        captured,
-        chrono::Utc::now(),
-    )
-    .await
-}
-
-/// The collector's own figures, this month and this year.
-#[server(endpoint = "field_figures", input = GetUrl)]
-pub async fn field_figures() -> Result<super::field::Figures, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    super::field::figures(&st.db, &user, chrono::Utc::now()).await
-}
-
-/// A handover recorded on the collector's phone, sent from its outbox under its key.
-#[server(endpoint = "field_deliver")]
-pub async fn field_deliver(
-    key: String,
-    code: String,
-    recipient: String,
-    relation: String,
-    place: String,
-    place_note: String,
-    delivered_at: Option<String>,
-) -> Result<super::field::SubmissionReceipt, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    let meta = crate::state::request_meta(&st.settings);
-    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
-    let delivered_at = delivered_at
-        .as_deref()
-        .and_then(|c| chrono::DateTime::parse_from_rfc3339(c.trim()).ok())
-        .map(|c| c.with_timezone(&chrono::Utc));
-    let h = super::field::Handover { code, recipient, relation, place, place_note, delivered_at };
-    super::field::deliver(&st.db, st.registry.as_ref(), &user, &meta, key, &h, chrono::Utc::now()).await
-}
-
-/// The commune's certificates waiting to be handed over (for the collector's phone).
-#[server(endpoint = "field_to_deliver", input = GetUrl)]
-pub async fn field_to_deliver() -> Result<Vec<super::field::ToDeliver>, AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::require_user(&st).await?;
-    super::field::to_deliver(&st.db, &user, chrono::Utc::now()).await
-}
-
-/// A family member or the hotline asks for a home visit.
-#[server(endpoint = "request_visit")]
-#[allow(clippy::too_many_arguments)]
-pub async fn request_visit(
-    commune: String,
-    kind: String,
-    family_name: String,
-    phone: String,
-    address: String,
-    event_date: String,
-    note: String,
-    requester_name: String,
-) -> Result<(), AppError> {
-    let st = crate::state::state()?;
-    let user = crate::identity::authz::current_user(&st).await?;
-    // Families (signed in or not) are rate-limited; the hotline and commune staff are not.
-    use crate::identity::Role;
-    let staff = user.as_ref().is_some_and(|u| {
-        matches!(u.role, Role::HotlineAgent | Role::CivilStatusOfficial | Role::CounterOfficer | Role::AgencyAdmin)
-    });
-    let meta = if staff { crate::state::request_meta(&st.settings) } else { limit_public(&st, "visit").await? };
-    let event_date = optional(&event_date, "event_date", super::form::parse_date)?;
-    let r = super::field::VisitRequest {
-        commune_code: commune,
-        kind: parse_kind(&kind)?,
-        family_name,
-        phone,
-        address,
-        event_date,
-        note,
-        requester_name,
-    };
-    super::field::request_visit(&st.db, user.as_ref(), &meta, &r, chrono::Utc::now()).await.map(|_| ())
-}
-
-/// Communes a family can ask a visit of: those with a civil-status office.
-#[server(endpoint = "visit_communes", input = GetUrl)]
-pub async fn visit_communes() -> Result<Vec<(String, String)>, AppError> {
-    let st = crate::state::state()?;
-    Ok(sqlx::query!(
-        r#"select distinct c.commune_code, c.name from agency a join commune c on c.commune_code = a.commune_code
-           order by c.name"#
-    )
-    .fetch_all(&st.db)
-    .await?
-    .into_iter()
-    .map(|r| (r.commune_code, r.name))
-    .collect())
-}
-
 /// The days after which an undelivered certificate is flagged (the commune administrator's setting).
 #[server(endpoint = "undelivered_days", input = GetUrl)]
 pub async fn undelivered_days() -> Result<i32, AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let commune = user.commune_code.clone().ok_or(AppError::Forbidden)?;
-    super::field::undelivered_days(&st.db, &commune).await
+    super::settings::undelivered_days(&st.db, &commune).await
 }
 
 #[server(endpoint = "set_undelivered_days")]
@@ -360,5 +187,5 @@ pub async fn set_undelivered_days(days: String) -> Result<(), AppError> {
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
     let days = days.trim().parse().map_err(|_| invalid("days"))?;
-    super::field::set_undelivered_days(&st.db, &user, &meta, days).await
+    super::settings::set_undelivered_days(&st.db, &user, &meta, days).await
 }

@@ -1,6 +1,7 @@
 //! Dossier numbers: the next number of an agency's day, inside the caller's transaction.
 
-use crate::error::AppError;
+pub(crate) use crate::kernel::office::commune_province;
+use crate::{civil::domain::DossierKind, kernel::error::AppError};
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -47,7 +48,7 @@ pub struct NewDossier {
 pub async fn receive(
     db: &sqlx::PgPool,
     user: &crate::identity::AuthUser,
-    meta: &crate::state::RequestMeta,
+    meta: &crate::kernel::request::RequestMeta,
     d: NewDossier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::ReceivedDossier, AppError> {
@@ -67,20 +68,13 @@ pub async fn receive(
     Ok(r)
 }
 
-pub(crate) async fn commune_province(conn: &mut PgConnection, commune: &str) -> Result<String, AppError> {
-    sqlx::query_scalar!("select province_code from commune where commune_code = $1", commune)
-        .fetch_optional(conn)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Stores a dossier in the caller's transaction: checks dates, gives it the next code of the
 /// commune's day, its due date in working days (15:00 cut-off), a late flag, version 1 of its
 /// content and the first step of its process log; audited (actor None = an integration).
-pub(crate) async fn insert_dossier(
+pub async fn insert_dossier(
     tx: &mut PgConnection,
     user: Option<&crate::identity::AuthUser>,
-    meta: &crate::state::RequestMeta,
+    meta: &crate::kernel::request::RequestMeta,
     d: NewDossier,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::ReceivedDossier, AppError> {
@@ -95,7 +89,7 @@ pub(crate) async fn insert_dossier(
     .await?
     .ok_or(AppError::NotFound)?;
     let agency_id = commune.agency_id.ok_or(AppError::NotFound)?;
-    let local = now.with_timezone(&crate::i18n::vn_offset()).naive_local();
+    let local = now.with_timezone(&crate::kernel::time::vn_offset()).naive_local();
     let today = local.date();
     let refusals = match d.kind {
         DossierKind::Birth => domain::check_birth(d.event_date, today),
@@ -105,7 +99,7 @@ pub(crate) async fn insert_dossier(
     if let Some(r) = refusals.first() {
         return Err(AppError::Conflict(r.key().into()));
     }
-    let cal = crate::reference::service::load_calendar(&mut *tx).await?;
+    let cal = crate::reference::api::load_calendar(&mut *tx).await?;
     let mobile = d.channel == domain::Channel::Collector;
     let due_on = cal.due_date(local, domain::processing_days(d.kind, d.bundle, d.verification, mobile));
     let late = domain::is_late_registration(&cal, d.kind, d.event_date, today);
@@ -175,11 +169,11 @@ pub(crate) async fn insert_dossier(
     )
     .execute(&mut *tx)
     .await?;
-    crate::audit::service::record(
+    crate::kernel::audit::record(
         &mut *tx,
         user,
         meta,
-        crate::audit::service::Entry {
+        crate::kernel::audit::Entry {
             action: "dossier.received",
             entity_type: "dossier",
             entity_id: Some(id.to_string()),
@@ -193,8 +187,49 @@ pub(crate) async fn insert_dossier(
     if let Some(phone) = content.get("phone") {
         let agency =
             sqlx::query_scalar!("select name from agency where agency_id = $1", agency_id).fetch_one(&mut *tx).await?;
-        let body = super::work::receipt_sms(&agency, d.kind, &code, due_on);
-        super::work::sms(&mut *tx, id, Some(phone), &body).await?;
+        let body = receipt_sms(&agency, d.kind, &code, due_on);
+        sms(&mut *tx, id, Some(phone), &body).await?;
     }
     Ok(super::ReceivedDossier { dossier_id: id, code, due_on, late, possible_duplicate_of: duplicate })
+}
+
+/// Texts the requester about their dossier (after the transaction commits), when a phone is on it.
+pub(crate) async fn sms(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    phone: Option<&str>,
+    body: &str,
+) -> Result<(), AppError> {
+    let Some(phone) = phone else { return Ok(()) };
+    let id = crate::notify::api::enqueue(conn, crate::notify::Channel::Sms, phone, "", body).await?;
+    sqlx::query!(
+        "update notification set subject_ref = $2 where notification_id = $1",
+        id,
+        format!("dossier:{dossier_id}")
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The receipt's text message: code, due day and the tracking link.
+pub(crate) fn receipt_sms(agency: &str, kind: DossierKind, code: &str, due: NaiveDate) -> String {
+    format!(
+        "{} da tiep nhan ho so {} {}. Hen tra ket qua: {}. Theo doi: {}/track?code={}",
+        crate::reference::unaccent(agency),
+        kind_sms(kind),
+        code,
+        due.format("%d/%m/%Y"),
+        crate::state::public_url(),
+        code
+    )
+}
+
+/// Unaccented Vietnamese name of a dossier's kind, for SMS (gateways bill diacritics as UCS-2).
+pub(crate) fn kind_sms(kind: DossierKind) -> &'static str {
+    match kind {
+        DossierKind::Birth => "khai sinh",
+        DossierKind::Marriage => "ket hon",
+        DossierKind::Death => "khai tu",
+    }
 }

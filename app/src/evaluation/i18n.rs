@@ -1,9 +1,6 @@
 //! Texts of ratings and evaluation (Vietnamese first, English), one field per text so a missing
 //! translation does not compile. SIPAS item wording follows the national survey form.
 
-use crate::i18n::use_locale;
-use leptos::prelude::*;
-
 #[derive(Debug)]
 pub struct EMsgs {
     pub rate_title: &'static str,
@@ -108,12 +105,6 @@ impl EMsgs {
     pub fn conflict(&self, key: &str) -> Option<&'static str> {
         self.conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
-}
-
-/// An evaluation text of the current locale, read reactively.
-pub fn et(f: fn(&'static EMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(l.get().msgs().evaluation)
 }
 
 pub static VI: EMsgs = EMsgs {

@@ -1,8 +1,10 @@
-//! Evaluation of service quality (issue 4): citizens rate each transaction with a single-use
+//! Evaluation of service quality: citizens rate each transaction with a single-use
 //! link; the nine per-transaction indicators of NĐ 61/2018 Điều 33 / TT 01/2018 are scored with
 //! the criteria set in force when it was received; units are scored, classified and ranked per
 //! period; low ratings and complaints open feedback cases on the QĐ 766 clock.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod domain;
 pub mod i18n;
 pub mod pages;

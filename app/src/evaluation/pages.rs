@@ -3,45 +3,21 @@
 //! and the feedback cases.
 
 use super::domain::{CaseAction, CaseStatus, Satisfaction, UnitFigures, UnitKind};
-use super::i18n::{EMsgs, et};
+use super::i18n::EMsgs;
 use super::server::{
     FeedbackCaseAct, Reassess, SubmitRating, evaluation_ranking, evaluation_trend, feedback_case, feedback_cases,
     get_counter_rating, get_my_results, get_office_evaluations, rating_form,
 };
 use super::{LinkState, RankBy, Ranking, TrendPoint, band_key};
+use crate::i18n::et;
 use crate::{
-    error::AppError,
     i18n::{Locale, t, use_locale},
+    kernel::error::AppError,
     ui::problem::{ErrorPanel, Problem},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The page for a path of this feature (they share one lazy chunk with the office pages).
-pub fn page(path: &str) -> Option<AnyView> {
-    Some(if path.starts_with("/rate/") {
-        view! { <RatePage /> }.into_any()
-    } else if path.starts_with("/counter/") && path.ends_with("/rate") {
-        view! { <CounterRatePage /> }.into_any()
-    } else if path.starts_with("/evaluation/office/") {
-        view! { <OfficeEvaluationsPage /> }.into_any()
-    } else if path.starts_with("/evaluation") {
-        view! { <RankingPage public=false /> }.into_any()
-    } else if path.starts_with("/transparency") {
-        view! { <RankingPage public=true /> }.into_any()
-    } else if path.starts_with("/my/results") {
-        view! { <MyResultsPage /> }.into_any()
-    } else if path.starts_with("/admin/evaluation") {
-        view! { <CriteriaAdminPage /> }.into_any()
-    } else if path.starts_with("/cases/") {
-        view! { <CasePage /> }.into_any()
-    } else if path.starts_with("/cases") {
-        view! { <CasesPage /> }.into_any()
-    } else {
-        return None;
-    })
-}
 
 /// Bumps when `ok` turns true: data reloads after a save, not after a refusal (a reload would
 /// also clear what was typed next to the error).
@@ -666,7 +642,7 @@ pub fn CasePage() -> impl IntoView {
                                 <ol class="log">
                                     {c.events.into_iter().map(|e| view! {
                                         <li>
-                                            {crate::queue::pages::hhmm(e.at)} " " {e.at.with_timezone(&crate::i18n::vn_offset()).format("%d/%m/%Y").to_string()}
+                                            {crate::kernel::time::hhmm(e.at)} " " {e.at.with_timezone(&crate::kernel::time::vn_offset()).format("%d/%m/%Y").to_string()}
                                             " · " {e.action.clone()} {e.actor.clone().map(|a| format!(" · {a}"))}
                                             {e.on_time.map(|ok| view! { " " <span class=if ok { "badge ok" } else { "badge late" }>{move || { let m = locale.get().msgs().evaluation; if ok { m.on_time } else { m.late } }}</span> })}
                                             {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}

@@ -8,7 +8,7 @@ use super::{
     CaseDetail, CaseSummary, CounterRating, MyResults, OfficeEvaluations, Ranking, RatingContext, RatingReceipt,
     TrendPoint,
 };
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
@@ -16,17 +16,17 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::error::FieldError::Invalid))
+    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::kernel::error::FieldError::Invalid))
 }
 
 /// `2026-11` / `2026-Q4` / `2026`; empty = this month in Vietnam.
 #[cfg(feature = "ssr")]
 fn parse_period(raw: &str) -> Result<super::domain::Period, AppError> {
     if raw.trim().is_empty() {
-        let today = crate::queue::service::vn_today(chrono::Utc::now());
+        let today = crate::kernel::time::vn_today(chrono::Utc::now());
         return Ok(super::domain::Period::containing(today, "month"));
     }
-    super::domain::Period::parse(raw).ok_or(AppError::validation("period", crate::error::FieldError::Invalid))
+    super::domain::Period::parse(raw).ok_or(AppError::validation("period", crate::kernel::error::FieldError::Invalid))
 }
 
 /// Counts a public rating request from this client (links are unguessable; this stops floods).
@@ -35,7 +35,7 @@ async fn limit_rating_requests(st: &crate::state::AppState) -> Result<(), AppErr
     let meta = crate::state::request_meta(&st.settings);
     let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
     let limit = super::service::rating_rate_limit(&st.db).await?;
-    super::service::rate_limit(&st.db, &format!("rate:{who}"), limit, chrono::Utc::now()).await
+    crate::kernel::rate_limit::rate_limit(&st.db, &format!("rate:{who}"), limit, chrono::Utc::now()).await
 }
 
 #[server(endpoint = "rating_form", input = GetUrl)]
@@ -74,7 +74,7 @@ pub async fn submit_rating(
     let user = match mode.as_str() {
         "phone" => None,
         "counter_kiosk" | "staff" => Some(crate::identity::authz::require_user(&st).await?),
-        _ => return Err(AppError::validation("mode", crate::error::FieldError::Invalid)),
+        _ => return Err(AppError::validation("mode", crate::kernel::error::FieldError::Invalid)),
     };
     let channel = match (&user, mode.as_str()) {
         (Some(u), "staff") => RatingChannel::Staff(u),
@@ -99,9 +99,8 @@ pub async fn evaluation_ranking(kind: String, period: String, by: String) -> Res
     let user = crate::identity::authz::current_user(&st).await?;
     let kind = match kind.trim() {
         "" => super::domain::UnitKind::Office,
-        k => {
-            super::domain::UnitKind::parse(k).ok_or(AppError::validation("kind", crate::error::FieldError::Invalid))?
-        }
+        k => super::domain::UnitKind::parse(k)
+            .ok_or(AppError::validation("kind", crate::kernel::error::FieldError::Invalid))?,
     };
     super::service::ranking(&st.db, user.as_ref(), kind, parse_period(&period)?, super::RankBy::parse(by.trim())).await
 }
@@ -130,7 +129,7 @@ pub async fn get_office_evaluations(office: String, period: String) -> Result<Of
 /// Records or re-assesses indicator 1–9 with 0–2 points and a reason of at least 5 characters.
 #[server(endpoint = "reassess")]
 pub async fn reassess(evaluation: String, indicator: String, points: String, reason: String) -> Result<(), AppError> {
-    use crate::error::{FieldError, FieldErrors};
+    use crate::kernel::error::{FieldError, FieldErrors};
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let id = parse_uuid("evaluation", &evaluation)?;
@@ -176,7 +175,7 @@ pub async fn feedback_case_act(id: String, action: String, note: String) -> Resu
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let action = super::domain::CaseAction::parse(action.trim())
-        .ok_or(AppError::validation("action", crate::error::FieldError::Invalid))?;
+        .ok_or(AppError::validation("action", crate::kernel::error::FieldError::Invalid))?;
     let meta = crate::state::request_meta(&st.settings);
     super::service::case_act(&st.db, &user, &meta, parse_uuid("id", &id)?, action, &note, chrono::Utc::now()).await
 }
@@ -211,7 +210,7 @@ pub async fn add_criteria_set(
 ) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
-    let today = crate::queue::service::vn_today(chrono::Utc::now());
+    let today = crate::kernel::time::vn_today(chrono::Utc::now());
     let new = super::domain::NewCriteriaSet::parse(
         &code,
         &name,
@@ -227,7 +226,7 @@ pub async fn add_criteria_set(
 
 #[server(endpoint = "set_rating_config")]
 pub async fn set_rating_config(rating_valid_days: String, rating_requests_per_minute: String) -> Result<(), AppError> {
-    use crate::error::{FieldError, FieldErrors};
+    use crate::kernel::error::{FieldError, FieldErrors};
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let mut errs = FieldErrors::default();

@@ -2,9 +2,8 @@
 
 use crate::{
     i18n::{Msgs, t, use_locale},
-    identity::{Jurisdiction, Role, SessionUser},
+    identity::{Jurisdiction, Role, SessionUser, session::use_session},
     ui::problem::ErrorPanel,
-    use_session,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,49 +1,14 @@
 //! Who is calling, and may they do this? Checked on the server for every state change and read.
 
-use super::{Jurisdiction, Role, SessionUser, domain, repo};
+use super::repo;
+pub use crate::kernel::principal::AuthUser;
 use crate::{
-    error::AppError,
+    kernel::error::AppError,
     state::{AppState, request_meta},
 };
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "phucvu_session";
-
-/// The signed-in user with what authorization needs.
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub user_id: Uuid,
-    pub role: Role,
-    pub display_name: String,
-    pub agency_id: Option<Uuid>,
-    pub agency_name: Option<String>,
-    pub province_code: Option<String>,
-    pub commune_code: Option<String>,
-    pub jurisdiction: Option<Jurisdiction>,
-}
-
-impl AuthUser {
-    pub fn session_user(&self) -> SessionUser {
-        SessionUser {
-            user_id: self.user_id,
-            display_name: self.display_name.clone(),
-            role: self.role,
-            agency_name: self.agency_name.clone(),
-            jurisdiction: self.jurisdiction.clone(),
-        }
-    }
-
-    /// Refuses (Forbidden) unless this user may see the commune's records.
-    pub fn require_commune(&self, commune_code: &str, province_code: &str) -> Result<(), AppError> {
-        if domain::can_view_commune_records(self.role, self.jurisdiction.as_ref(), commune_code, province_code) {
-            Ok(())
-        } else {
-            tracing::info!(user_id = %self.user_id, commune_code, "refused access to another jurisdiction's records");
-            Err(AppError::Forbidden)
-        }
-    }
-}
 
 /// A new API key for an integration (`prefix` tells its kind, e.g. `pvq_`) and the hash to store:
 /// 256 random bits, shown once.

@@ -7,7 +7,10 @@
 pub mod domain;
 pub mod pages;
 pub mod server;
+pub mod session;
 
+#[cfg(feature = "ssr")]
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod authz;
 #[cfg(feature = "ssr")]
@@ -18,4 +21,4 @@ pub mod service;
 pub use domain::*;
 
 #[cfg(feature = "ssr")]
-pub use authz::AuthUser;
+pub use crate::kernel::principal::AuthUser;

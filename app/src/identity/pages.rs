@@ -1,8 +1,8 @@
 use super::server::RequestCode;
 use crate::{
     i18n::t,
+    identity::session::use_session,
     ui::{field::Field, problem::Problem},
-    use_session,
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -99,25 +99,5 @@ pub fn CitizenLoginPage() -> impl IntoView {
                 <A href="/login">{t(|m| m.login_as_staff)}</A>
             </p>
         </section>
-    }
-}
-
-/// A POST form, so logging out works without JavaScript and cannot be triggered by a link.
-#[component]
-pub fn LogoutButton() -> impl IntoView {
-    let logout = use_session().logout;
-    // Pages kept for offline use hold this account's data: the service worker drops them.
-    let forget = move |_: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        if let Some(sw) = web_sys::window().and_then(|w| w.navigator().service_worker().controller()) {
-            let msg = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&msg, &"type".into(), &"forget-pages".into());
-            let _ = sw.post_message(&msg);
-        }
-    };
-    view! {
-        <ActionForm action=logout attr:class="inline" on:submit=forget>
-            <button type="submit" class="link-button">{t(|m| m.nav_logout)}</button>
-        </ActionForm>
     }
 }

@@ -1,7 +1,7 @@
 //! Server functions of identity: thin adapters (authorize → parse → one service call).
 
 use super::SessionUser;
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -49,8 +49,8 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
     use crate::{
-        error::FieldErrors,
         identity::{Password, Username, service},
+        kernel::error::FieldErrors,
         state::{request_meta, state},
     };
     let st = state()?;
@@ -78,7 +78,7 @@ pub async fn request_code(phone: String, next: Option<String>) -> Result<(), App
     let st = state()?;
     let phone = PhoneVn::parse(&phone).map_err(|e| AppError::validation("phone", e))?;
     service::request_code(&st.db, &request_meta(&st.settings), &phone).await?;
-    let next = crate::ui::safe_next(next.as_deref()).map(|n| format!("&next={}", crate::ui::layout::urlencode(n)));
+    let next = crate::ui::safe_next(next.as_deref()).map(|n| format!("&next={}", crate::kernel::text::urlencode(n)));
     leptos_axum::redirect(&format!("/login/citizen?phone={}{}", phone.as_str(), next.unwrap_or_default()));
     Ok(())
 }
@@ -87,8 +87,8 @@ pub async fn request_code(phone: String, next: Option<String>) -> Result<(), App
 #[server(endpoint = "verify_code")]
 pub async fn verify_code(phone: String, code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::{
-        error::FieldErrors,
         identity::{OtpCode, PhoneVn, service},
+        kernel::error::FieldErrors,
         state::{request_meta, state},
     };
     let st = state()?;

@@ -2,10 +2,13 @@
 
 use super::{AuthUser, OtpCode, Password, PhoneVn, Role, Username, authz, repo};
 use crate::{
-    audit::service::{self as audit, Entry},
-    error::AppError,
-    notify::{Channel, service as notify},
-    state::{RequestMeta, Settings},
+    kernel::{
+        audit::{self as audit, Entry},
+        error::AppError,
+        request::RequestMeta,
+    },
+    notify::{Channel, api as notify},
+    state::Settings,
 };
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,

@@ -3,7 +3,7 @@
 //! rather than in a family's letter.
 
 use crate::civil::{domain::DossierKind, form::Data};
-use crate::error::{FieldError, FieldErrors};
+use crate::kernel::error::{FieldError, FieldErrors};
 use minijinja::{Environment, UndefinedBehavior};
 use std::collections::BTreeMap;
 
@@ -81,9 +81,9 @@ pub fn check(title: &str, body: &str, practical: &str) -> Result<(), FieldErrors
         } else {
             match env(true).render_str(text, &sample) {
                 Ok(out) if out.len() <= MAX_RENDERED => {}
-                Ok(_) => errs.push(field, FieldError::Because(crate::error::Reason::TooComplex)),
+                Ok(_) => errs.push(field, FieldError::Because(crate::kernel::error::Reason::TooComplex)),
                 Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
-                    errs.push(field, FieldError::Because(crate::error::Reason::TooComplex))
+                    errs.push(field, FieldError::Because(crate::kernel::error::Reason::TooComplex))
                 }
                 Err(_) => errs.push(field, FieldError::Invalid),
             }
@@ -123,7 +123,7 @@ mod tests {
         // 43 million iterations took 2.7 s of a runtime worker; now refused at once.
         let burn = "{% for a in range(6546) %}{% for b in range(6546) %}{% endfor %}{% endfor %}";
         let started = std::time::Instant::now();
-        let too_complex = Some(FieldError::Because(crate::error::Reason::TooComplex));
+        let too_complex = Some(FieldError::Because(crate::kernel::error::Reason::TooComplex));
         assert_eq!(check("T", burn, "").unwrap_err().get("body"), too_complex);
         assert_eq!(check("T", "{{ 'x' * 10000000 }}", "").unwrap_err().get("body"), too_complex);
         assert!(render(burn, &Context::new()).is_err(), "rendering is bounded too");

@@ -1,8 +1,10 @@
-//! The commune chairman's letters that go with each certificate (issue 6): congratulations on a
+//! The commune chairman's letters that go with each certificate: congratulations on a
 //! birth or a marriage, condolences on a death. Templates are versioned per commune (the
 //! province's default otherwise); each registered dossier gets its letter rendered when the
 //! chairman signs the registration, and the chairman signs the letters in a batch on the tablet.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod domain;
 pub mod i18n;
@@ -10,6 +12,7 @@ pub mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod sheet;
 
 use crate::civil::domain::DossierKind;
 use serde::{Deserialize, Serialize};

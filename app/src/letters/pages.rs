@@ -1,12 +1,13 @@
 //! The chairman's batch signing of letters (tablet), the commune's template editor, and the
 //! letter sheet printed after the certificate.
 
-use super::i18n::{LMsgs, lt, msgs};
-use super::server::{SaveLetterTemplate, SignLetters, dossier_letter, letter_templates, list_letters};
+use super::i18n::lt;
+use super::server::{SaveLetterTemplate, SignLetters, letter_templates, list_letters};
+use super::sheet::{LetterText, use_lmsgs};
 use super::{LetterView, paragraphs};
 use crate::{
-    error::{AppError, FieldError},
-    i18n::{format_date, t, use_locale},
+    i18n::{t, use_locale},
+    kernel::error::{AppError, FieldError},
     ui::problem::{ErrorPanel, Problem},
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -15,11 +16,6 @@ use leptos_router::hooks::use_query_map;
 
 fn loading() -> impl IntoView {
     view! { <p>{t(|m| m.loading)}</p> }
-}
-
-fn use_lmsgs() -> impl Fn() -> &'static LMsgs + Copy + Send + Sync {
-    let l = use_locale();
-    move || msgs(l.get())
 }
 
 /// `/letters`: the chairman reads and signs the commune's letters in a batch.
@@ -114,65 +110,10 @@ fn LetterSummary(l: LetterView) -> impl IntoView {
     }
 }
 
-#[component]
-fn LetterText(l: LetterView) -> impl IntoView {
-    view! {
-        <div class="letter-text">
-            {paragraphs(&l.body).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            <div class="practical">
-                {paragraphs(&l.practical).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            </div>
-        </div>
-    }
-}
-
-/// The letter on its own printed page after the certificate.
-#[component]
-pub fn LetterSheet(code: String) -> impl IntoView {
-    let data = Resource::new(move || code.clone(), dossier_letter);
-    let m = use_lmsgs();
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(l)) => {
-                        let signer = l.signer.clone();
-                        let day = format_date(l.signed_at.unwrap_or(l.created_at).with_timezone(&crate::i18n::vn_offset()).date_naive());
-                        view! {
-                            <article class="print-doc letter" data-testid="letter">
-                                <header class="doc-header">
-                                    <div class="issuer"><p>{l.agency_name.to_uppercase()}</p></div>
-                                    <div class="motto">
-                                        <p class="country">{crate::civil::i18n::ct(|m| m.country)}</p>
-                                        <p class="underlined">{crate::civil::i18n::ct(|m| m.motto)}</p>
-                                    </div>
-                                </header>
-                                <p class="place-date">{day}</p>
-                                <h1>{l.title.clone()}</h1>
-                                <LetterText l=l.clone() />
-                                <footer class="sign">
-                                    <div></div>
-                                    <div class="signature">
-                                        {m().signed_by.lines().map(|line| view! { <p><strong>{line}</strong></p> }).collect_view()}
-                                        {match signer {
-                                            Some(s) => view! { <p class="signer">{s}</p> }.into_any(),
-                                            None => view! { <p class="signer muted no-print-note">{lt(|m| m.unsigned_note)}</p> }.into_any(),
-                                        }}
-                                    </div>
-                                </footer>
-                            </article>
-                        }.into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
 /// `/admin/letters`: the commune administrator edits the three letters; each save is a version.
+/// `children`: the commune's other settings shown above the templates (the route adds them).
 #[component]
-pub fn TemplatesPage() -> impl IntoView {
+pub fn TemplatesPage(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     let save = ServerAction::<SaveLetterTemplate>::new();
     let done = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -188,7 +129,7 @@ pub fn TemplatesPage() -> impl IntoView {
         <Title text=lt(|m| m.templates_title) />
         <section class="panel wide letter-templates">
             <h1>{lt(|m| m.templates_title)}</h1>
-            <crate::civil::field_app::UndeliveredDaysForm />
+            {children.map(|c| c())}
             <p class="hint">{lt(|m| m.fields_help)}</p>
             {move || save.value().get().and_then(Result::ok).map(|v| view! { <p class="notice success" role="status">{(m().saved)(v)}</p> })}
             <Problem error=err />

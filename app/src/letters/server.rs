@@ -1,7 +1,7 @@
 //! Server functions of the chairman's letters.
 
 use super::{LetterView, TemplateView};
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ pub async fn sign_letters(ids: Option<BTreeMap<String, String>>) -> Result<usize
     let ids: Vec<uuid::Uuid> =
         ids.unwrap_or_default().values().filter_map(|v| uuid::Uuid::parse_str(v.trim()).ok()).collect();
     if ids.is_empty() {
-        return Err(AppError::validation("ids", crate::error::FieldError::Required));
+        return Err(AppError::validation("ids", crate::kernel::error::FieldError::Required));
     }
     super::service::sign(&st.db, &user, &meta, &ids, chrono::Utc::now()).await
 }
@@ -53,6 +53,6 @@ pub async fn save_letter_template(
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
     let kind = crate::civil::domain::DossierKind::parse(kind.trim())
-        .ok_or(AppError::validation("kind", crate::error::FieldError::Invalid))?;
+        .ok_or(AppError::validation("kind", crate::kernel::error::FieldError::Invalid))?;
     super::service::save_template(&st.db, &user, &meta, kind, &title, &body, &practical).await
 }

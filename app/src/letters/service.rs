@@ -4,9 +4,8 @@
 use super::{LetterView, TemplateView, domain};
 use crate::{
     civil::domain::DossierKind,
-    error::AppError,
     identity::{AuthUser, Role},
-    state::RequestMeta,
+    kernel::{error::AppError, request::RequestMeta},
 };
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -36,7 +35,7 @@ pub async fn generate(
         return Ok(());
     };
     let data: crate::civil::form::Data = serde_json::from_value(d.data).unwrap_or_default();
-    let today = crate::queue::service::vn_today(now).format("%d/%m/%Y").to_string();
+    let today = crate::kernel::time::vn_today(now).format("%d/%m/%Y").to_string();
     let ctx = domain::context(kind, &data, &d.agency_name, chairman, d.subject_id.as_deref(), &today);
     // Off the async workers: a template is bounded work, but still work.
     let (title, body, practical) = (t.title.clone(), t.body.clone(), t.practical.clone());
@@ -179,12 +178,12 @@ pub async fn sign(
     .fetch_all(&mut *tx)
     .await?;
     if !signed.is_empty() {
-        let province = crate::civil::service::commune_province(&mut tx, &commune).await?;
-        crate::audit::service::record(
+        let province = crate::kernel::office::commune_province(&mut tx, &commune).await?;
+        crate::kernel::audit::record(
             &mut tx,
             Some(user),
             meta,
-            crate::audit::service::Entry {
+            crate::kernel::audit::Entry {
                 action: "letters.signed",
                 entity_type: "letter",
                 entity_id: None,
@@ -202,7 +201,7 @@ pub async fn sign(
 /// A dossier's letter, for printing with its certificate (anyone who may see the dossier).
 pub async fn letter_of(db: &PgPool, user: &AuthUser, code: &str) -> Result<Option<LetterView>, AppError> {
     // Authorization and jurisdiction as for the dossier itself.
-    crate::civil::work::may_read(db, user, code).await?;
+    crate::civil::api::may_read(db, user, code).await?;
     let r = sqlx::query_as!(
         LetterRow,
         r#"select l.letter_id, d.code, d.kind, d.subject_name, a.name as agency_name, l.title, l.body, l.practical,
@@ -280,12 +279,12 @@ pub async fn save_template(
     )
     .fetch_one(&mut *tx)
     .await?;
-    let province = crate::civil::service::commune_province(&mut tx, &commune).await?;
-    crate::audit::service::record(
+    let province = crate::kernel::office::commune_province(&mut tx, &commune).await?;
+    crate::kernel::audit::record(
         &mut tx,
         Some(user),
         meta,
-        crate::audit::service::Entry {
+        crate::kernel::audit::Entry {
             action: "letter_template.saved",
             entity_type: "letter_template",
             entity_id: None,

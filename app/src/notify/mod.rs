@@ -5,6 +5,8 @@
 //! hands them to the [`service::Notifier`] adapter of the channel. The local adapter records what
 //! it "sent" in `local_message`, readable at `/dev/inbox` when that page is enabled.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -19,7 +19,7 @@ pub fn DevInboxPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match messages.await {
                         // Off (production): the page does not exist.
-                        Err(crate::error::AppError::NotFound) => view! { <crate::ui::not_found::NotFound /> }.into_any(),
+                        Err(crate::kernel::error::AppError::NotFound) => view! { <crate::ui::not_found::NotFound /> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(list) => {
                             view! {

@@ -1,5 +1,5 @@
 use super::LocalMessage;
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 /// The local adapter's recent messages. Only when the developer inbox is enabled

@@ -1,9 +1,6 @@
 //! Texts of booking and the queue (Vietnamese first, English), one field per text so a
 //! missing translation does not compile.
 
-use crate::i18n::use_locale;
-use leptos::prelude::*;
-
 #[derive(Debug)]
 pub struct QMsgs {
     pub add_device: &'static str,
@@ -152,12 +149,6 @@ impl QMsgs {
     pub fn conflict(&self, key: &str) -> Option<&'static str> {
         self.conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
-}
-
-/// A queue text of the current locale, read reactively.
-pub fn qt(f: fn(&'static QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(l.get().msgs().queue)
 }
 
 pub static VI: QMsgs = QMsgs {
@@ -526,9 +517,5 @@ mod tests {
             assert!(VI.conflict(k).is_some() && EN.conflict(k).is_some(), "{k}");
         }
         assert_eq!(VI.conflicts.len(), EN.conflicts.len());
-        assert_eq!(
-            crate::i18n::VI.app_error(&crate::error::AppError::Conflict("slot_full".into())),
-            VI.conflict("slot_full").unwrap()
-        );
     }
 }

@@ -9,6 +9,8 @@ pub mod scanner;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod service;

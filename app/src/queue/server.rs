@@ -7,7 +7,7 @@ use super::{
     Availability, BoardView, BookingView, ConsoleView, CurrentTicket, IssuedTicket, OfficeChoice, OfficeCounters,
     OfficeStats, ProcedureRef, TicketView,
 };
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
@@ -15,21 +15,21 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::error::FieldError::Invalid))
+    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::kernel::error::FieldError::Invalid))
 }
 
 /// Adds the QR code of the ticket's page, with this site's origin, so a phone camera opens it.
 #[cfg(feature = "ssr")]
 fn with_ticket_qr(mut issued: IssuedTicket) -> IssuedTicket {
     let origin = crate::state::public_url();
-    issued.ticket_qr = super::service::qr_svg(&format!("{origin}/ticket/{}", issued.ticket.token));
+    issued.ticket_qr = crate::kernel::qr::qr_svg(&format!("{origin}/ticket/{}", issued.ticket.token));
     issued
 }
 
 /// An RFC 3339 instant from a form (a slot's `starts_at`).
 #[cfg(feature = "ssr")]
-fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::error::FieldError> {
-    use crate::error::FieldError;
+fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::kernel::error::FieldError> {
+    use crate::kernel::error::FieldError;
     chrono::DateTime::parse_from_rfc3339(raw.trim())
         .map(|d| d.with_timezone(&chrono::Utc))
         .map_err(|_| if raw.trim().is_empty() { FieldError::Required } else { FieldError::Invalid })
@@ -41,7 +41,7 @@ fn parse_priority(raw: &str) -> Result<Option<super::Priority>, AppError> {
         "" => Ok(None),
         s => super::Priority::parse(s)
             .map(Some)
-            .ok_or(AppError::validation("priority", crate::error::FieldError::Invalid)),
+            .ok_or(AppError::validation("priority", crate::kernel::error::FieldError::Invalid)),
     }
 }
 
@@ -50,7 +50,7 @@ fn parse_priority(raw: &str) -> Result<Option<super::Priority>, AppError> {
 pub async fn bookable_procedures(query: String) -> Result<Vec<ProcedureRef>, AppError> {
     let st = crate::state::state()?;
     let query: String = query.chars().take(100).collect();
-    let all = crate::reference::service::search_procedures(&st.db, &query).await?;
+    let all = crate::reference::api::search_procedures(&st.db, &query).await?;
     let offered: Vec<String> =
         sqlx::query_scalar!("select distinct procedure_code from office_procedure where capacity_per_slot > 0")
             .fetch_all(&st.db)
@@ -74,7 +74,7 @@ pub async fn booking_availability(office: String, procedure: String, from: Strin
     let st = crate::state::state()?;
     let office = parse_uuid("office", &office)?;
     let now = chrono::Utc::now();
-    let from = crate::text::date(&from).unwrap_or(super::service::vn_today(now));
+    let from = crate::kernel::text::date(&from).unwrap_or(crate::kernel::time::vn_today(now));
     super::service::availability(&st.db, office, procedure.trim(), from, 7, now).await
 }
 
@@ -90,8 +90,8 @@ pub async fn book(
     key: String,
 ) -> Result<BookingView, AppError> {
     use crate::{
-        error::{FieldError, FieldErrors},
         identity::{PhoneVn, authz},
+        kernel::error::{FieldError, FieldErrors},
         state::{request_meta, state},
     };
     let st = state()?;
@@ -99,7 +99,7 @@ pub async fn book(
     let mut errs = FieldErrors::default();
     let office = errs.check("office", Uuid::parse_str(office.trim()).map_err(|_| FieldError::Invalid));
     let starts_at = errs.check("starts_at", parse_instant(&starts_at));
-    let name = errs.check("name", crate::reference::required_text(&name, 100));
+    let name = errs.check("name", crate::kernel::text::required_text(&name, 100));
     // A citizen books with the phone their login verified; staff type the citizen's.
     let citizen = user.role == crate::identity::Role::Citizen;
     let phone = if citizen {
@@ -246,7 +246,7 @@ pub async fn kiosk_walk_in(office: String, procedure: String, priority: String) 
     let user = crate::identity::authz::require_user(&st).await?;
     let office = parse_uuid("office", &office)?;
     if procedure.trim().is_empty() {
-        return Err(AppError::validation("procedure", crate::error::FieldError::Required));
+        return Err(AppError::validation("procedure", crate::kernel::error::FieldError::Required));
     }
     let priority = parse_priority(&priority)?;
     super::service::walk_in(
@@ -308,7 +308,7 @@ pub async fn counter_act(
         "recall" => TicketAction::Recall,
         "start" => TicketAction::Start,
         "finish" => TicketAction::Finish {
-            dossier_code: match crate::reference::optional_text(arg, 40) {
+            dossier_code: match crate::kernel::text::optional_text(arg, 40) {
                 Ok(s) if s.is_empty() => None,
                 Ok(s) => Some(s),
                 Err(e) => return Err(AppError::validation("arg", e)),
@@ -317,7 +317,7 @@ pub async fn counter_act(
         "no_show" => TicketAction::NoShow,
         "to_counter" => TicketAction::TransferToCounter(parse_uuid("arg", arg)?),
         "to_procedure" if !arg.is_empty() => TicketAction::TransferToProcedure(arg.to_owned()),
-        _ => return Err(AppError::validation("action", crate::error::FieldError::Invalid)),
+        _ => return Err(AppError::validation("action", crate::kernel::error::FieldError::Invalid)),
     };
     let r = super::service::act(
         &st.db,
@@ -364,7 +364,7 @@ pub async fn setup_config(
     booking_enabled: Option<String>,
 ) -> Result<(), AppError> {
     use crate::{
-        error::{FieldError, FieldErrors},
+        kernel::error::{FieldError, FieldErrors},
         state::{request_meta, state},
     };
     let st = state()?;
@@ -417,7 +417,7 @@ pub async fn setup_hours(office: String, weekday: String, sessions: String) -> R
         .parse()
         .ok()
         .filter(|d| (1..=7).contains(d))
-        .ok_or(AppError::validation("weekday", crate::error::FieldError::Invalid))?;
+        .ok_or(AppError::validation("weekday", crate::kernel::error::FieldError::Invalid))?;
     let parsed =
         super::setup::parse_sessions(&sessions).map_err(|e| AppError::validation(&format!("sessions{weekday}"), e))?;
     super::setup::save_hours(&st.db, &user, &request_meta(&st.settings), office, weekday, parsed).await?;
@@ -435,7 +435,7 @@ pub async fn setup_procedure(
     capacity: String,
 ) -> Result<(), AppError> {
     use crate::{
-        error::{FieldError, FieldErrors},
+        kernel::error::{FieldError, FieldErrors},
         state::{request_meta, state},
     };
     let st = state()?;
@@ -453,7 +453,7 @@ pub async fn setup_procedure(
             Err(FieldError::Invalid)
         },
     );
-    let group_name = errs.check("group_name", crate::reference::optional_text(&group_name, 80));
+    let group_name = errs.check("group_name", crate::kernel::text::optional_text(&group_name, 80));
     let capacity = errs.check(
         "capacity",
         capacity.trim().parse::<i16>().ok().filter(|c| (0..=100).contains(c)).ok_or(FieldError::Invalid),
@@ -498,7 +498,8 @@ pub async fn setup_device(office: String, device_name: String) -> Result<String,
     let st = state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let office = parse_uuid("office", &office)?;
-    let name = crate::reference::required_text(&device_name, 80).map_err(|e| AppError::validation("device_name", e))?;
+    let name =
+        crate::kernel::text::required_text(&device_name, 80).map_err(|e| AppError::validation("device_name", e))?;
     super::setup::create_device(&st.db, &user, &request_meta(&st.settings), office, &name).await
 }
 

@@ -3,15 +3,16 @@
 
 use super::{
     CounterRef, CounterSetup, DeviceView, OfficeChoice, OfficeProcedureView, OfficeSetup, ProcedureRef, QueueConfig,
-    ServiceGroupView,
-    domain::OfficeAccess,
-    service::{office_row, queue_config, require_office},
+    ServiceGroupView, domain::OfficeAccess, service::queue_config,
 };
+use crate::kernel::office::{office_row, require_office};
 use crate::{
-    audit::service::{self as audit, Entry},
-    error::{AppError, FieldError},
     identity::{AuthUser, authz::token_hash},
-    state::RequestMeta,
+    kernel::{
+        audit::{self as audit, Entry},
+        error::{AppError, FieldError},
+        request::RequestMeta,
+    },
 };
 use chrono::NaiveTime;
 use serde_json::json;
@@ -22,7 +23,7 @@ async fn audited(
     conn: &mut PgConnection,
     user: &AuthUser,
     meta: &RequestMeta,
-    office: &super::service::OfficeRow,
+    office: &crate::kernel::office::OfficeRow,
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {

@@ -3,6 +3,8 @@
 //! Tables: province, commune, commune_merge, agency, office, counter, procedure,
 //! procedure_document, calendar_week_rule, calendar_day.
 
+#[cfg(feature = "ssr")]
+pub mod api;
 pub mod calendar;
 pub mod pages;
 pub mod server;
@@ -82,19 +84,6 @@ pub struct CalendarYear {
     pub can_edit: bool,
 }
 
-/// Trimmed, NFC-normalised, non-empty text of at most `max` characters.
-pub fn required_text(raw: &str, max: u16) -> Result<String, crate::error::FieldError> {
-    let s = optional_text(raw, max)?;
-    if s.is_empty() { Err(crate::error::FieldError::Required) } else { Ok(s) }
-}
-
-/// Trimmed, NFC-normalised text of at most `max` characters (may be empty).
-pub fn optional_text(raw: &str, max: u16) -> Result<String, crate::error::FieldError> {
-    use unicode_normalization::UnicodeNormalization;
-    let s: String = raw.trim().nfc().collect();
-    if s.chars().count() > usize::from(max) { Err(crate::error::FieldError::TooLong { max }) } else { Ok(s) }
-}
-
 /// Vietnamese text without diacritics ("Quy Nhơn" → "Quy Nhon"), for SMS bodies.
 pub fn unaccent(s: &str) -> String {
     use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
@@ -115,14 +104,5 @@ mod tests {
     #[test]
     fn unaccent_strips_vietnamese_diacritics() {
         assert_eq!(unaccent("Đăng ký khai sinh tại Quy Nhơn"), "Dang ky khai sinh tai Quy Nhon");
-    }
-    use crate::error::FieldError;
-
-    #[test]
-    fn texts_are_trimmed_and_composed() {
-        assert_eq!(required_text("  Tết Nguye\u{0302}n đán ", 50).unwrap(), "Tết Nguyên đán");
-        assert_eq!(required_text("   ", 50), Err(FieldError::Required));
-        assert_eq!(optional_text("abc", 2), Err(FieldError::TooLong { max: 2 }));
-        assert_eq!(optional_text("", 2).unwrap(), "");
     }
 }

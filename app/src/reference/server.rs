@@ -1,5 +1,5 @@
 use super::{CalendarYear, CommuneOverview, Procedure};
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 use leptos::prelude::*;
 
 /// Public: the procedure catalogue, filtered by an accent-insensitive query.
@@ -31,7 +31,7 @@ pub async fn get_calendar(year: i32) -> Result<CalendarYear, AppError> {
         return Err(AppError::Forbidden);
     }
     let year = if year == 0 {
-        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::i18n::vn_offset()))
+        chrono::Datelike::year(&chrono::Utc::now().with_timezone(&crate::kernel::time::vn_offset()))
     } else {
         year
     };
@@ -50,18 +50,18 @@ pub async fn add_calendar_day(
 ) -> Result<(), AppError> {
     use super::{CalendarEntry, calendar::DayKind};
     use crate::{
-        error::{FieldError, FieldErrors},
         identity::authz,
+        kernel::error::{FieldError, FieldErrors},
         state::{request_meta, state},
     };
     let st = state()?;
     let user = authz::require_user(&st).await?;
     let mut errs = FieldErrors::default();
-    let day = errs.check("day", crate::text::date(&day));
+    let day = errs.check("day", crate::kernel::text::date(&day));
     let kind = errs.check("kind", DayKind::parse(&kind).ok_or(FieldError::Invalid));
-    let name = errs.check("name", crate::reference::required_text(&name, 200));
-    let name_en = crate::reference::required_text(&name_en, 200).ok();
-    let legal_basis = errs.check("legal_basis", crate::reference::optional_text(&legal_basis, 300));
+    let name = errs.check("name", crate::kernel::text::required_text(&name, 200));
+    let name_en = crate::kernel::text::required_text(&name_en, 200).ok();
+    let legal_basis = errs.check("legal_basis", crate::kernel::text::optional_text(&legal_basis, 300));
     let (Some(day), Some(kind), Some(name), Some(legal_basis)) = (day, kind, name, legal_basis) else {
         return Err(AppError::Validation(errs));
     };
@@ -86,7 +86,7 @@ pub async fn remove_calendar_day(day: String) -> Result<(), AppError> {
     };
     let st = state()?;
     let user = authz::require_user(&st).await?;
-    let day = crate::text::date(&day).map_err(|e| AppError::validation("day", e))?;
+    let day = crate::kernel::text::date(&day).map_err(|e| AppError::validation("day", e))?;
     super::service::remove_calendar_day(&st.db, &user, &request_meta(&st.settings), day).await?;
     leptos_axum::redirect(&format!("/admin/calendar?year={}", chrono::Datelike::year(&day)));
     Ok(())

@@ -5,10 +5,12 @@ use super::{
     calendar::{DayKind, WorkCalendar},
 };
 use crate::{
-    audit::service::{self as audit, Entry},
-    error::AppError,
     identity::{AuthUser, Role, can_manage_calendar},
-    state::RequestMeta,
+    kernel::{
+        audit::{self as audit, Entry},
+        error::AppError,
+        request::RequestMeta,
+    },
 };
 use chrono::NaiveDate;
 use serde_json::json;

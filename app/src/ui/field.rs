@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_locale};
+use crate::{i18n::use_locale, kernel::error::AppError};
 use leptos::prelude::*;
 
 /// A labelled input whose error (from the last server answer) is shown under it and linked

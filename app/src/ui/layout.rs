@@ -1,6 +1,7 @@
+use crate::kernel::text::urlencode;
 use crate::{
     i18n::{t, use_locale},
-    use_session,
+    identity::session::use_session,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
@@ -32,7 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         when=logged_in
                         fallback=|| view! { <A href="/login/citizen">{t(|m| m.nav_login)}</A> }
                     >
-                        <crate::identity::pages::LogoutButton />
+                        <crate::identity::session::LogoutButton />
                     </Show>
                 </Transition>
                 <a
@@ -48,23 +49,5 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">
             {children()}
         </main>
-    }
-}
-
-/// Percent-encodes a path for a query parameter.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn paths_with_queries_are_encoded_for_the_next_parameter() {
-        assert_eq!(super::urlencode("/procedures?q=khai sinh"), "/procedures%3Fq%3Dkhai%20sinh");
     }
 }

@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_locale};
+use crate::{i18n::use_locale, kernel::error::AppError};
 use leptos::prelude::*;
 
 /// A non-field error (bad credentials, throttled, forbidden, internal with its id), announced
@@ -51,7 +51,7 @@ fn audit_page_refusal() {
     let meta = crate::state::request_meta(&st.settings);
     tokio::spawn(async move {
         let (path, query) = (parts.uri.path(), parts.uri.query());
-        if let Err(e) = crate::audit::service::record_refusal(&st.db, &meta, parts.method.as_str(), path, query).await {
+        if let Err(e) = crate::audit::api::record_refusal(&st.db, &meta, parts.method.as_str(), path, query).await {
             tracing::error!(error = %e, "page refusal not audited");
         }
     });

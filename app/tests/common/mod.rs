@@ -3,7 +3,8 @@
 use app::{
     demo,
     identity::{AuthUser, Password, Username, service as identity},
-    state::{RequestMeta, Settings},
+    kernel::request::RequestMeta,
+    state::Settings,
 };
 use sqlx::PgPool;
 

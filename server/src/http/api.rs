@@ -104,7 +104,7 @@ async fn list_communes(State(st): State<AppState>, Path(code): Path<String>) -> 
     .fetch_all(&st.db)
     .await?;
     if rows.is_empty() {
-        return Err(app::error::AppError::NotFound.into());
+        return Err(app::kernel::error::AppError::NotFound.into());
     }
     Ok(Json(rows))
 }
@@ -136,7 +136,7 @@ async fn former_commune(
     .fetch_all(&st.db)
     .await?;
     if rows.is_empty() {
-        return Err(app::error::AppError::NotFound.into());
+        return Err(app::kernel::error::AppError::NotFound.into());
     }
     Ok(Json(rows))
 }
@@ -165,7 +165,7 @@ async fn list_procedures(
     Query(q): Query<ProcedureQuery>,
 ) -> Result<Json<Vec<Procedure>>, HttpError> {
     let query: String = q.q.unwrap_or_default().chars().take(100).collect();
-    let list = app::reference::service::search_procedures(&st.db, &query).await?;
+    let list = app::reference::api::search_procedures(&st.db, &query).await?;
     Ok(Json(
         list.into_iter()
             .map(|p| Procedure {

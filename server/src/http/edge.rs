@@ -10,7 +10,7 @@
 //! - Security headers, and `Cache-Control: no-store` on everything that is not a public file.
 
 use app::{
-    error::{AppError, FieldError, Reason},
+    kernel::error::{AppError, FieldError, Reason},
     state::AppState,
 };
 use axum::{
@@ -64,7 +64,7 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         Kind::Upload | Kind::Page => req,
     };
     let asked = (!signed_out && kind != Kind::Page).then(|| {
-        let meta = app::state::RequestMeta::of(req.headers(), req.extensions(), &st.settings);
+        let meta = app::kernel::request::RequestMeta::of(req.headers(), req.extensions(), st.settings.proxy_hops);
         (meta, req.method().clone(), req.uri().clone())
     });
     let mut resp = next.run(req).await;
@@ -75,8 +75,7 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
     if resp.status() == StatusCode::FORBIDDEN
         && kind != Kind::Page
         && let Some((meta, method, uri)) = asked
-        && let Err(e) =
-            app::audit::service::record_refusal(&st.db, &meta, method.as_str(), uri.path(), uri.query()).await
+        && let Err(e) = app::audit::api::record_refusal(&st.db, &meta, method.as_str(), uri.path(), uri.query()).await
     {
         tracing::error!(error = %e, "refusal not audited");
     }

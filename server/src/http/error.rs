@@ -1,6 +1,6 @@
 //! Errors of the plain HTTP API: JSON bodies for 4xx, an opaque id for 5xx.
 
-use app::error::AppError;
+use app::kernel::error::AppError;
 use axum::{
     Json,
     response::{IntoResponse, Response},

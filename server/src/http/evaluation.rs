@@ -3,12 +3,12 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    error::{AppError, FieldError},
     evaluation::{
         RankBy,
         domain::{Period, UnitKind},
         service,
     },
+    kernel::error::{AppError, FieldError},
     state::AppState,
 };
 use axum::{
@@ -72,7 +72,7 @@ pub async fn rankings(State(st): State<AppState>, Query(q): Query<RankingQuery>)
         }
     };
     let period = match q.period.as_deref().map(str::trim) {
-        None | Some("") => Period::containing(app::queue::service::vn_today(chrono::Utc::now()), "month"),
+        None | Some("") => Period::containing(app::kernel::time::vn_today(chrono::Utc::now()), "month"),
         Some(p) => Period::parse(p).ok_or(AppError::validation("period", FieldError::Invalid))?,
     };
     let r = service::ranking(&st.db, None, unit, period, RankBy::parse(q.by.as_deref().unwrap_or(""))).await?;

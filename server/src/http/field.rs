@@ -3,7 +3,7 @@
 //! idempotency key; sending one again (after a cut connection) changes nothing.
 
 use super::error::HttpError;
-use app::{error::AppError, identity::AuthUser, state::AppState};
+use app::{identity::AuthUser, kernel::error::AppError, state::AppState};
 use axum::{
     Router,
     body::Bytes,
@@ -18,7 +18,7 @@ use uuid::Uuid;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/field/photos/{key}/{n}", put(put_photo).get(get_photo))
-        .layer(DefaultBodyLimit::max(app::civil::field::MAX_PHOTO_BYTES + 1024))
+        .layer(DefaultBodyLimit::max(app::field::dto::MAX_PHOTO_BYTES + 1024))
 }
 
 async fn user(st: &AppState, headers: &HeaderMap) -> Result<AuthUser, HttpError> {
@@ -41,7 +41,7 @@ async fn put_photo(
 ) -> Result<StatusCode, HttpError> {
     let user = user(&st, &headers).await?;
     let purpose = q.purpose.as_deref().unwrap_or("paper");
-    app::civil::field::store_photo(&st.db, st.files.as_ref(), &user, key, n, purpose, body).await?;
+    app::field::service::store_photo(&st.db, st.files.as_ref(), &user, key, n, purpose, body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -53,6 +53,6 @@ async fn get_photo(
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
     let user = user(&st, &headers).await?;
-    let (content_type, bytes) = app::civil::field::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
+    let (content_type, bytes) = app::field::service::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
     Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response())
 }

@@ -3,8 +3,8 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    civil::hospital::{self, BirthNotice, Facility},
-    error::AppError,
+    hospital::service::{self as hospital, BirthNotice, Facility},
+    kernel::error::AppError,
     state::AppState,
 };
 use axum::{
@@ -96,7 +96,7 @@ pub async fn notify_birth(
         weight_grams: b.weight_grams,
         child_name: b.child_name,
     };
-    let meta = app::state::RequestMeta::default();
+    let meta = app::kernel::request::RequestMeta::default();
     let (status, new) = hospital::notify_birth(&st.db, st.registry.as_ref(), &f, &meta, notice, Utc::now()).await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(status.into())))
 }

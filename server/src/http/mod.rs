@@ -16,7 +16,7 @@ pub(crate) fn bearer_key(headers: &axum::http::HeaderMap) -> Result<&str, error:
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or(error::HttpError(app::error::AppError::Unauthorized))
+        .ok_or(error::HttpError(app::kernel::error::AppError::Unauthorized))
 }
 
 use app::{i18n::Locale, state::AppState};

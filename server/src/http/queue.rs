@@ -4,7 +4,7 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    error::AppError,
+    kernel::error::AppError,
     queue::{Priority, service, setup},
     state::AppState,
 };
@@ -65,8 +65,8 @@ async fn device(st: &AppState, headers: &HeaderMap) -> Result<(Uuid, Uuid), Http
     setup::device_by_key(&st.db, key).await?.ok_or(HttpError(AppError::Unauthorized))
 }
 
-fn meta(headers: &HeaderMap) -> app::state::RequestMeta {
-    app::state::RequestMeta {
+fn meta(headers: &HeaderMap) -> app::kernel::request::RequestMeta {
+    app::kernel::request::RequestMeta {
         ip: None,
         user_agent: headers
             .get(header::USER_AGENT)
@@ -132,7 +132,9 @@ async fn create_ticket(
     let (device_id, office_id) = device(&st, &headers).await?;
     let priority = match body.priority.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
-        Some(p) => Some(Priority::parse(p).ok_or(AppError::validation("priority", app::error::FieldError::Invalid))?),
+        Some(p) => {
+            Some(Priority::parse(p).ok_or(AppError::validation("priority", app::kernel::error::FieldError::Invalid))?)
+        }
     };
     let op = service::Operator::Device(device_id);
     let issued = match body.booking_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -201,7 +203,7 @@ async fn ticket_event(
     };
     let meta = meta(&headers);
     if body.kind == "called" {
-        let counter = counter.ok_or(AppError::validation("counter", app::error::FieldError::Required))?;
+        let counter = counter.ok_or(AppError::validation("counter", app::kernel::error::FieldError::Required))?;
         service::device_called(&st.db, device_id, &meta, ticket_id, counter, now).await?;
     } else {
         let action = match body.kind.as_str() {
@@ -213,7 +215,7 @@ async fn ticket_event(
                     .filter(|c: &String| !c.is_empty()),
             },
             "no_show" => service::TicketAction::NoShow,
-            _ => return Err(AppError::validation("kind", app::error::FieldError::Invalid).into()),
+            _ => return Err(AppError::validation("kind", app::kernel::error::FieldError::Invalid).into()),
         };
         let counter = match counter {
             Some(c) => c,

@@ -4,7 +4,8 @@ use crate::helpers::spawn_app;
 use app::{
     demo,
     identity::{Password, Username, service::login_staff},
-    state::{RequestMeta, Settings},
+    kernel::request::RequestMeta,
+    state::Settings,
 };
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -23,7 +24,7 @@ pub(crate) async fn facility_key(db: &PgPool) -> String {
     .user;
     let hospital: Uuid =
         sqlx::query_scalar("select agency_id from agency where code = 'DEMO.H52.BVDK'").fetch_one(db).await.unwrap();
-    app::civil::hospital::create_key(db, &admin, &RequestMeta::default(), hospital, "Phần mềm HIS").await.unwrap()
+    app::hospital::service::create_key(db, &admin, &RequestMeta::default(), hospital, "Phần mềm HIS").await.unwrap()
 }
 
 #[sqlx::test(migrator = "server::MIGRATOR")]

@@ -4,7 +4,8 @@ use crate::helpers::spawn_app;
 use app::{
     demo,
     identity::{Password, Username, service::login_staff},
-    state::{RequestMeta, Settings},
+    kernel::request::RequestMeta,
+    state::Settings,
 };
 use serde_json::{Value, json};
 use sqlx::PgPool;

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::queue::i18n::qt(f)
+    crate::i18n::qt(f)
 }
 
 /// A short two-tone chime, then "Mời số A-023 đến quầy 3" in Vietnamese where the browser

@@ -1,9 +1,11 @@
 //! The citizen's booking flow on a phone: procedure → office → day and slot → confirm, then
 //! the booking with its QR code, kept for offline use; cancel and reschedule.
 
-use super::{day_label, hhmm, keep_page_offline};
+use super::{day_label, keep_page_offline};
+use crate::kernel::time::hhmm;
 use crate::{
     i18n::{Locale, t, use_locale},
+    identity::session::use_session,
     queue::{
         Availability, BookingStatus, BookingView,
         server::{
@@ -15,7 +17,6 @@ use crate::{
         field::Field,
         problem::{ErrorPanel, Problem},
     },
-    use_session,
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -25,7 +26,7 @@ use leptos_router::{
 };
 
 fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::queue::i18n::qt(f)
+    crate::i18n::qt(f)
 }
 
 /// `/book`: one page, steps chosen by the query (`procedure`, `office`, `from`, `reschedule`),
@@ -219,7 +220,7 @@ fn SlotForm(a: Availability) -> impl IntoView {
     let (office, procedure) = (a.office.office_id.to_string(), a.procedure_code.clone());
     let login_next = format!(
         "/login/citizen?next={}",
-        crate::ui::layout::urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id))
+        crate::kernel::text::urlencode(&format!("/book?procedure={}&office={}", a.procedure_code, a.office.office_id))
     );
     view! {
         <ActionForm action=book attr:class="stack" attr:data-testid="book-form">
@@ -300,7 +301,7 @@ pub fn BookingsPage() -> impl IntoView {
 fn BookingCard(b: BookingView, #[prop(optional)] compact: bool) -> impl IntoView {
     let locale = use_locale();
     let code = crate::queue::BookingCode::parse(&b.code).map(|c| c.display()).unwrap_or(b.code.clone());
-    let day = day_label(b.starts_at.with_timezone(&crate::i18n::vn_offset()).date_naive());
+    let day = day_label(b.starts_at.with_timezone(&crate::kernel::time::vn_offset()).date_naive());
     let time =
         format!("{} – {}", hhmm(b.starts_at), hhmm(b.starts_at + chrono::Duration::minutes(b.slot_minutes as i64)));
     let (vi, en) = (b.procedure_name.clone(), b.procedure_name_en.clone());

@@ -18,7 +18,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::queue::i18n::qt(f)
+    crate::i18n::qt(f)
 }
 
 /// `/offices`: the offices a staff member works with and what they may open there.

@@ -20,7 +20,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::queue::i18n::qt(f)
+    crate::i18n::qt(f)
 }
 
 fn mins(x: f64) -> String {

@@ -8,14 +8,7 @@ pub mod manage;
 mod live;
 
 use crate::i18n::use_locale;
-use chrono::{DateTime, Utc};
-use leptos::prelude::AnyView;
 use leptos::prelude::*;
-
-/// Local time in Vietnam, `08:30`.
-pub fn hhmm(at: DateTime<Utc>) -> String {
-    at.with_timezone(&crate::i18n::vn_offset()).format("%H:%M").to_string()
-}
 
 /// `Thứ Hai, 07/12/2026` / `Monday, 07/12/2026`.
 pub fn day_label(day: chrono::NaiveDate) -> impl Fn() -> String + Send + Sync + 'static {
@@ -48,39 +41,4 @@ pub fn keep_page_offline() {
             }
         });
     });
-}
-
-/// The citizen's page for a path: booking, my bookings, one booking, the live ticket.
-pub fn citizen_page(path: &str) -> AnyView {
-    if path.starts_with("/rate/") {
-        view! { <crate::evaluation::pages::RatePage /> }.into_any()
-    } else if path.starts_with("/bookings/") {
-        view! { <booking::BookingPage /> }.into_any()
-    } else if path.starts_with("/bookings") {
-        view! { <booking::BookingsPage /> }.into_any()
-    } else if path.starts_with("/ticket/") {
-        view! { <board::TicketPage /> }.into_any()
-    } else {
-        view! { <booking::BookPage /> }.into_any()
-    }
-}
-
-/// The office's page for a path: kiosk, counter, board, figures, set-up, or the offices hub.
-/// The evaluation pages (rankings, results, cases, counter rating) ride in the office's chunk.
-pub fn staff_page(path: &str) -> AnyView {
-    if let Some(page) = crate::evaluation::pages::page(path) {
-        page
-    } else if path.starts_with("/kiosk/") {
-        view! { <desk::KioskPage /> }.into_any()
-    } else if path.starts_with("/counter/") {
-        view! { <desk::CounterPage /> }.into_any()
-    } else if path.starts_with("/board/") {
-        view! { <board::BoardPage /> }.into_any()
-    } else if path.starts_with("/manage/") {
-        view! { <manage::StatsPage /> }.into_any()
-    } else if path.starts_with("/admin/office/") {
-        view! { <manage::SetupPage /> }.into_any()
-    } else {
-        view! { <desk::OfficesPage /> }.into_any()
-    }
 }

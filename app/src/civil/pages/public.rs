@@ -1,0 +1,91 @@
+//! The public pages: the certificate's QR verification and following a dossier.
+
+use super::base::loading;
+use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::server::{CivilTrack, civil_verify};
+use crate::{
+    i18n::{format_date, format_datetime, use_locale},
+    kernel::error::AppError,
+    ui::problem::{ErrorPanel, Problem},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/verify/:token`: anyone scanning a certificate's QR; minimal data only.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("token").unwrap_or_default(), civil_verify);
+    let m = use_cmsgs();
+    view! {
+        <Title text=ct(|m| m.verify_title) />
+        <section class="panel verify">
+            <h1>{ct(|m| m.verify_title)}</h1>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(AppError::NotFound) => view! { <p class="problem" data-testid="verify-unknown">{ct(|m| m.verify_unknown)}</p> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(v) => view! {
+                            <p class=if v.valid { "notice success" } else { "problem" } data-testid="verify-result">
+                                {if v.valid { m().verify_valid } else { m().verify_invalid }}
+                            </p>
+                            <dl class="facts" data-testid="verify-facts">
+                                <dt>{ct(|m| m.col_kind)}</dt><dd>{m().kind(v.kind)}</dd>
+                                <dt>{ct(|m| m.register_no)}</dt><dd>{v.register_no.clone()}</dd>
+                                <dt>{ct(|m| m.registered_on)}</dt><dd>{format_date(v.registered_on)}</dd>
+                                <dt>{ct(|m| m.commune)}</dt><dd>{v.commune_name.clone()}</dd>
+                                <dt>{ct(|m| m.initials)}</dt><dd data-testid="verify-initials">{v.initials.clone()}</dd>
+                            </dl>
+                            <p class="muted small">{ct(|m| m.verify_note)}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/track`: a citizen follows a dossier with its code and phone number.
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let query = use_query_map();
+    let track = ServerAction::<CivilTrack>::new();
+    let err = Signal::derive(move || track.value().get().and_then(Result::err));
+    let m = use_cmsgs();
+    let code = query.read_untracked().get("code").unwrap_or_default();
+    view! {
+        <Title text=ct(|m| m.track_title) />
+        <section class="panel track">
+            <h1>{ct(|m| m.track_title)}</h1>
+            <p>{ct(|m| m.track_intro)}</p>
+            <ActionForm action=track attr:class="stack" attr:data-testid="track-form">
+                <div class="field">
+                    <label for="f-code">{ct(|m| m.dossier_code)}</label>
+                    <input id="f-code" name="code" type="text" value=code autocapitalize="characters" />
+                    <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("code")).map(|e| use_locale().get().msgs().field_error(e))}</p>
+                </div>
+                <div class="field">
+                    <label for="f-phone">{ct(|m| m.phone)}</label>
+                    <input id="f-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" />
+                    <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("phone")).map(|e| use_locale().get().msgs().field_error(e))}</p>
+                </div>
+                {move || matches!(err.get(), Some(AppError::NotFound)).then(|| view! { <p class="problem" role="alert">{ct(|m| m.track_unknown)}</p> })}
+                <Problem error=Signal::derive(move || err.get().filter(|e| !matches!(e, AppError::NotFound))) />
+                <button type="submit" class="button primary">{ct(|m| m.track)}</button>
+            </ActionForm>
+            {move || track.value().get().and_then(Result::ok).map(|r| view! {
+                <dl class="facts" data-testid="tracking">
+                    <dt>{ct(|m| m.dossier_code)}</dt><dd>{r.code.clone()}</dd>
+                    <dt>{ct(|m| m.col_kind)}</dt><dd>{m().kind(r.kind)}</dd>
+                    <dt>{ct(|m| m.status)}</dt><dd data-testid="tracking-status">{m().status(r.status)}</dd>
+                    <dt>{ct(|m| m.received)}</dt><dd>{format_datetime(r.received_at)}</dd>
+                    <dt>{ct(|m| m.due)}</dt><dd>{format_date(r.due_on)}</dd>
+                    <dt>{ct(|m| m.commune)}</dt><dd>{r.agency_name.clone()}</dd>
+                    {r.needs.clone().map(|n| view! { <dt>{ct(|m| m.needs)}</dt><dd>{n}</dd> })}
+                </dl>
+            })}
+        </section>
+    }
+}

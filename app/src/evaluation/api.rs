@@ -1,0 +1,4 @@
+//! What other features may ask of the evaluation: open one when a service is finished, and the
+//! rating endpoints' request limit.
+
+pub use super::service::{open_for_dossier, open_for_ticket, rating_rate_limit};
