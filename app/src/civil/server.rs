@@ -10,13 +10,8 @@ use leptos::server_fn::codec::GetUrl;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str) -> AppError {
-    AppError::validation(field, crate::kernel::error::FieldError::Invalid)
-}
-
-#[cfg(feature = "ssr")]
 fn parse_kind(raw: &str) -> Result<super::domain::DossierKind, AppError> {
-    super::domain::DossierKind::parse(raw.trim()).ok_or_else(|| invalid("kind"))
+    super::domain::DossierKind::parse(raw.trim()).ok_or_else(|| AppError::invalid("kind"))
 }
 
 /// Empty = any.
@@ -24,7 +19,7 @@ fn parse_kind(raw: &str) -> Result<super::domain::DossierKind, AppError> {
 fn optional<T>(raw: &str, field: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
     match raw.trim() {
         "" => Ok(None),
-        v => parse(v).map(Some).ok_or_else(|| invalid(field)),
+        v => parse(v).map(Some).ok_or_else(|| AppError::invalid(field)),
     }
 }
 
@@ -77,7 +72,7 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
             (Some(t), Status::Registered | Status::Delivered) => format!("{origin}/verify/{t}"),
             _ => return Err(AppError::Conflict("dossier_wrong_state".into())),
         },
-        _ => return Err(invalid("document")),
+        _ => return Err(AppError::invalid("document")),
     };
     Ok((view, crate::kernel::qr::qr_svg(&url), url))
 }
@@ -139,7 +134,7 @@ pub async fn civil_act(
         "register" => Action::Register,
         "sign" => Action::Sign,
         "deliver" => Action::Deliver { recipient: recipient.unwrap_or_default(), at: None },
-        _ => return Err(invalid("action")),
+        _ => return Err(AppError::invalid("action")),
     };
     super::work::act(&st.db, st.registry.as_ref(), &user, &meta, code.trim(), action, chrono::Utc::now()).await
 }
@@ -186,6 +181,6 @@ pub async fn set_undelivered_days(days: String) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
-    let days = days.trim().parse().map_err(|_| invalid("days"))?;
+    let days = days.trim().parse().map_err(|_| AppError::invalid("days"))?;
     super::settings::set_undelivered_days(&st.db, &user, &meta, days).await
 }

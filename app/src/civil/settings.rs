@@ -22,7 +22,7 @@ pub async fn set_undelivered_days(db: &PgPool, user: &AuthUser, meta: &RequestMe
         _ => return Err(AppError::Forbidden),
     };
     if !(1..=90).contains(&days) {
-        return Err(AppError::validation("days", crate::kernel::error::FieldError::Invalid));
+        return Err(AppError::invalid("days"));
     }
     let mut tx = db.begin().await?;
     sqlx::query!(

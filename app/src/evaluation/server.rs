@@ -11,13 +11,9 @@ use super::{
 use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-#[cfg(feature = "ssr")]
-use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::kernel::error::FieldError::Invalid))
-}
+use crate::kernel::text::uuid as parse_uuid;
 
 /// `2026-11` / `2026-Q4` / `2026`; empty = this month in Vietnam.
 #[cfg(feature = "ssr")]
@@ -26,7 +22,7 @@ fn parse_period(raw: &str) -> Result<super::domain::Period, AppError> {
         let today = crate::kernel::time::vn_today(chrono::Utc::now());
         return Ok(super::domain::Period::containing(today, "month"));
     }
-    super::domain::Period::parse(raw).ok_or(AppError::validation("period", crate::kernel::error::FieldError::Invalid))
+    super::domain::Period::parse(raw).ok_or(AppError::invalid("period"))
 }
 
 /// Counts a public rating request from this client (links are unguessable; this stops floods).
@@ -74,7 +70,7 @@ pub async fn submit_rating(
     let user = match mode.as_str() {
         "phone" => None,
         "counter_kiosk" | "staff" => Some(crate::identity::authz::require_user(&st).await?),
-        _ => return Err(AppError::validation("mode", crate::kernel::error::FieldError::Invalid)),
+        _ => return Err(AppError::invalid("mode")),
     };
     let channel = match (&user, mode.as_str()) {
         (Some(u), "staff") => RatingChannel::Staff(u),
@@ -99,8 +95,7 @@ pub async fn evaluation_ranking(kind: String, period: String, by: String) -> Res
     let user = crate::identity::authz::current_user(&st).await?;
     let kind = match kind.trim() {
         "" => super::domain::UnitKind::Office,
-        k => super::domain::UnitKind::parse(k)
-            .ok_or(AppError::validation("kind", crate::kernel::error::FieldError::Invalid))?,
+        k => super::domain::UnitKind::parse(k).ok_or(AppError::invalid("kind"))?,
     };
     super::service::ranking(&st.db, user.as_ref(), kind, parse_period(&period)?, super::RankBy::parse(by.trim())).await
 }
@@ -174,8 +169,7 @@ pub async fn feedback_case(id: String) -> Result<CaseDetail, AppError> {
 pub async fn feedback_case_act(id: String, action: String, note: String) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
-    let action = super::domain::CaseAction::parse(action.trim())
-        .ok_or(AppError::validation("action", crate::kernel::error::FieldError::Invalid))?;
+    let action = super::domain::CaseAction::parse(action.trim()).ok_or(AppError::invalid("action"))?;
     let meta = crate::state::request_meta(&st.settings);
     super::service::case_act(&st.db, &user, &meta, parse_uuid("id", &id)?, action, &note, chrono::Utc::now()).await
 }

@@ -9,13 +9,8 @@ use leptos::server_fn::codec::GetUrl;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str) -> AppError {
-    AppError::validation(field, crate::kernel::error::FieldError::Invalid)
-}
-
-#[cfg(feature = "ssr")]
 fn parse_kind(raw: &str) -> Result<crate::civil::domain::DossierKind, AppError> {
-    crate::civil::domain::DossierKind::parse(raw.trim()).ok_or_else(|| invalid("kind"))
+    crate::civil::domain::DossierKind::parse(raw.trim()).ok_or_else(|| AppError::invalid("kind"))
 }
 
 /// Counts a family's request from this client (the public visit form).
@@ -40,7 +35,7 @@ pub async fn field_tasks() -> Result<Vec<super::dto::TaskView>, AppError> {
 pub async fn take_task(task: String, take: String) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
-    let task = uuid::Uuid::parse_str(task.trim()).map_err(|_| invalid("task"))?;
+    let task = crate::kernel::text::uuid("task", &task)?;
     super::service::take(&st.db, &user, task, take == "1", chrono::Utc::now()).await
 }
 
@@ -57,10 +52,10 @@ pub async fn field_submit(
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
-    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
+    let key = crate::kernel::text::uuid("key", &key)?;
     let task = match task.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(t) => Some(uuid::Uuid::parse_str(t).map_err(|_| invalid("task"))?),
+        Some(t) => Some(crate::kernel::text::uuid("task", t)?),
     };
     let captured = captured_at
         .as_deref()
@@ -103,7 +98,7 @@ pub async fn field_deliver(
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
-    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| invalid("key"))?;
+    let key = crate::kernel::text::uuid("key", &key)?;
     let delivered_at = delivered_at
         .as_deref()
         .and_then(|c| chrono::DateTime::parse_from_rfc3339(c.trim()).ok())
@@ -143,7 +138,7 @@ pub async fn request_visit(
     let meta = if staff { crate::state::request_meta(&st.settings) } else { limit_public(&st).await? };
     let event_date = match event_date.trim() {
         "" => None,
-        v => Some(crate::civil::form::parse_date(v).ok_or_else(|| invalid("event_date"))?),
+        v => Some(crate::civil::form::parse_date(v).ok_or_else(|| AppError::invalid("event_date"))?),
     };
     let r = super::dto::VisitRequest {
         commune_code: commune,

@@ -337,7 +337,7 @@ pub async fn store_photo(
 ) -> Result<(), AppError> {
     let commune = collector_commune(user)?.to_owned();
     if !(0..20).contains(&n) || !matches!(purpose, "paper" | "handover") {
-        return Err(AppError::validation("photo", crate::kernel::error::FieldError::Invalid));
+        return Err(AppError::invalid("photo"));
     }
     if body.len() > MAX_PHOTO_BYTES {
         // Sizes in the message are in kilobytes.
@@ -346,8 +346,7 @@ pub async fn store_photo(
             crate::kernel::error::FieldError::TooLong { max: (MAX_PHOTO_BYTES / 1024) as u16 },
         ));
     }
-    let content_type =
-        image_type(&body).ok_or(AppError::validation("photo", crate::kernel::error::FieldError::Invalid))?;
+    let content_type = image_type(&body).ok_or(AppError::invalid("photo"))?;
     if let Some(owner) =
         sqlx::query_scalar!("select collector_id from field_photo where idempotency_key = $1 and n = $2", key, n)
             .fetch_optional(db)

@@ -25,8 +25,7 @@ pub async fn create_facility_key(facility: String, name: String) -> Result<Strin
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
-    let facility = uuid::Uuid::parse_str(facility.trim())
-        .map_err(|_| AppError::validation("facility", crate::kernel::error::FieldError::Invalid))?;
+    let facility = crate::kernel::text::uuid("facility", &facility)?;
     let name: String = unicode_normalization::UnicodeNormalization::nfc(name.trim()).collect();
     match name.chars().count() {
         0 => return Err(AppError::validation("name", crate::kernel::error::FieldError::Required)),

@@ -131,6 +131,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// `field` is not a value it can take (a malformed id, an unknown choice).
+    pub fn invalid(field: &str) -> Self {
+        Self::validation(field, FieldError::Invalid)
+    }
+
     pub fn validation(field: &str, e: FieldError) -> Self {
         let mut errs = FieldErrors::default();
         errs.push(field, e);

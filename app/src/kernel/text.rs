@@ -107,6 +107,11 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// An id sent as text (path, form or query), refused as `field`'s error when malformed.
+pub fn uuid(field: &str, raw: &str) -> Result<uuid::Uuid, crate::kernel::error::AppError> {
+    uuid::Uuid::parse_str(raw.trim()).map_err(|_| crate::kernel::error::AppError::invalid(field))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,7 +52,6 @@ pub async fn save_letter_template(
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let meta = crate::state::request_meta(&st.settings);
-    let kind = crate::civil::domain::DossierKind::parse(kind.trim())
-        .ok_or(AppError::validation("kind", crate::kernel::error::FieldError::Invalid))?;
+    let kind = crate::civil::domain::DossierKind::parse(kind.trim()).ok_or(AppError::invalid("kind"))?;
     super::service::save_template(&st.db, &user, &meta, kind, &title, &body, &practical).await
 }

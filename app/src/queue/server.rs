@@ -14,9 +14,7 @@ use leptos::server_fn::codec::GetUrl;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-fn parse_uuid(field: &str, raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.trim()).map_err(|_| AppError::validation(field, crate::kernel::error::FieldError::Invalid))
-}
+use crate::kernel::text::uuid as parse_uuid;
 
 /// Adds the QR code of the ticket's page, with this site's origin, so a phone camera opens it.
 #[cfg(feature = "ssr")]
@@ -39,9 +37,7 @@ fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, crate::kern
 fn parse_priority(raw: &str) -> Result<Option<super::Priority>, AppError> {
     match raw.trim() {
         "" => Ok(None),
-        s => super::Priority::parse(s)
-            .map(Some)
-            .ok_or(AppError::validation("priority", crate::kernel::error::FieldError::Invalid)),
+        s => super::Priority::parse(s).map(Some).ok_or(AppError::invalid("priority")),
     }
 }
 
@@ -317,7 +313,7 @@ pub async fn counter_act(
         "no_show" => TicketAction::NoShow,
         "to_counter" => TicketAction::TransferToCounter(parse_uuid("arg", arg)?),
         "to_procedure" if !arg.is_empty() => TicketAction::TransferToProcedure(arg.to_owned()),
-        _ => return Err(AppError::validation("action", crate::kernel::error::FieldError::Invalid)),
+        _ => return Err(AppError::invalid("action")),
     };
     let r = super::service::act(
         &st.db,
@@ -412,12 +408,8 @@ pub async fn setup_hours(office: String, weekday: String, sessions: String) -> R
     let st = state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let office = parse_uuid("office", &office)?;
-    let weekday: i16 = weekday
-        .trim()
-        .parse()
-        .ok()
-        .filter(|d| (1..=7).contains(d))
-        .ok_or(AppError::validation("weekday", crate::kernel::error::FieldError::Invalid))?;
+    let weekday: i16 =
+        weekday.trim().parse().ok().filter(|d| (1..=7).contains(d)).ok_or(AppError::invalid("weekday"))?;
     let parsed =
         super::setup::parse_sessions(&sessions).map_err(|e| AppError::validation(&format!("sessions{weekday}"), e))?;
     super::setup::save_hours(&st.db, &user, &request_meta(&st.settings), office, weekday, parsed).await?;
