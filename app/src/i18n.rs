@@ -4,8 +4,13 @@
 //! so a missing translation or a misspelt key is a compile error. No ICU data is shipped to
 //! the browser, which keeps the first page small on slow phones.
 
-use crate::kernel::error::{AppError, FieldError};
+use crate::kernel::conflict::{CivilConflict, Conflict};
+use crate::kernel::person::Sex;
 use crate::kernel::time::vn_offset;
+use crate::kernel::{
+    conflict::Refusal,
+    error::{AppError, FieldError, Reason},
+};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -174,7 +179,6 @@ pub struct Msgs {
     pub err_internal: fn(&str) -> String,
     pub err_transport: &'static str,
     pub err_too_large: &'static str,
-    pub err_conflict_generic: &'static str,
     pub err_calendar_duplicate: &'static str,
 
     pub role_citizen: &'static str,
@@ -280,10 +284,12 @@ pub struct Msgs {
     pub queue: &'static crate::queue::i18n::QMsgs,
     /// Texts of ratings and evaluation.
     pub evaluation: &'static crate::evaluation::i18n::EMsgs,
+    /// Civil-registration rules about the people on a dossier.
+    pub refusal: fn(Refusal) -> &'static str,
     /// Refusals of civil-registration dossiers.
-    pub civil_conflicts: &'static [(&'static str, &'static str)],
-    /// Texts of `error::Reason`, by key.
-    pub reasons: &'static [(&'static str, &'static str)],
+    pub civil_conflict: fn(CivilConflict) -> &'static str,
+    /// Why an input was refused.
+    pub reason: fn(Reason) -> &'static str,
 }
 
 impl Msgs {
@@ -293,10 +299,8 @@ impl Msgs {
             FieldError::TooLong { max } => (self.err_too_long)(max),
             FieldError::TooShort { min } => (self.err_too_short)(min),
             FieldError::Invalid => self.err_invalid.to_owned(),
-            FieldError::Rule(r) => self.civil_text(r.key()).to_owned(),
-            FieldError::Because(r) => {
-                self.reasons.iter().find(|(k, _)| *k == r.key()).map_or(self.err_invalid, |(_, v)| *v).to_owned()
-            }
+            FieldError::Rule(r) => (self.refusal)(r).to_owned(),
+            FieldError::Because(r) => (self.reason)(r).to_owned(),
         }
     }
 
@@ -308,28 +312,23 @@ impl Msgs {
             AppError::NotFound => self.err_not_found.to_owned(),
             AppError::Unauthorized => self.err_unauthorized.to_owned(),
             AppError::Forbidden => self.err_forbidden.to_owned(),
-            AppError::Conflict(key) => self.conflict(key).to_owned(),
+            AppError::Conflict(c) => self.conflict(*c).to_owned(),
             AppError::Internal(id) => (self.err_internal)(&id.to_string()),
             AppError::TooLarge => self.err_too_large.to_owned(),
             AppError::Transport(_) => self.err_transport.to_owned(),
         }
     }
 
-    fn conflict(&self, key: &str) -> &'static str {
-        match key {
-            "bad_code" => self.err_bad_code,
-            "calendar_duplicate" => self.err_calendar_duplicate,
-            other => self
-                .queue
-                .conflict(other)
-                .or_else(|| self.evaluation.conflict(other))
-                .or_else(|| self.civil_conflicts.iter().find(|(k, _)| *k == other).map(|(_, v)| *v))
-                .unwrap_or(self.err_conflict_generic),
+    /// Every rule's refusal has its text in every language: the matches are exhaustive.
+    pub fn conflict(&self, c: Conflict) -> &'static str {
+        match c {
+            Conflict::Queue(c) => self.queue.conflict(c),
+            Conflict::Evaluation(c) => self.evaluation.conflict(c),
+            Conflict::Civil(c) => (self.civil_conflict)(c),
+            Conflict::Refused(r) => (self.refusal)(r),
+            Conflict::BadCode => self.err_bad_code,
+            Conflict::CalendarDuplicate => self.err_calendar_duplicate,
         }
-    }
-
-    fn civil_text(&self, key: &str) -> &'static str {
-        self.civil_conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).unwrap_or(self.err_invalid)
     }
 }
 
@@ -377,7 +376,6 @@ pub static VI: Msgs = Msgs {
     err_internal: |id| format!("Hệ thống gặp sự cố. Vui lòng thử lại sau. Mã lỗi: {id}"),
     err_transport: "Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.",
     err_too_large: "Dữ liệu gửi lên quá lớn. Vui lòng rút gọn nội dung hoặc gửi ảnh nhỏ hơn.",
-    err_conflict_generic: "Thao tác không thực hiện được vì dữ liệu đã thay đổi.",
     err_calendar_duplicate: "Ngày này đã có trong lịch.",
 
     role_citizen: "Người dân",
@@ -481,47 +479,49 @@ pub static VI: Msgs = Msgs {
     error_title: "Đã xảy ra lỗi",
     queue: &crate::queue::i18n::VI,
     evaluation: &crate::evaluation::i18n::VI,
-    civil_conflicts: &[
-        ("birth_in_future", "Ngày sinh không thể sau ngày hôm nay."),
-        ("death_in_future", "Ngày chết không thể sau ngày hôm nay."),
-        ("death_before_birth", "Ngày chết không thể trước ngày sinh."),
-        ("already_dead", "Người này đã được đăng ký khai tử."),
-        ("dossier_refused", "Hồ sơ chưa đủ điều kiện đăng ký."),
-        ("mother_unknown", "Không tìm thấy người mẹ trong Cơ sở dữ liệu dân cư."),
-        ("certificate_other_facility", "Mã giấy chứng sinh này đã được cơ sở y tế khác gửi."),
-        ("not_a_health_facility", "Cơ quan này không phải cơ sở y tế."),
-        ("under_age_male", "Bên nam chưa đủ 20 tuổi (Luật Hôn nhân và gia đình, Điều 8)."),
-        ("under_age_female", "Bên nữ chưa đủ 18 tuổi (Luật Hôn nhân và gia đình, Điều 8)."),
-        ("already_married_male", "Theo Cơ sở dữ liệu dân cư, bên nam đang có vợ."),
-        ("already_married_female", "Theo Cơ sở dữ liệu dân cư, bên nữ đang có chồng."),
-        ("not_resident", "Không bên nào cư trú tại xã/phường này: hồ sơ thuộc UBND nơi cư trú của một bên."),
-        ("same_sex", "Hai bên cùng giới tính: pháp luật chỉ đăng ký kết hôn giữa nam và nữ."),
-        ("person_unknown", "Không tìm thấy số định danh này trong Cơ sở dữ liệu dân cư."),
-        ("wrong_sex", "Giới tính của người này không khớp với vị trí trong tờ khai."),
-        ("dossier_wrong_state", "Hồ sơ đang ở bước khác: tải lại trang để xem trạng thái mới nhất."),
-        ("duplicate_unchecked", "Hồ sơ trùng chưa được đối chiếu: xem so sánh bên dưới và xác nhận trước khi đăng ký."),
-        ("already_registered", "Người này đã có trong Cơ sở dữ liệu dân cư (đã được đăng ký)."),
-        ("child_name_missing", "Chưa có họ tên của trẻ: hoàn thiện tờ khai trước khi đăng ký."),
-        ("task_taken", "Việc này đã có người khác nhận hoặc đã xong: tải lại danh sách."),
-    ],
-    reasons: &[
-        ("bad_characters", "Có ký tự không hợp lệ (ký tự điều khiển hoặc sai bảng mã): hãy gõ lại."),
-        ("markup", "Không được chứa các ký tự < > { } \\ hoặc mã HTML."),
-        ("id_format", "Số định danh cá nhân gồm đúng 12 chữ số."),
-        ("id_province", "Ba chữ số đầu không phải mã tỉnh/thành phố nào: kiểm tra lại số định danh."),
-        ("id_future_year", "Năm sinh ghi trong số định danh (chữ số thứ 4 đến 6) ở tương lai: kiểm tra lại."),
-        ("date_out_of_range", "Ngày không có thật hoặc nằm ngoài khoảng 1900–2100."),
-        ("date_in_future", "Ngày này không thể sau hôm nay."),
-        (
-            "parent_age",
-            "Ngày sinh của trẻ không phù hợp với tuổi của người mẹ (trẻ sinh trước mẹ, hoặc mẹ dưới 10 hay trên 70 tuổi).",
-        ),
-        ("too_complex", "Mẫu quá phức tạp để in (vòng lặp quá lớn): hãy rút gọn."),
-        (
-            "outside_commune",
-            "Người này không cư trú tại xã/phường của bạn: thông tin chỉ được tra khi tiếp nhận hồ sơ có người này.",
-        ),
-    ],
+    refusal: |r| match r {
+        Refusal::BirthInFuture => "Ngày sinh không thể sau ngày hôm nay.",
+        Refusal::DeathInFuture => "Ngày chết không thể sau ngày hôm nay.",
+        Refusal::DeathBeforeBirth => "Ngày chết không thể trước ngày sinh.",
+        Refusal::AlreadyDead => "Người này đã được đăng ký khai tử.",
+        Refusal::UnderAge(Sex::Male) => "Bên nam chưa đủ 20 tuổi (Luật Hôn nhân và gia đình, Điều 8).",
+        Refusal::UnderAge(Sex::Female) => "Bên nữ chưa đủ 18 tuổi (Luật Hôn nhân và gia đình, Điều 8).",
+        Refusal::AlreadyMarried(Sex::Male) => "Theo Cơ sở dữ liệu dân cư, bên nam đang có vợ.",
+        Refusal::AlreadyMarried(Sex::Female) => "Theo Cơ sở dữ liệu dân cư, bên nữ đang có chồng.",
+        Refusal::NotResident => "Không bên nào cư trú tại xã/phường này: hồ sơ thuộc UBND nơi cư trú của một bên.",
+        Refusal::SameSex => "Hai bên cùng giới tính: pháp luật chỉ đăng ký kết hôn giữa nam và nữ.",
+        Refusal::PersonUnknown => "Không tìm thấy số định danh này trong Cơ sở dữ liệu dân cư.",
+        Refusal::WrongSex => "Giới tính của người này không khớp với vị trí trong tờ khai.",
+    },
+    civil_conflict: |c| match c {
+        CivilConflict::DossierRefused => "Hồ sơ chưa đủ điều kiện đăng ký.",
+        CivilConflict::MotherUnknown => "Không tìm thấy người mẹ trong Cơ sở dữ liệu dân cư.",
+        CivilConflict::CertificateOtherFacility => "Mã giấy chứng sinh này đã được cơ sở y tế khác gửi.",
+        CivilConflict::NotAHealthFacility => "Cơ quan này không phải cơ sở y tế.",
+        CivilConflict::DossierWrongState => "Hồ sơ đang ở bước khác: tải lại trang để xem trạng thái mới nhất.",
+        CivilConflict::DuplicateUnchecked => {
+            "Hồ sơ trùng chưa được đối chiếu: xem so sánh bên dưới và xác nhận trước khi đăng ký."
+        }
+        CivilConflict::AlreadyRegistered => "Người này đã có trong Cơ sở dữ liệu dân cư (đã được đăng ký).",
+        CivilConflict::ChildNameMissing => "Chưa có họ tên của trẻ: hoàn thiện tờ khai trước khi đăng ký.",
+        CivilConflict::TaskTaken => "Việc này đã có người khác nhận hoặc đã xong: tải lại danh sách.",
+    },
+    reason: |c| match c {
+        Reason::BadCharacters => "Có ký tự không hợp lệ (ký tự điều khiển hoặc sai bảng mã): hãy gõ lại.",
+        Reason::Markup => "Không được chứa các ký tự < > { } \\ hoặc mã HTML.",
+        Reason::IdFormat => "Số định danh cá nhân gồm đúng 12 chữ số.",
+        Reason::IdProvince => "Ba chữ số đầu không phải mã tỉnh/thành phố nào: kiểm tra lại số định danh.",
+        Reason::IdFutureYear => "Năm sinh ghi trong số định danh (chữ số thứ 4 đến 6) ở tương lai: kiểm tra lại.",
+        Reason::DateOutOfRange => "Ngày không có thật hoặc nằm ngoài khoảng 1900–2100.",
+        Reason::DateInFuture => "Ngày này không thể sau hôm nay.",
+        Reason::ParentAge => {
+            "Ngày sinh của trẻ không phù hợp với tuổi của người mẹ (trẻ sinh trước mẹ, hoặc mẹ dưới 10 hay trên 70 tuổi)."
+        }
+        Reason::TooComplex => "Mẫu quá phức tạp để in (vòng lặp quá lớn): hãy rút gọn.",
+        Reason::OutsideCommune => {
+            "Người này không cư trú tại xã/phường của bạn: thông tin chỉ được tra khi tiếp nhận hồ sơ có người này."
+        }
+    },
 };
 
 pub static EN: Msgs = Msgs {
@@ -568,7 +568,6 @@ pub static EN: Msgs = Msgs {
     err_internal: |id| format!("Something went wrong on our side. Please try again later. Error id: {id}"),
     err_transport: "Could not reach the server. Please check your connection and try again.",
     err_too_large: "What you sent is too large. Please shorten it or send a smaller photo.",
-    err_conflict_generic: "This could not be done because the data has changed.",
     err_calendar_duplicate: "This date is already in the calendar.",
 
     role_citizen: "Citizen",
@@ -672,56 +671,53 @@ pub static EN: Msgs = Msgs {
     error_title: "Something went wrong",
     queue: &crate::queue::i18n::EN,
     evaluation: &crate::evaluation::i18n::EN,
-    civil_conflicts: &[
-        ("birth_in_future", "The date of birth cannot be after today."),
-        ("death_in_future", "The date of death cannot be after today."),
-        ("death_before_birth", "The date of death cannot be before the date of birth."),
-        ("already_dead", "This person's death has already been registered."),
-        ("dossier_refused", "The dossier does not meet the conditions for registration."),
-        ("mother_unknown", "The mother was not found in the population database."),
-        ("certificate_other_facility", "This birth certificate code was sent by another facility."),
-        ("not_a_health_facility", "This agency is not a health facility."),
-        ("under_age_male", "The man is under 20 (Law on Marriage and Family, Art. 8)."),
-        ("under_age_female", "The woman is under 18 (Law on Marriage and Family, Art. 8)."),
-        ("already_married_male", "According to the population database the man is already married."),
-        ("already_married_female", "According to the population database the woman is already married."),
-        (
-            "not_resident",
-            "Neither party lives in this commune: the marriage belongs to the commune where one of them lives.",
-        ),
-        ("same_sex", "Both parties have the same sex: the law registers marriages between a man and a woman."),
-        ("person_unknown", "This personal ID number is not in the population database."),
-        ("wrong_sex", "This person's sex does not match their place on the form."),
-        ("dossier_wrong_state", "The dossier is at another step: reload the page to see its latest state."),
-        (
-            "duplicate_unchecked",
-            "A possible duplicate has not been compared: see the comparison below and confirm before registering.",
-        ),
-        ("already_registered", "This person is already in the population database (already registered)."),
-        ("child_name_missing", "The child's name is missing: complete the form before registering."),
-        ("task_taken", "Someone else took this visit or it is done: reload the list."),
-    ],
-    reasons: &[
-        (
-            "bad_characters",
-            "Contains characters that are not allowed (control characters or a broken encoding): please type it again.",
-        ),
-        ("markup", "Must not contain < > { } \\ or HTML."),
-        ("id_format", "A personal identity number has exactly 12 digits."),
-        ("id_province", "The first three digits are no province's code: please check the number."),
-        ("id_future_year", "The birth year in the number (digits 4 to 6) is in the future: please check it."),
-        ("date_out_of_range", "Not a real date, or outside 1900–2100."),
-        ("date_in_future", "This date cannot be after today."),
-        (
-            "parent_age",
-            "The child's birth date does not fit the mother's age (born before her, or she would be under 10 or over 70).",
-        ),
-        ("too_complex", "The template is too complex to print (loops too large): please simplify it."),
-        (
-            "outside_commune",
-            "This person does not live in your commune: their data is only looked up when a dossier naming them is received.",
-        ),
-    ],
+    refusal: |r| match r {
+        Refusal::BirthInFuture => "The date of birth cannot be after today.",
+        Refusal::DeathInFuture => "The date of death cannot be after today.",
+        Refusal::DeathBeforeBirth => "The date of death cannot be before the date of birth.",
+        Refusal::AlreadyDead => "This person's death has already been registered.",
+        Refusal::UnderAge(Sex::Male) => "The man is under 20 (Law on Marriage and Family, Art. 8).",
+        Refusal::UnderAge(Sex::Female) => "The woman is under 18 (Law on Marriage and Family, Art. 8).",
+        Refusal::AlreadyMarried(Sex::Male) => "According to the population database the man is already married.",
+        Refusal::AlreadyMarried(Sex::Female) => "According to the population database the woman is already married.",
+        Refusal::NotResident => {
+            "Neither party lives in this commune: the marriage belongs to the commune where one of them lives."
+        }
+        Refusal::SameSex => "Both parties have the same sex: the law registers marriages between a man and a woman.",
+        Refusal::PersonUnknown => "This personal ID number is not in the population database.",
+        Refusal::WrongSex => "This person's sex does not match their place on the form.",
+    },
+    civil_conflict: |c| match c {
+        CivilConflict::DossierRefused => "The dossier does not meet the conditions for registration.",
+        CivilConflict::MotherUnknown => "The mother was not found in the population database.",
+        CivilConflict::CertificateOtherFacility => "This birth certificate code was sent by another facility.",
+        CivilConflict::NotAHealthFacility => "This agency is not a health facility.",
+        CivilConflict::DossierWrongState => "The dossier is at another step: reload the page to see its latest state.",
+        CivilConflict::DuplicateUnchecked => {
+            "A possible duplicate has not been compared: see the comparison below and confirm before registering."
+        }
+        CivilConflict::AlreadyRegistered => "This person is already in the population database (already registered).",
+        CivilConflict::ChildNameMissing => "The child's name is missing: complete the form before registering.",
+        CivilConflict::TaskTaken => "Someone else took this visit or it is done: reload the list.",
+    },
+    reason: |c| match c {
+        Reason::BadCharacters => {
+            "Contains characters that are not allowed (control characters or a broken encoding): please type it again."
+        }
+        Reason::Markup => "Must not contain < > { } \\ or HTML.",
+        Reason::IdFormat => "A personal identity number has exactly 12 digits.",
+        Reason::IdProvince => "The first three digits are no province's code: please check the number.",
+        Reason::IdFutureYear => "The birth year in the number (digits 4 to 6) is in the future: please check it.",
+        Reason::DateOutOfRange => "Not a real date, or outside 1900–2100.",
+        Reason::DateInFuture => "This date cannot be after today.",
+        Reason::ParentAge => {
+            "The child's birth date does not fit the mother's age (born before her, or she would be under 10 or over 70)."
+        }
+        Reason::TooComplex => "The template is too complex to print (loops too large): please simplify it.",
+        Reason::OutsideCommune => {
+            "This person does not live in your commune: their data is only looked up when a dossier naming them is received."
+        }
+    },
 };
 
 #[cfg(test)]
@@ -731,8 +727,8 @@ mod tests {
     #[test]
     fn a_queue_conflict_reads_the_same_from_the_root_texts() {
         assert_eq!(
-            VI.app_error(&AppError::Conflict("slot_full".into())),
-            crate::queue::i18n::VI.conflict("slot_full").unwrap()
+            VI.app_error(&AppError::from(crate::kernel::conflict::QueueConflict::SlotFull)),
+            crate::queue::i18n::VI.conflict(crate::kernel::conflict::QueueConflict::SlotFull)
         );
     }
 

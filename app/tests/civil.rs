@@ -170,7 +170,7 @@ async fn a_received_dossier_gets_its_code_due_date_late_flag_and_log(db: PgPool)
     // Refusals: a birth after today, a death before birth; nothing is written, no number is used.
     assert_eq!(
         service::receive(&db, &official, &meta(), birth(ymd(2026, 11, 26)), wednesday(10)).await.unwrap_err(),
-        AppError::Conflict("birth_in_future".into())
+        AppError::from(app::kernel::conflict::Refusal::BirthInFuture)
     );
     let death = service::NewDossier {
         kind: app::civil::domain::DossierKind::Death,
@@ -179,7 +179,7 @@ async fn a_received_dossier_gets_its_code_due_date_late_flag_and_log(db: PgPool)
     };
     assert_eq!(
         service::receive(&db, &official, &meta(), death, wednesday(10)).await.unwrap_err(),
-        AppError::Conflict("death_before_birth".into())
+        AppError::from(app::kernel::conflict::Refusal::DeathBeforeBirth)
     );
     // Another commune's official is refused this commune's dossier.
     let other = login(&db, "phucat.hotich").await;

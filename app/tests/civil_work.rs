@@ -100,13 +100,13 @@ async fn a_marriage_at_the_counter_is_prefilled_checked_registered_signed_and_ve
     // The chairman cannot review or register; the official cannot sign.
     assert_eq!(
         act(&db, &chairman, &r.code, Action::Review { confirm_distinct: false }, now).await.unwrap_err(),
-        AppError::Conflict("dossier_wrong_state".into())
+        AppError::from(app::kernel::conflict::CivilConflict::DossierWrongState)
     );
     assert_eq!(act(&db, &official, &r.code, Action::Review { confirm_distinct: false }, now).await, Ok(Status::Ready));
     assert_eq!(act(&db, &official, &r.code, Action::Register, now).await, Ok(Status::AwaitingSignature));
     assert_eq!(
         act(&db, &official, &r.code, Action::Sign, now).await.unwrap_err(),
-        AppError::Conflict("dossier_wrong_state".into())
+        AppError::from(app::kernel::conflict::CivilConflict::DossierWrongState)
     );
     assert_eq!(act(&db, &chairman, &r.code, Action::Sign, now).await, Ok(Status::Registered));
     let v = work::dossier_view(&db, &official, &r.code, now).await.unwrap();
@@ -229,7 +229,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     // Review needs the duplicate compared first.
     assert_eq!(
         act(&db, &official, &r.code, Action::Review { confirm_distinct: false }, later).await.unwrap_err(),
-        AppError::Conflict("duplicate_unchecked".into())
+        AppError::from(app::kernel::conflict::CivilConflict::DuplicateUnchecked)
     );
     act(&db, &official, &r.code, Action::Review { confirm_distinct: true }, later).await.unwrap();
     act(&db, &official, &r.code, Action::Register, later).await.unwrap();
@@ -276,7 +276,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     assert_eq!(result, "late");
     assert_eq!(
         work::partner_done(&db, &official, &meta(), &r.code, "residence_deregistration", later).await.unwrap_err(),
-        AppError::Conflict("dossier_wrong_state".into()),
+        AppError::from(app::kernel::conflict::CivilConflict::DossierWrongState),
         "closed once"
     );
     // The other dossier can no longer pass review; a new one is refused at intake.
@@ -357,7 +357,7 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     // Review refuses a birth without the child's name; completing it makes version 2.
     assert_eq!(
         act(&db, &official, &a.dossier_code, Action::Review { confirm_distinct: true }, now).await.unwrap_err(),
-        AppError::Conflict("child_name_missing".into())
+        AppError::from(app::kernel::conflict::CivilConflict::ChildNameMissing)
     );
     let v1 = work::dossier_view(&db, &official, &a.dossier_code, now).await.unwrap();
     let mut f: BTreeMap<String, String> = app::civil::form::fields(DossierKind::Birth)
@@ -379,7 +379,7 @@ async fn a_hospital_birth_is_completed_compared_registered_and_gets_a_number(db:
     assert_eq!(v2.duplicates.len(), 1, "the twin's dossier is shown side by side");
     assert_eq!(
         act(&db, &official, &a.dossier_code, Action::Review { confirm_distinct: false }, now).await.unwrap_err(),
-        AppError::Conflict("duplicate_unchecked".into())
+        AppError::from(app::kernel::conflict::CivilConflict::DuplicateUnchecked)
     );
     act(&db, &official, &a.dossier_code, Action::Review { confirm_distinct: true }, now).await.unwrap();
     act(&db, &official, &a.dossier_code, Action::Register, now).await.unwrap();
@@ -443,7 +443,7 @@ async fn concurrent_steps_and_a_second_marriage_cannot_slip_through(db: PgPool) 
         act(&db, &official, &a.code, Action::Register, now)
     );
     assert_eq!([x.is_ok(), y.is_ok()].iter().filter(|o| **o).count(), 1, "{x:?} {y:?}");
-    assert_eq!(x.err().or(y.err()), Some(AppError::Conflict("dossier_wrong_state".into())));
+    assert_eq!(x.err().or(y.err()), Some(AppError::from(app::kernel::conflict::CivilConflict::DossierWrongState)));
     act(&db, &official, &b.code, Action::Register, now).await.unwrap();
     let numbers: Vec<i32> =
         sqlx::query_scalar("select register_no from dossier where register_no is not null order by 1")
@@ -455,7 +455,7 @@ async fn concurrent_steps_and_a_second_marriage_cannot_slip_through(db: PgPool) 
     act(&db, &chairman, &a.code, Action::Sign, now).await.unwrap();
     assert_eq!(
         act(&db, &chairman, &b.code, Action::Sign, now).await.unwrap_err(),
-        AppError::Conflict("already_married_female".into())
+        AppError::from(app::kernel::conflict::Refusal::AlreadyMarried(app::kernel::person::Sex::Female))
     );
     // Province-wide roles do not read people's dossiers.
     let admin = login(&db, "tinh.quantri").await;

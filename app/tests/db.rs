@@ -131,14 +131,14 @@ async fn a_citizen_logs_in_with_the_code_sent_through_the_outbox(db: PgPool) {
         .await
         .err()
         .unwrap();
-    assert_eq!(e, AppError::Conflict("bad_code".into()));
+    assert_eq!(e, AppError::Conflict(app::kernel::conflict::Conflict::BadCode));
     let s = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap())
         .await
         .unwrap();
     assert_eq!(s.user.role, Role::Citizen);
     // A code works once.
     let again = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap()).await;
-    assert_eq!(again.err(), Some(AppError::Conflict("bad_code".into())));
+    assert_eq!(again.err(), Some(AppError::Conflict(app::kernel::conflict::Conflict::BadCode)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -155,7 +155,7 @@ async fn a_code_is_dead_after_five_wrong_guesses(db: PgPool) {
         );
     }
     let right = service::verify_code(&db, &Settings::default(), &meta(), &phone, &OtpCode::parse(&code).unwrap()).await;
-    assert_eq!(right.err(), Some(AppError::Conflict("bad_code".into())));
+    assert_eq!(right.err(), Some(AppError::Conflict(app::kernel::conflict::Conflict::BadCode)));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -273,7 +273,7 @@ async fn only_the_province_administrator_edits_the_calendar_and_it_is_audited(db
     reference::service::add_calendar_day(&db, &admin, &meta(), entry.clone()).await.unwrap();
     assert_eq!(
         reference::service::add_calendar_day(&db, &admin, &meta(), entry).await.err(),
-        Some(AppError::Conflict("calendar_duplicate".into()))
+        Some(AppError::Conflict(app::kernel::conflict::Conflict::CalendarDuplicate))
     );
     let after = reference::service::calendar_year(&db, &admin, 2026).await.unwrap();
     assert_eq!(after.working_days, before.working_days - 1);

@@ -110,7 +110,7 @@ async fn a_finished_ticket_is_rated_once_and_counts_in_the_office_scores(db: PgP
         t0() + Duration::hours(2),
     )
     .await;
-    assert_eq!(again.unwrap_err(), AppError::Conflict("rating_used".into()));
+    assert_eq!(again.unwrap_err(), AppError::from(app::kernel::conflict::EvaluationConflict::RatingUsed));
     assert_eq!(eval::rating_context(&db, &token, t0()).await.unwrap().state, LinkState::AlreadyRated);
     assert_eq!(eval::rating_context(&db, "not-a-token", t0()).await.unwrap_err(), AppError::NotFound);
 
@@ -174,7 +174,7 @@ async fn concurrent_submissions_of_one_link_record_one_rating(db: PgPool) {
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(e) => assert_eq!(e, AppError::Conflict("rating_used".into())),
+            Err(e) => assert_eq!(e, AppError::from(app::kernel::conflict::EvaluationConflict::RatingUsed)),
         }
     }
     assert_eq!(ok, 1);
@@ -194,7 +194,7 @@ async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
         eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::Phone, &meta(), late)
             .await
             .unwrap_err(),
-        AppError::Conflict("rating_expired".into())
+        AppError::from(app::kernel::conflict::EvaluationConflict::RatingExpired)
     );
     assert_eq!(
         eval::submit_rating(&db, &token, answers("4", "", false), RatingChannel::CounterKiosk(&other), &meta(), t0())
@@ -207,7 +207,7 @@ async fn links_expire_and_another_offices_tablet_cannot_use_them(db: PgPool) {
         eval::submit_rating(&db, &token, answers("5", "", false), RatingChannel::Staff(&officer), &meta(), t0())
             .await
             .unwrap_err(),
-        AppError::Conflict("rating_own_work".into())
+        AppError::from(app::kernel::conflict::EvaluationConflict::RatingOwnWork)
     );
     // …another official of the office may, for a citizen who answered on paper: marked as staff-entered.
     let head = login(&db, "quynhon.quantri").await;
@@ -257,7 +257,7 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
     eval::case_act(&db, &head, &meta(), id, CaseAction::Accept, "", now).await.unwrap();
     assert_eq!(
         eval::case_act(&db, &head, &meta(), id, CaseAction::Refuse, "Không thuộc thẩm quyền", now).await.unwrap_err(),
-        AppError::Conflict("case_state".into())
+        AppError::from(app::kernel::conflict::EvaluationConflict::CaseState)
     );
     assert!(matches!(
         eval::case_act(&db, &head, &meta(), id, CaseAction::Resolve, "  ", now).await.unwrap_err(),
@@ -398,7 +398,7 @@ async fn an_office_head_neither_handles_nor_reassesses_a_rating_of_their_own_wor
         eval::office_evaluations(&db, &head, quy_nhon(&db).await.0, this_month()).await.unwrap().rows[0].evaluation_id;
     assert_eq!(
         eval::reassess(&db, &head, &meta(), id, 7, 2, "Khiếu nại không đúng").await.unwrap_err(),
-        AppError::Conflict("rating_own_work".into())
+        AppError::from(app::kernel::conflict::EvaluationConflict::RatingOwnWork)
     );
     eval::case_act(&db, &province, &meta(), case.case_id, CaseAction::Accept, "", now).await.unwrap();
 }

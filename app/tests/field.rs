@@ -187,7 +187,7 @@ async fn a_family_already_on_file_is_shown_as_a_conflict_and_the_visit_closes(db
     field::take(&db, &collector, task.task_id, true, now).await.unwrap();
     assert_eq!(
         field::take(&db, &collector, task.task_id, true, now).await.unwrap_err(),
-        AppError::Conflict("task_taken".into())
+        AppError::from(app::kernel::conflict::CivilConflict::TaskTaken)
     );
     assert!(field::tasks(&db, &collector).await.unwrap()[0].mine);
     // The collector captured the same birth at home without knowing: made, flagged, shown.

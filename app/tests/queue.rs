@@ -92,7 +92,7 @@ async fn two_hundred_concurrent_bookings_for_the_last_three_places_book_exactly_
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(e) => assert_eq!(e, AppError::Conflict("slot_full".into())),
+            Err(e) => assert_eq!(e, AppError::from(app::kernel::conflict::QueueConflict::SlotFull)),
         }
     }
     assert_eq!(ok, 3);
@@ -148,7 +148,7 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
     let second =
         service::create_booking(&db, &hotline, &meta(), booking(office, b, "0912345678", Uuid::new_v4()), Utc::now())
             .await;
-    assert_eq!(second.unwrap_err(), AppError::Conflict("booking_duplicate_day".into()));
+    assert_eq!(second.unwrap_err(), AppError::from(app::kernel::conflict::QueueConflict::BookingDuplicateDay));
     let taken: Vec<i32> =
         sqlx::query_scalar("select booked from booking_slot order by starts_at").fetch_all(&db).await.unwrap();
     assert_eq!(taken.iter().sum::<i32>(), 1, "the refused booking's place was given back");
@@ -184,7 +184,7 @@ async fn one_phone_holds_one_booking_per_procedure_and_day_and_cancelling_frees_
     assert_eq!(pending, 0);
     assert_eq!(
         service::cancel_booking(&db, &hotline, &meta(), &first.code).await.unwrap_err(),
-        AppError::Conflict("booking_not_active".into())
+        AppError::from(app::kernel::conflict::QueueConflict::BookingNotActive)
     );
 }
 
@@ -215,17 +215,17 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
     .unwrap();
     let admin = login(&db, "tinh.quantri").await;
     let wrong = service::check_in(&db, Operator::Staff(&admin), &meta(), centre, &code(&on_time.code), None, a).await;
-    assert_eq!(wrong.unwrap_err(), AppError::Conflict("checkin_wrong_office".into()));
+    assert_eq!(wrong.unwrap_err(), AppError::from(app::kernel::conflict::QueueConflict::CheckinWrongOffice));
     // Another office's officer may not use this kiosk at all.
     let other = service::check_in(&db, op, &meta(), centre, &code(&on_time.code), None, a).await;
     assert_eq!(other.unwrap_err(), AppError::Forbidden);
     // A different day.
     let other_day =
         service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::days(1)).await;
-    assert_eq!(other_day.unwrap_err(), AppError::Conflict("checkin_other_day".into()));
+    assert_eq!(other_day.unwrap_err(), AppError::from(app::kernel::conflict::QueueConflict::CheckinOtherDay));
     // Unknown code.
     let unknown = service::check_in(&db, op, &meta(), office, &code("23456789"), None, a).await;
-    assert_eq!(unknown.unwrap_err(), AppError::Conflict("booking_unknown".into()));
+    assert_eq!(unknown.unwrap_err(), AppError::from(app::kernel::conflict::QueueConflict::BookingUnknown));
 
     // Ten minutes before the slot: on time, the ticket keeps the slot.
     let t = service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a - Duration::minutes(10))
@@ -235,7 +235,7 @@ async fn check_in_keeps_the_slot_inside_the_window_and_refuses_wrong_codes(db: P
     assert!(t.ticket.label.starts_with("A-"), "{}", t.ticket.label);
     assert_eq!(t.ticket.status, TicketStatus::Waiting);
     let again = service::check_in(&db, op, &meta(), office, &code(&on_time.code), None, a).await;
-    assert_eq!(again.unwrap_err(), AppError::Conflict("booking_used".into()));
+    assert_eq!(again.unwrap_err(), AppError::from(app::kernel::conflict::QueueConflict::BookingUsed));
 
     // Ninety minutes early (same day): served as a walk-in.
     let w = service::check_in(&db, op, &meta(), office, &code(&early.code), None, b - Duration::minutes(90)).await;
@@ -290,7 +290,7 @@ async fn two_counters_calling_concurrently_never_call_the_same_ticket(db: PgPool
                             served += 1;
                         }
                         Ok(None) => return served,
-                        Err(AppError::Conflict(k)) if k == "counter_busy" => tokio::task::yield_now().await,
+                        Err(AppError::Conflict(k)) if k.key() == "counter_busy" => tokio::task::yield_now().await,
                         Err(e) => panic!("{e:?}"),
                     }
                 }

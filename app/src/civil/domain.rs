@@ -296,7 +296,7 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
     age
 }
 
-pub use crate::kernel::error::Refusal;
+pub use crate::kernel::conflict::Refusal;
 
 /// One party to a marriage as the registry and the form know them.
 #[derive(Debug, Clone, PartialEq, Eq)]

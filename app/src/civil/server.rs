@@ -70,7 +70,7 @@ pub async fn civil_document(code: String, document: String) -> Result<(DossierVi
         }
         "certificate" => match (&view.verify_token, view.status) {
             (Some(t), Status::Registered | Status::Delivered) => format!("{origin}/verify/{t}"),
-            _ => return Err(AppError::Conflict("dossier_wrong_state".into())),
+            _ => return Err(AppError::from(crate::kernel::conflict::CivilConflict::DossierWrongState)),
         },
         _ => return Err(AppError::invalid("document")),
     };

@@ -97,7 +97,7 @@ pub async fn insert_dossier(
         DossierKind::Marriage => vec![],
     };
     if let Some(r) = refusals.first() {
-        return Err(AppError::Conflict(r.key().into()));
+        return Err(AppError::from(*r));
     }
     let cal = crate::reference::api::load_calendar(&mut *tx).await?;
     let mobile = d.channel == domain::Channel::Collector;

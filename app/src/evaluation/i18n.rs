@@ -1,6 +1,8 @@
 //! Texts of ratings and evaluation (Vietnamese first, English), one field per text so a missing
 //! translation does not compile. SIPAS item wording follows the national survey form.
 
+use crate::kernel::conflict::EvaluationConflict;
+
 #[derive(Debug)]
 pub struct EMsgs {
     pub rate_title: &'static str,
@@ -97,13 +99,13 @@ pub struct EMsgs {
     pub rating_settings: &'static str,
     pub rating_valid_days: &'static str,
     pub rating_rate: &'static str,
-    /// Conflict keys of this feature.
-    pub conflicts: &'static [(&'static str, &'static str)],
+    /// The text of each of this feature's rules' refusals.
+    pub conflict: fn(EvaluationConflict) -> &'static str,
 }
 
 impl EMsgs {
-    pub fn conflict(&self, key: &str) -> Option<&'static str> {
-        self.conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    pub fn conflict(&self, c: EvaluationConflict) -> &'static str {
+        (self.conflict)(c)
     }
 }
 
@@ -229,13 +231,15 @@ pub static VI: EMsgs = EMsgs {
     rating_settings: "Phiếu đánh giá",
     rating_valid_days: "Số ngày phiếu đánh giá còn hiệu lực",
     rating_rate: "Số lượt truy cập tối đa mỗi phút từ một thiết bị",
-    conflicts: &[
-        ("criteria_duplicate", "Đã có bộ tiêu chí cùng mã hoặc cùng ngày áp dụng."),
-        ("rating_used", "Giao dịch này đã được đánh giá. Mỗi giao dịch chỉ được đánh giá một lần — cảm ơn bạn!"),
-        ("rating_expired", "Phiếu đánh giá này đã hết hạn."),
-        ("rating_own_work", "Không thể tự nhập hoặc thẩm định đánh giá về công việc của chính mình."),
-        ("case_state", "Phản ánh đã chuyển sang bước khác; vui lòng tải lại trang."),
-    ],
+    conflict: |c| match c {
+        EvaluationConflict::CriteriaDuplicate => "Đã có bộ tiêu chí cùng mã hoặc cùng ngày áp dụng.",
+        EvaluationConflict::RatingUsed => {
+            "Giao dịch này đã được đánh giá. Mỗi giao dịch chỉ được đánh giá một lần — cảm ơn bạn!"
+        }
+        EvaluationConflict::RatingExpired => "Phiếu đánh giá này đã hết hạn.",
+        EvaluationConflict::RatingOwnWork => "Không thể tự nhập hoặc thẩm định đánh giá về công việc của chính mình.",
+        EvaluationConflict::CaseState => "Phản ánh đã chuyển sang bước khác; vui lòng tải lại trang.",
+    },
 };
 
 pub static EN: EMsgs = EMsgs {
@@ -353,11 +357,13 @@ pub static EN: EMsgs = EMsgs {
     rating_settings: "Rating links",
     rating_valid_days: "Days a rating link stays valid",
     rating_rate: "Requests per minute allowed from one device",
-    conflicts: &[
-        ("criteria_duplicate", "A criteria set with this code or first day already exists."),
-        ("rating_used", "This transaction has already been rated. Each transaction can be rated once — thank you!"),
-        ("rating_expired", "This rating link has expired."),
-        ("rating_own_work", "You cannot enter or re-assess a rating of your own work."),
-        ("case_state", "The case has moved on; please reload the page."),
-    ],
+    conflict: |c| match c {
+        EvaluationConflict::CriteriaDuplicate => "A criteria set with this code or first day already exists.",
+        EvaluationConflict::RatingUsed => {
+            "This transaction has already been rated. Each transaction can be rated once — thank you!"
+        }
+        EvaluationConflict::RatingExpired => "This rating link has expired.",
+        EvaluationConflict::RatingOwnWork => "You cannot enter or re-assess a rating of your own work.",
+        EvaluationConflict::CaseState => "The case has moved on; please reload the page.",
+    },
 };

@@ -7,6 +7,7 @@ use super::dto::{
     image_type,
 };
 use crate::civil::{Status, domain::DossierKind};
+use crate::kernel::conflict::CivilConflict;
 use crate::kernel::error::FieldErrors;
 use crate::{
     civil,
@@ -138,7 +139,7 @@ pub async fn submit(
                 dossier_code: None,
                 conflict_with: None,
                 errors: None,
-                reason: Some(reason),
+                reason: Some(reason.key().into()),
                 photos: 0,
             };
             (receipt, None)
@@ -274,7 +275,7 @@ pub async fn take(db: &PgPool, user: &AuthUser, task: Uuid, take: bool, now: Dat
         .execute(db)
         .await?
     };
-    if changed.rows_affected() == 1 { Ok(()) } else { Err(AppError::Conflict("task_taken".into())) }
+    if changed.rows_affected() == 1 { Ok(()) } else { Err(AppError::from(CivilConflict::TaskTaken)) }
 }
 
 /// The collector's figures this month and this year (Vietnam's calendar).
@@ -469,7 +470,7 @@ pub async fn deliver(
             .await?
             .unwrap_or(false);
             let mut r = handover_receipt(key, Outcome::Conflict, h.code.trim().to_owned(), 0);
-            r.reason = Some(if delivered { "already_delivered".into() } else { reason });
+            r.reason = Some(if delivered { "already_delivered" } else { reason.key() }.into());
             return Ok(r);
         }
         Err(e) => return Err(e),

@@ -6,6 +6,7 @@ use crate::civil::{
     domain::{Channel, DossierKind, PersonalId, Sex},
     registry::PopulationRegistry,
 };
+use crate::kernel::conflict::CivilConflict;
 use crate::{
     civil::Status,
     identity::{AuthUser, Role},
@@ -44,7 +45,7 @@ pub async fn create_key(
     .await?
     .ok_or(AppError::NotFound)?;
     if kind != "health_facility" {
-        return Err(AppError::Conflict("not_a_health_facility".into()));
+        return Err(AppError::from(CivilConflict::NotAHealthFacility));
     }
     let (key, hash) = crate::identity::authz::new_api_key("pvh_");
     let id = sqlx::query_scalar!(
@@ -193,7 +194,7 @@ pub async fn notify_birth(
     if let Some(owner) = existing {
         tx.commit().await?;
         if owner != facility.agency_id {
-            return Err(AppError::Conflict("certificate_other_facility".into()));
+            return Err(AppError::from(CivilConflict::CertificateOtherFacility));
         }
         return Ok((status_of(db, facility.agency_id, &code).await?.ok_or(AppError::NotFound)?, false));
     }
@@ -208,7 +209,7 @@ pub async fn notify_birth(
     .await?;
     let Some(m) = found else {
         tx.commit().await?;
-        return Err(AppError::Conflict("mother_unknown".into()));
+        return Err(AppError::from(CivilConflict::MotherUnknown));
     };
     let born = n.born_at.with_timezone(&crate::kernel::time::vn_offset()).date_naive();
     let local_birth = n.born_at.with_timezone(&crate::kernel::time::vn_offset());

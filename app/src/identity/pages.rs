@@ -60,7 +60,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
                                 name="phone"
                                 label=t(|m| m.phone)
                                 kind="tel"
-                                hint=|m| m.phone_hint
+                                hint=t(|m| m.phone_hint)
                                 autocomplete="tel"
                                 inputmode="tel"
                                 required=true
@@ -81,7 +81,7 @@ pub fn CitizenLoginPage() -> impl IntoView {
                     <Field
                         name="code"
                         label=t(|m| m.code)
-                        hint=|m| m.code_hint
+                        hint=t(|m| m.code_hint)
                         autocomplete="one-time-code"
                         inputmode="numeric"
                         required=true

@@ -247,10 +247,10 @@ pub async fn verify_code(
 ) -> Result<NewSession, AppError> {
     let mut tx = db.begin().await?;
     let Some(ch) = repo::open_challenge(&mut tx, phone.as_str()).await? else {
-        return Err(AppError::Conflict("bad_code".into()));
+        return Err(AppError::Conflict(crate::kernel::conflict::Conflict::BadCode));
     };
     if ch.attempts >= OTP_MAX_GUESSES {
-        return Err(AppError::Conflict("bad_code".into()));
+        return Err(AppError::Conflict(crate::kernel::conflict::Conflict::BadCode));
     }
     let expected = code_hash(phone.as_str(), code.as_str());
     // Constant-time comparison of the two hex digests.
@@ -259,7 +259,7 @@ pub async fn verify_code(
     if !same {
         repo::fail_challenge(&mut tx, ch.challenge_id).await?;
         tx.commit().await?;
-        return Err(AppError::Conflict("bad_code".into()));
+        return Err(AppError::Conflict(crate::kernel::conflict::Conflict::BadCode));
     }
     repo::consume_challenge(&mut tx, ch.challenge_id).await?;
     let (user_id, created) = repo::citizen_for_phone(&mut tx, phone.as_str(), &phone.display()).await?;

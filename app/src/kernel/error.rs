@@ -3,6 +3,7 @@
 //! The server never sends prose or internal details: variants carry i18n keys and, for
 //! unexpected failures, only an id that is also in the server log.
 
+use super::conflict::Refusal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -116,9 +117,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
-    /// A business rule refused the change; the string is an i18n key.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A business rule refused the change; each feature's rules are a closed set.
+    #[error("conflict: {}", .0.key())]
+    Conflict(crate::kernel::conflict::Conflict),
     /// Something unexpected; the id is logged on the server with the full cause.
     #[error("internal error {0}")]
     Internal(uuid::Uuid),
@@ -203,6 +204,23 @@ impl fmt::Display for FieldError {
     }
 }
 
+// A feature's conflict is an AppError without naming the Conflict wrapper at each refusal.
+macro_rules! conflict_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(c: $t) -> Self {
+                Self::Conflict(c.into())
+            }
+        }
+    )*};
+}
+conflict_error!(
+    super::conflict::QueueConflict,
+    super::conflict::EvaluationConflict,
+    super::conflict::CivilConflict,
+    Refusal
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +246,7 @@ mod tests {
             AppError::NotFound,
             AppError::Unauthorized,
             AppError::Forbidden,
-            AppError::Conflict("ticket_state".into()),
+            AppError::Conflict(crate::kernel::conflict::QueueConflict::TicketState.into()),
             AppError::TooLarge,
             AppError::Transport("bad args".into()),
         ];
@@ -242,47 +260,5 @@ mod tests {
         let e = AppError::Throttled(42);
         let s = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<AppError>(&s).unwrap(), e);
-    }
-}
-
-/// Why a dossier cannot be registered as it stands; shown with the reason, next to the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Refusal {
-    BirthInFuture,
-    DeathInFuture,
-    DeathBeforeBirth,
-    /// The person is already recorded as dead: a death is registered once.
-    AlreadyDead,
-    /// Under the marriage age on the registration day (men 20, women 18: Luật HN&GĐ Đ.8).
-    UnderAge(crate::kernel::person::Sex),
-    /// Already married according to the registry.
-    AlreadyMarried(crate::kernel::person::Sex),
-    /// Neither party lives in the commune that would register the marriage.
-    NotResident,
-    /// Both parties have the same sex (the law recognises marriage between a man and a woman).
-    SameSex,
-    /// The registry does not know this number.
-    PersonUnknown,
-    /// The person's sex does not fit their place on the form (mother, wife, …).
-    WrongSex,
-}
-
-impl Refusal {
-    /// The i18n key of its text (`Msgs::civil_conflicts`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Refusal::BirthInFuture => "birth_in_future",
-            Refusal::DeathInFuture => "death_in_future",
-            Refusal::DeathBeforeBirth => "death_before_birth",
-            Refusal::AlreadyDead => "already_dead",
-            Refusal::UnderAge(crate::kernel::person::Sex::Male) => "under_age_male",
-            Refusal::UnderAge(crate::kernel::person::Sex::Female) => "under_age_female",
-            Refusal::AlreadyMarried(crate::kernel::person::Sex::Male) => "already_married_male",
-            Refusal::AlreadyMarried(crate::kernel::person::Sex::Female) => "already_married_female",
-            Refusal::NotResident => "not_resident",
-            Refusal::SameSex => "same_sex",
-            Refusal::PersonUnknown => "person_unknown",
-            Refusal::WrongSex => "wrong_sex",
-        }
     }
 }

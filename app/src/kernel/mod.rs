@@ -3,6 +3,7 @@
 //! the organisation (offices, communes, access to them), tokens, QR codes, rate limits and audit
 //! entries. Features depend on the kernel; the kernel depends on no feature.
 
+pub mod conflict;
 pub mod error;
 pub mod org;
 pub mod person;

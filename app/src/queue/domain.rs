@@ -108,12 +108,12 @@ pub enum SlotRefusal {
     TooFar,
 }
 
-impl SlotRefusal {
-    pub fn key(self) -> &'static str {
-        match self {
-            SlotRefusal::Past => "slot_past",
-            SlotRefusal::TooSoon => "slot_too_soon",
-            SlotRefusal::TooFar => "slot_too_far",
+impl From<SlotRefusal> for crate::kernel::conflict::QueueConflict {
+    fn from(r: SlotRefusal) -> Self {
+        match r {
+            SlotRefusal::Past => Self::SlotPast,
+            SlotRefusal::TooSoon => Self::SlotTooSoon,
+            SlotRefusal::TooFar => Self::SlotTooFar,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Texts of booking and the queue (Vietnamese first, English), one field per text so a
 //! missing translation does not compile.
 
+use crate::kernel::conflict::QueueConflict;
+
 #[derive(Debug)]
 pub struct QMsgs {
     pub add_device: &'static str,
@@ -141,13 +143,13 @@ pub struct QMsgs {
     pub scan_no_camera: &'static str,
     pub scan_busy: &'static str,
     pub weekdays: [&'static str; 7],
-    conflicts: &'static [(&'static str, &'static str)],
+    conflict: fn(QueueConflict) -> &'static str,
 }
 
 impl QMsgs {
-    /// The text of a queue Conflict key, if it is one of ours.
-    pub fn conflict(&self, key: &str) -> Option<&'static str> {
-        self.conflicts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    /// The text of a queue rule's refusal.
+    pub fn conflict(&self, c: QueueConflict) -> &'static str {
+        (self.conflict)(c)
     }
 }
 
@@ -296,28 +298,29 @@ pub static VI: QMsgs = QMsgs {
     scan_no_camera: "Không tìm thấy camera. Vui lòng nhập mã.",
     scan_busy: "Camera đang được ứng dụng khác sử dụng.",
     weekdays: ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"],
-    conflicts: &[
-        ("slot_full", "Khung giờ này vừa hết chỗ. Vui lòng chọn giờ khác."),
-        ("slot_closed_day", "Ngày này cơ quan không làm việc."),
-        ("slot_not_offered", "Giờ này không có trong lịch làm việc."),
-        ("slot_past", "Giờ này đã qua."),
-        ("slot_too_soon", "Giờ này quá gần, vui lòng chọn giờ muộn hơn."),
-        ("slot_too_far", "Chưa mở đặt lịch cho ngày này."),
-        ("booking_duplicate_day", "Bạn đã có lịch hẹn cho thủ tục này trong ngày đó."),
-        ("procedure_not_offered", "Cơ quan không tiếp nhận thủ tục này."),
-        ("booking_not_active", "Lịch hẹn đã được sử dụng hoặc đã hủy."),
-        ("booking_unknown", "Không tìm thấy lịch hẹn với mã này. Vui lòng kiểm tra lại mã."),
-        ("checkin_wrong_office", "Lịch hẹn này thuộc cơ quan khác. Vui lòng đến đúng nơi đã đặt."),
-        ("booking_cancelled", "Lịch hẹn này đã bị hủy."),
-        ("booking_used", "Mã lịch hẹn này đã được sử dụng."),
-        ("checkin_other_day", "Lịch hẹn này không phải hôm nay. Bạn có thể lấy số như khách không hẹn trước."),
-        (
-            "counter_busy",
-            "Quầy đang có số đã gọi: hãy bắt đầu phục vụ, đánh dấu vắng mặt hoặc chuyển trước khi gọi số mới.",
-        ),
-        ("ticket_state", "Số này không ở trạng thái cho phép thao tác đó."),
-        ("counter_other_office", "Chỉ chuyển được sang quầy khác của cùng cơ quan."),
-    ],
+    conflict: |c| match c {
+        QueueConflict::SlotFull => "Khung giờ này vừa hết chỗ. Vui lòng chọn giờ khác.",
+        QueueConflict::SlotClosedDay => "Ngày này cơ quan không làm việc.",
+        QueueConflict::SlotNotOffered => "Giờ này không có trong lịch làm việc.",
+        QueueConflict::SlotPast => "Giờ này đã qua.",
+        QueueConflict::SlotTooSoon => "Giờ này quá gần, vui lòng chọn giờ muộn hơn.",
+        QueueConflict::SlotTooFar => "Chưa mở đặt lịch cho ngày này.",
+        QueueConflict::BookingDuplicateDay => "Bạn đã có lịch hẹn cho thủ tục này trong ngày đó.",
+        QueueConflict::ProcedureNotOffered => "Cơ quan không tiếp nhận thủ tục này.",
+        QueueConflict::BookingNotActive => "Lịch hẹn đã được sử dụng hoặc đã hủy.",
+        QueueConflict::BookingUnknown => "Không tìm thấy lịch hẹn với mã này. Vui lòng kiểm tra lại mã.",
+        QueueConflict::CheckinWrongOffice => "Lịch hẹn này thuộc cơ quan khác. Vui lòng đến đúng nơi đã đặt.",
+        QueueConflict::BookingCancelled => "Lịch hẹn này đã bị hủy.",
+        QueueConflict::BookingUsed => "Mã lịch hẹn này đã được sử dụng.",
+        QueueConflict::CheckinOtherDay => {
+            "Lịch hẹn này không phải hôm nay. Bạn có thể lấy số như khách không hẹn trước."
+        }
+        QueueConflict::CounterBusy => {
+            "Quầy đang có số đã gọi: hãy bắt đầu phục vụ, đánh dấu vắng mặt hoặc chuyển trước khi gọi số mới."
+        }
+        QueueConflict::TicketState => "Số này không ở trạng thái cho phép thao tác đó.",
+        QueueConflict::CounterOtherOffice => "Chỉ chuyển được sang quầy khác của cùng cơ quan.",
+    },
 };
 
 pub static EN: QMsgs = QMsgs {
@@ -463,59 +466,40 @@ pub static EN: QMsgs = QMsgs {
     scan_no_camera: "No camera found. Please type the code.",
     scan_busy: "Another app is using the camera.",
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    conflicts: &[
-        ("slot_full", "This time has just been fully booked. Please choose another."),
-        ("slot_closed_day", "The office is closed on this day."),
-        ("slot_not_offered", "This time is not in the office's hours."),
-        ("slot_past", "This time has passed."),
-        ("slot_too_soon", "This time is too soon; please choose a later one."),
-        ("slot_too_far", "Bookings for this day are not open yet."),
-        ("booking_duplicate_day", "You already have a booking for this procedure on that day."),
-        ("procedure_not_offered", "This office does not receive this procedure."),
-        ("booking_not_active", "This booking was already used or cancelled."),
-        ("booking_unknown", "No booking has this code. Please check the code."),
-        ("checkin_wrong_office", "This booking is for another office. Please go to the office you booked."),
-        ("booking_cancelled", "This booking was cancelled."),
-        ("booking_used", "This booking code has already been used."),
-        ("checkin_other_day", "This booking is not for today. You can take a walk-in number."),
-        (
-            "counter_busy",
-            "This counter has a called number: start, mark no-show or transfer it before calling the next.",
-        ),
-        ("ticket_state", "This number is not in a state that allows that."),
-        ("counter_other_office", "You can only transfer to another counter of the same office."),
-    ],
+    conflict: |c| match c {
+        QueueConflict::SlotFull => "This time has just been fully booked. Please choose another.",
+        QueueConflict::SlotClosedDay => "The office is closed on this day.",
+        QueueConflict::SlotNotOffered => "This time is not in the office's hours.",
+        QueueConflict::SlotPast => "This time has passed.",
+        QueueConflict::SlotTooSoon => "This time is too soon; please choose a later one.",
+        QueueConflict::SlotTooFar => "Bookings for this day are not open yet.",
+        QueueConflict::BookingDuplicateDay => "You already have a booking for this procedure on that day.",
+        QueueConflict::ProcedureNotOffered => "This office does not receive this procedure.",
+        QueueConflict::BookingNotActive => "This booking was already used or cancelled.",
+        QueueConflict::BookingUnknown => "No booking has this code. Please check the code.",
+        QueueConflict::CheckinWrongOffice => "This booking is for another office. Please go to the office you booked.",
+        QueueConflict::BookingCancelled => "This booking was cancelled.",
+        QueueConflict::BookingUsed => "This booking code has already been used.",
+        QueueConflict::CheckinOtherDay => "This booking is not for today. You can take a walk-in number.",
+        QueueConflict::CounterBusy => {
+            "This counter has a called number: start, mark no-show or transfer it before calling the next."
+        }
+        QueueConflict::TicketState => "This number is not in a state that allows that.",
+        QueueConflict::CounterOtherOffice => "You can only transfer to another counter of the same office.",
+    },
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every refusal the queue can give has a sentence in both languages.
+    /// Every refusal the queue can give has its own sentence in both languages (the match makes
+    /// one exist; this checks it says something and was translated).
     #[test]
     fn every_queue_refusal_is_translated() {
-        let keys = [
-            "booking_cancelled",
-            "booking_duplicate_day",
-            "booking_not_active",
-            "booking_unknown",
-            "booking_used",
-            "checkin_other_day",
-            "checkin_wrong_office",
-            "counter_busy",
-            "counter_other_office",
-            "procedure_not_offered",
-            "slot_closed_day",
-            "slot_full",
-            "slot_not_offered",
-            "ticket_state",
-            "slot_past",
-            "slot_too_far",
-            "slot_too_soon",
-        ];
-        for k in keys {
-            assert!(VI.conflict(k).is_some() && EN.conflict(k).is_some(), "{k}");
+        for c in QueueConflict::ALL {
+            let (vi, en) = (VI.conflict(*c), EN.conflict(*c));
+            assert!(!vi.is_empty() && !en.is_empty() && vi != en, "{c:?}");
         }
-        assert_eq!(VI.conflicts.len(), EN.conflicts.len());
     }
 }

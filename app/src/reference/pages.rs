@@ -6,7 +6,7 @@ use super::{
 use crate::{
     i18n::{Locale, format_date, format_vnd, t, use_locale},
     ui::{
-        field::Field,
+        field::{Field, SearchForm},
         problem::{ErrorPanel, Problem},
     },
 };
@@ -28,11 +28,7 @@ pub fn ProceduresPage() -> impl IntoView {
         <Title text=t(|m| m.procedures_title) />
         <section class="panel">
             <h1>{t(|m| m.procedures_title)}</h1>
-            <Form method="GET" action="" attr:class="search" attr:role="search">
-                <label for="q">{t(|m| m.search)}</label>
-                <input id="q" type="search" name="q" prop:value=q placeholder=t(|m| m.search_placeholder) />
-                <button type="submit" class="button">{t(|m| m.search)}</button>
-            </Form>
+            <SearchForm value=q placeholder=t(|m| m.search_placeholder) />
             <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
@@ -172,8 +168,10 @@ pub fn CalendarPage() -> impl IntoView {
     let add = ServerAction::<AddCalendarDay>::new();
     let remove = ServerAction::<RemoveCalendarDay>::new();
     let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(0));
-    let data =
-        Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
+    let data = Resource::new_blocking(
+        move || (year.get(), add.version().get(), remove.version().get()),
+        |(y, _, _)| get_calendar(y),
+    );
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let remove_error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
     view! {

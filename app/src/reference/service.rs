@@ -199,7 +199,7 @@ pub async fn add_calendar_day(
     .await?
     .rows_affected();
     if inserted == 0 {
-        return Err(AppError::Conflict("calendar_duplicate".into()));
+        return Err(AppError::Conflict(crate::kernel::conflict::Conflict::CalendarDuplicate));
     }
     audit::record(
         &mut tx,

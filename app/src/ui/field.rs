@@ -9,7 +9,9 @@ pub fn Field(
     name: &'static str,
     label: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] hint: Option<fn(&'static crate::i18n::Msgs) -> &'static str>,
+    /// Any text: a feature's own, a reactive one.
+    #[prop(optional, into)]
+    hint: Option<Signal<&'static str>>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional, into)] value: Signal<String>,
@@ -35,9 +37,7 @@ pub fn Field(
         }
     };
     view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h(locale.get().msgs())}</p> })}
+        <FieldFrame id=id.clone() label=label hint=hint error=field_error>
             <input
                 id=id
                 name=name
@@ -51,9 +51,49 @@ pub fn Field(
                 aria-invalid=move || field_error().is_some().then_some("true")
                 aria-describedby=described
             />
+        </FieldFrame>
+    }
+}
+
+/// The frame of any form control (a select, a textarea, a custom input): its label, an optional
+/// hint (`{id}-hint`), the control, and the field's error under it (`{id}-err`, announced). The
+/// control links them with `aria-describedby`.
+#[component]
+pub fn FieldFrame(
+    /// The control's id.
+    id: String,
+    #[prop(into)] label: ViewFn,
+    #[prop(default = None)] hint: Option<Signal<&'static str>>,
+    /// The field's error text, if the last answer refused it.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let (err_id, hint_id) = (format!("{id}-err"), format!("{id}-hint"));
+    view! {
+        <div class="field">
+            <label for=id>{label.run()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> })}
+            {children()}
             <p class="field-error" id=err_id role="alert">
-                {field_error}
+                {move || error.get()}
             </p>
         </div>
+    }
+}
+
+/// A search box that asks the current page again with `?q=` (works without JavaScript).
+#[component]
+pub fn SearchForm(
+    /// The current query, shown in the box.
+    value: Memo<String>,
+    placeholder: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <leptos_router::components::Form method="GET" action="" attr:class="search" attr:role="search">
+            <label for="q">{crate::i18n::t(|m| m.search)}</label>
+            <input id="q" type="search" name="q" prop:value=value placeholder=placeholder />
+            <button type="submit" class="button">{crate::i18n::t(|m| m.search)}</button>
+        </leptos_router::components::Form>
     }
 }

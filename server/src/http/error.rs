@@ -69,7 +69,7 @@ impl IntoResponse for HttpError {
             AppError::Transport(_) => ("bad_request", None),
         };
         let reason = match &self.0 {
-            AppError::Conflict(key) => Some(key.clone()),
+            AppError::Conflict(c) => Some(c.key().to_owned()),
             _ => None,
         };
         let fields = match &self.0 {

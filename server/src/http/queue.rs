@@ -219,9 +219,9 @@ async fn ticket_event(
         };
         let counter = match counter {
             Some(c) => c,
-            None => {
-                service::ticket_counter(&st.db, ticket_id).await?.ok_or(AppError::Conflict("ticket_state".into()))?
-            }
+            None => service::ticket_counter(&st.db, ticket_id)
+                .await?
+                .ok_or(AppError::from(app::kernel::conflict::QueueConflict::TicketState))?,
         };
         service::act(&st.db, service::Operator::Device(device_id), &meta, counter, ticket_id, action, now).await?;
     }

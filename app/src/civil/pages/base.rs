@@ -10,13 +10,14 @@ use crate::civil::{
 use crate::{
     i18n::{t, use_locale},
     kernel::error::AppError,
+    ui::field::FieldFrame,
 };
 use leptos::prelude::*;
 
-/// The dossier code of `/civil/d/<code>/…`.
+/// The dossier code of `/civil/d/:code/…`, from the route's own parameters.
 pub(super) fn path_code() -> Memo<String> {
-    let location = leptos_router::hooks::use_location();
-    Memo::new(move |_| location.pathname.read().split('/').nth(3).unwrap_or_default().to_owned())
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get("code").unwrap_or_default())
 }
 
 pub(super) fn loading() -> impl IntoView {
@@ -63,13 +64,7 @@ pub(super) fn FormField(
             .into_any()
         }
     };
-    view! {
-        <div class="field">
-            <label for=id>{move || m().label(key)}</label>
-            {control}
-            <p class="field-error" id=err_id role="alert">{err}</p>
-        </div>
-    }
+    view! { <FieldFrame id label=move || m().label(key) error=err>{control}</FieldFrame> }
 }
 
 /// A personal ID field with a registry lookup: shows who it is (prefilled, never typed again) and

@@ -1,6 +1,7 @@
 //! The commune administrator's settings of civil registration.
 
 use crate::i18n::use_locale;
+use crate::ui::field::FieldFrame;
 use leptos::{form::ActionForm, prelude::*};
 
 /// On the commune administrator's letters page: after how many days an undelivered
@@ -10,21 +11,21 @@ pub fn UndeliveredDaysForm() -> impl IntoView {
     let fm = crate::field::i18n::use_fmsgs();
     let locale = use_locale();
     let act = ServerAction::<crate::civil::server::SetUndeliveredDays>::new();
-    let days = Resource::new(|| (), |_| crate::civil::server::undelivered_days());
+    let days = Resource::new_blocking(|| (), |_| crate::civil::server::undelivered_days());
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 days.await.ok().map(|d| view! {
                     <ActionForm action=act attr:class="stack undelivered-days" attr:data-testid="undelivered-days">
-                        <div class="field">
-                            <label for="undelivered-days">{move || fm().undelivered_days}</label>
+                        <FieldFrame
+                            id="undelivered-days".to_owned()
+                            label=move || fm().undelivered_days
+                            error=move || err.get().and_then(|e| e.field("days")).map(|e| locale.get().msgs().field_error(e))
+                        >
                             <input id="undelivered-days" name="days" type="number" min="1" max="90" value=d.to_string()
                                    aria-describedby="undelivered-days-err" />
-                            <p class="field-error" id="undelivered-days-err" role="alert">
-                                {move || err.get().and_then(|e| e.field("days")).map(|e| locale.get().msgs().field_error(e))}
-                            </p>
-                        </div>
+                        </FieldFrame>
                         {move || matches!(act.value().get(), Some(Ok(()))).then(|| view! { <p class="notice success" role="status">{fm().saved}</p> })}
                         <button type="submit" class="button" disabled=move || act.pending().get()>{move || fm().save}</button>
                     </ActionForm>

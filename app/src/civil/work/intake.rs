@@ -11,6 +11,7 @@ use crate::civil::{
     registry::{PopulationRegistry, RegistryPerson},
     service::{NewDossier, insert_dossier},
 };
+use crate::kernel::conflict::CivilConflict;
 use crate::kernel::office::commune_province;
 use crate::{
     identity::{AuthUser, Role},
@@ -235,7 +236,7 @@ pub(super) async fn save_in(
 ) -> Result<i32, AppError> {
     let (row, old) = load(&mut *tx, user, code, true).await?;
     if !allowed(user.role, row.status).edit {
-        return Err(AppError::Conflict("dossier_wrong_state".into()));
+        return Err(AppError::from(CivilConflict::DossierWrongState));
     }
     let reason: String = unicode_normalization::UnicodeNormalization::nfc(reason.trim()).collect();
     // A marriage keeps the day it was received on: correcting it later is not "in the past".

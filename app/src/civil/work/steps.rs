@@ -10,6 +10,8 @@ use crate::civil::{
     registry::PopulationRegistry,
     service::{kind_sms, sms},
 };
+use crate::kernel::conflict::CivilConflict;
+use crate::kernel::conflict::Refusal;
 use crate::{
     identity::AuthUser,
     kernel::{
@@ -115,7 +117,7 @@ pub async fn act_in(
             .into_iter()
             .chain([Status::AwaitingSignature, Status::Registered])
             .any(|s| allowed(user.role, s) != Allowed::default());
-        return Err(if any_state { AppError::Conflict("dossier_wrong_state".into()) } else { AppError::Forbidden });
+        return Err(if any_state { AppError::from(CivilConflict::DossierWrongState) } else { AppError::Forbidden });
     }
     let local_today = today(now);
     let (status, note, details) = match &action {
@@ -324,7 +326,7 @@ pub async fn partner_done(
     .fetch_optional(&mut *tx)
     .await?;
     if done.is_none() {
-        return Err(AppError::Conflict("dossier_wrong_state".into()));
+        return Err(AppError::from(CivilConflict::DossierWrongState));
     }
     audit(&mut tx, user, meta, &row, "dossier.partner_done", serde_json::json!({ "step": step_name })).await?;
     tx.commit().await?;
@@ -342,7 +344,7 @@ pub(super) async fn review(
     confirm_distinct: bool,
 ) -> Result<(), AppError> {
     if row.kind == DossierKind::Birth && data.get("child_name").is_none_or(|n| n.is_empty()) {
-        return Err(AppError::Conflict("child_name_missing".into()));
+        return Err(AppError::from(CivilConflict::ChildNameMissing));
     }
     // Everything the form requires, e.g. the requester of a birth the hospital notified.
     form::parse(row.kind, data, today(row.received_at)).map_err(AppError::Validation)?;
@@ -370,7 +372,7 @@ pub(super) async fn review(
     let dups = duplicates(conn, row, data).await?;
     if !dups.is_empty() && !row.duplicate_cleared {
         if !confirm_distinct {
-            return Err(AppError::Conflict("duplicate_unchecked".into()));
+            return Err(AppError::from(CivilConflict::DuplicateUnchecked));
         }
         sqlx::query!(
             "update dossier set duplicate_cleared_by = $2 where dossier_id = $1",
@@ -404,7 +406,7 @@ pub(super) async fn record_in_registry(
             .execute(&mut *conn)
             .await?;
             if closed.rows_affected() != 1 {
-                return Err(AppError::Conflict("already_dead".into()));
+                return Err(AppError::from(Refusal::AlreadyDead));
             }
             // The surviving spouse is widowed.
             sqlx::query!(
@@ -427,11 +429,11 @@ pub(super) async fn record_in_registry(
             .await?;
             for p in &parties {
                 if p.died_on.is_some() {
-                    return Err(AppError::Conflict("already_dead".into()));
+                    return Err(AppError::from(Refusal::AlreadyDead));
                 }
                 if p.marital_status == "married" {
-                    let key = if p.sex == "male" { "already_married_male" } else { "already_married_female" };
-                    return Err(AppError::Conflict(key.into()));
+                    let sex = if p.sex == "male" { Sex::Male } else { Sex::Female };
+                    return Err(AppError::from(Refusal::AlreadyMarried(sex)));
                 }
             }
             sqlx::query!(
@@ -476,7 +478,7 @@ pub(super) async fn record_in_registry(
             )
             .fetch_optional(&mut *conn)
             .await?
-            .ok_or(AppError::Conflict("mother_unknown".into()))?;
+            .ok_or(AppError::from(CivilConflict::MotherUnknown))?;
             sqlx::query!(
                 r#"insert into registry_person (personal_id, full_name, birth_date, sex, ethnicity, birth_place, home_town,
                        permanent_address, commune_code, household_id, relation_to_head, father_id, mother_id, marital_status)

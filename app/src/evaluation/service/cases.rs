@@ -4,6 +4,7 @@
 use super::base::vn_day;
 use crate::evaluation::domain::{self, CaseAction, CaseDues, CaseStatus, Satisfaction};
 use crate::evaluation::{CaseDetail, CaseEvent, CaseSummary};
+use crate::kernel::conflict::EvaluationConflict;
 use crate::{
     identity::{AuthUser, Role},
     kernel::{
@@ -288,7 +289,7 @@ pub async fn case_act(
         .fetch_optional(&mut *tx)
         .await?;
     let row = case_row(&mut tx, user, case_id).await?;
-    let next = action.apply(row.status).ok_or_else(|| AppError::Conflict("case_state".into()))?;
+    let next = action.apply(row.status).ok_or_else(|| AppError::from(EvaluationConflict::CaseState))?;
     let local = now.with_timezone(&vn_offset()).naive_local();
     let cal = crate::reference::api::load_calendar(&mut tx).await?;
     let today = local.date();

@@ -2,6 +2,7 @@
 
 use super::base::{criteria_set, criteria_sets, from_points, to_points, to_sources};
 use crate::evaluation::domain::{self, PointsSource};
+use crate::kernel::conflict::EvaluationConflict;
 use crate::{
     identity::{AuthUser, Role},
     kernel::{
@@ -39,7 +40,7 @@ pub async fn reassess(
     let office = crate::kernel::office::office_row(&mut tx, e.office_id).await?;
     crate::kernel::office::require_office(user, &office, OfficeAccess::Manage)?;
     if e.official_id == Some(user.user_id) {
-        return Err(AppError::Conflict("rating_own_work".into()));
+        return Err(AppError::from(EvaluationConflict::RatingOwnWork));
     }
     let i = usize::from(indicator) - 1;
     let mut current = to_points(&e.points);
@@ -153,7 +154,7 @@ pub async fn add_criteria_set(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(|| AppError::Conflict("criteria_duplicate".into()))?;
+    .ok_or_else(|| AppError::from(EvaluationConflict::CriteriaDuplicate))?;
     audit::record(
         &mut tx,
         Some(user),

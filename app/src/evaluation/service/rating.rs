@@ -6,6 +6,7 @@ use super::base::{criteria_set, criteria_sets, from_points, to_points, to_source
 use super::cases::{NewCase, open_case};
 use crate::evaluation::domain::{self, CriteriaSet, RatingAnswers, TicketFacts};
 use crate::evaluation::{CounterRating, LinkState, RatingContext, RatingReceipt};
+use crate::kernel::conflict::EvaluationConflict;
 use crate::{
     identity::AuthUser,
     kernel::{
@@ -320,11 +321,11 @@ pub async fn submit_rating(
     if let RatingChannel::Staff(u) = channel
         && e.official_id == Some(u.user_id)
     {
-        return Err(AppError::Conflict("rating_own_work".into()));
+        return Err(AppError::from(EvaluationConflict::RatingOwnWork));
     }
     match link_state(e.rated_at.is_some(), e.token_expires_at, now) {
-        LinkState::AlreadyRated => return Err(AppError::Conflict("rating_used".into())),
-        LinkState::Expired => return Err(AppError::Conflict("rating_expired".into())),
+        LinkState::AlreadyRated => return Err(AppError::from(EvaluationConflict::RatingUsed)),
+        LinkState::Expired => return Err(AppError::from(EvaluationConflict::RatingExpired)),
         LinkState::Open => {}
     }
     let current = to_points(&e.points);

@@ -16,6 +16,7 @@ use crate::{
     },
     i18n::{format_date, format_datetime, use_locale},
     kernel::error::FieldErrors,
+    ui::field::FieldFrame,
 };
 use leptos::{prelude::*, task::spawn_local};
 
@@ -175,13 +176,7 @@ pub(super) fn CaptureForm(draft: Draft) -> impl IntoView {
                         }.into_any()
                     }
                 };
-                view! {
-                    <div class="field">
-                        <label for=id>{move || m().label(key)}</label>
-                        {control}
-                        <p class="field-error" id=err_id role="alert">{err}</p>
-                    </div>
-                }
+                view! { <FieldFrame id label=move || m().label(key) error=err>{control}</FieldFrame> }
             }).collect_view()}
             <Photos draft=d busy purpose_label=Signal::derive(move || fm().photos_papers.to_owned()) />
             <label class="check">

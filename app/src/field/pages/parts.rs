@@ -16,7 +16,7 @@ use {crate::field::offline, leptos::task::spawn_local, uuid::Uuid};
 pub(super) fn error_text(
     errors: RwSignal<Option<FieldErrors>>,
     key: &'static str,
-) -> impl Fn() -> Option<String> + Copy {
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     let locale = use_locale();
     move || errors.with(|e| e.as_ref().and_then(|e| e.get(key))).map(|e| locale.get().msgs().field_error(e))
 }

@@ -262,7 +262,7 @@ pub(super) async fn send(f: Field, item: &mut Outgoing) -> bool {
         Err(e) => {
             item.state = OutState::Failed {
                 reason: match e {
-                    AppError::Conflict(k) => k,
+                    AppError::Conflict(k) => k.key().into(),
                     AppError::NotFound => "not_found".into(),
                     _ => "refused".into(),
                 },

@@ -14,14 +14,14 @@ use crate::{
         },
     },
     ui::{
-        field::Field,
+        field::{Field, SearchForm},
         problem::{ErrorPanel, Problem},
     },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{
-    components::{A, Form},
+    components::A,
     hooks::{use_params_map, use_query_map},
 };
 
@@ -62,11 +62,7 @@ fn ChooseProcedure() -> impl IntoView {
     let results = Resource::new(move || q.get(), bookable_procedures);
     view! {
         <p class="step">{qt(|q| q.step_procedure)}</p>
-        <Form method="GET" action="" attr:class="search" attr:role="search">
-            <label for="q">{t(|m| m.search)}</label>
-            <input id="q" type="search" name="q" prop:value=q placeholder=qt(|q| q.search_procedure_placeholder) />
-            <button type="submit" class="button">{t(|m| m.search)}</button>
-        </Form>
+        <SearchForm value=q placeholder=qt(|q| q.search_procedure_placeholder) />
         <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
@@ -273,7 +269,7 @@ fn RescheduleForm(a: Availability, code: String) -> impl IntoView {
 /// `/bookings`: the citizen's bookings with their QR codes.
 #[component]
 pub fn BookingsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_bookings());
+    let list = Resource::new_blocking(|| (), |_| my_bookings());
     keep_page_offline();
     view! {
         <Title text=qt(|q| q.my_bookings) />
@@ -334,7 +330,7 @@ pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
     let cancel = ServerAction::<CancelBooking>::new();
-    let booking = Resource::new(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
+    let booking = Resource::new_blocking(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
     keep_page_offline();
     view! {

@@ -73,7 +73,8 @@ pub fn StatsPage() -> impl IntoView {
     let office = Memo::new(move |_| params.read().get("office").unwrap_or_default());
     let week = Memo::new(move |_| query.read().get("period").as_deref() == Some("week"));
     let live = RwSignal::new(0u32);
-    let stats = Resource::new(move || (office.get(), week.get(), live.get()), |(o, w, _)| get_office_stats(o, w));
+    let stats =
+        Resource::new_blocking(move || (office.get(), week.get(), live.get()), |(o, w, _)| get_office_stats(o, w));
     let office_id = Memo::new(move |_| stats.get().and_then(Result::ok).map(|s| s.office.office_id));
     use_office_events(office_id, move |_| live.update(|v| *v += 1));
     view! {
@@ -134,7 +135,7 @@ pub fn SetupPage() -> impl IntoView {
     let counter = ServerAction::<SetupCounter>::new();
     let device = ServerAction::<SetupDevice>::new();
     let revoke = ServerAction::<SetupDeviceRevoke>::new();
-    let setup = Resource::new(
+    let setup = Resource::new_blocking(
         move || {
             (
                 office.get(),
@@ -240,7 +241,7 @@ pub fn SetupPage() -> impl IntoView {
                                     <Field name="min_notice_minutes" label=qt(|q| q.min_notice) kind="number" inputmode="numeric" value=v(c.min_notice_minutes) error=config_err />
                                     <Field name="checkin_before_minutes" label=qt(|q| q.checkin_before) kind="number" inputmode="numeric" value=v(c.checkin_before_minutes as i32) error=config_err />
                                     <Field name="checkin_after_minutes" label=qt(|q| q.checkin_after) kind="number" inputmode="numeric" value=v(c.checkin_after_minutes as i32) error=config_err />
-                                    <Field name="priority_every" label=qt(|q| q.priority_every) hint=|m| m.queue.priority_every_hint kind="number" inputmode="numeric" value=v(c.priority_every as i32) error=config_err />
+                                    <Field name="priority_every" label=qt(|q| q.priority_every) hint=t(|m| m.queue.priority_every_hint) kind="number" inputmode="numeric" value=v(c.priority_every as i32) error=config_err />
                                     <label class="check"><input type="checkbox" name="booking_enabled" value="on" checked=c.booking_enabled prop:checked=c.booking_enabled /> {qt(|q| q.booking_enabled)}</label>
                                     <Problem error=config_err />
                                     <button type="submit" class="button primary">{qt(|q| q.save)}</button>
@@ -261,7 +262,7 @@ pub fn SetupPage() -> impl IntoView {
                                         <label for="f-procedure">{qt(|q| q.procedure)}</label>
                                         <select id="f-procedure" name="procedure">{proc_options}</select>
                                     </div>
-                                    <Field name="prefix" label=qt(|q| q.prefix) hint=|m| m.queue.prefix_hint error=proc_err />
+                                    <Field name="prefix" label=qt(|q| q.prefix) hint=t(|m| m.queue.prefix_hint) error=proc_err />
                                     <Field name="group_name" label=qt(|q| q.group_name) error=proc_err />
                                     <Field name="capacity" label=qt(|q| q.capacity) kind="number" inputmode="numeric" error=proc_err />
                                     <Problem error=proc_err />

@@ -2,6 +2,7 @@
 //! capacity (never overbooked, whatever the concurrency), reminders, cancelling and moving.
 
 use super::base::{day_sessions, queue_config, sessions_of, vn_instant};
+use crate::kernel::conflict::QueueConflict;
 use crate::kernel::office::{OfficeRow, audit_entry, office_row, require_office};
 use crate::kernel::{qr::qr_svg, time::vn_today};
 use crate::queue::{Availability, BookingStatus, BookingView, DayView, OfficeChoice, QueueConfig, SlotView, domain};
@@ -164,20 +165,20 @@ pub(super) async fn check_slot(
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::Conflict("procedure_not_offered".into()))?;
+    .ok_or_else(|| AppError::from(QueueConflict::ProcedureNotOffered))?;
     let cfg = queue_config(conn, office_id).await?;
     let local = starts_at.with_timezone(&vn_offset());
     let day = local.date_naive();
     if !cfg.booking_enabled || !crate::reference::api::load_calendar_between(conn, day, day).await?.is_working_day(day)
     {
-        return Err(AppError::Conflict("slot_closed_day".into()));
+        return Err(AppError::from(QueueConflict::SlotClosedDay));
     }
     let hours = sessions_of(conn, office_id).await?;
     if !domain::day_slots(&day_sessions(&hours, day), cfg.slot_minutes as u32).contains(&local.time()) {
-        return Err(AppError::Conflict("slot_not_offered".into()));
+        return Err(AppError::from(QueueConflict::SlotNotOffered));
     }
     domain::booking_window(now, starts_at, cfg.min_notice_minutes as i64, cfg.horizon_days as i64, vn_today(now), day)
-        .map_err(|r| AppError::Conflict(r.key().into()))?;
+        .map_err(|r| AppError::from(QueueConflict::from(r)))?;
     Ok(capacity)
 }
 
@@ -209,7 +210,7 @@ pub(super) async fn take_place(
     )
     .fetch_optional(&mut *conn)
     .await?;
-    taken.map(|_| ()).ok_or_else(|| AppError::Conflict("slot_full".into()))
+    taken.map(|_| ()).ok_or_else(|| AppError::from(QueueConflict::SlotFull))
 }
 
 pub(super) async fn release_place(
@@ -339,7 +340,7 @@ pub async fn create_booking(
             return booking_view(db, actor, &code).await;
         }
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("booking_one_per_day") => {
-            return Err(AppError::Conflict("booking_duplicate_day".into()));
+            return Err(AppError::from(QueueConflict::BookingDuplicateDay));
         }
         Err(e) => return Err(e.into()),
     };
@@ -484,16 +485,23 @@ pub async fn my_bookings(db: &PgPool, user: &AuthUser, now: DateTime<Utc>) -> Re
     Ok(out)
 }
 
-/// Cancels a booking and frees its place. Errors: NotFound, Conflict(booking_not_active).
-pub async fn cancel_booking(db: &PgPool, user: &AuthUser, meta: &RequestMeta, code: &str) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
-    let b = booking_row(&mut tx, code, true).await?.ok_or(AppError::NotFound)?;
-    if !may_manage_booking(&mut tx, user, &b).await? {
+/// The booking `user` may change, locked, while it is still booked. Someone else's booking is
+/// not found (codes are not to be probed).
+async fn active_booking(conn: &mut PgConnection, user: &AuthUser, code: &str) -> Result<BookingRow, AppError> {
+    let b = booking_row(conn, code, true).await?.ok_or(AppError::NotFound)?;
+    if !may_manage_booking(conn, user, &b).await? {
         return Err(AppError::NotFound);
     }
     if b.status != "booked" {
-        return Err(AppError::Conflict("booking_not_active".into()));
+        return Err(AppError::from(QueueConflict::BookingNotActive));
     }
+    Ok(b)
+}
+
+/// Cancels a booking and frees its place. Errors: NotFound, Conflict(booking_not_active).
+pub async fn cancel_booking(db: &PgPool, user: &AuthUser, meta: &RequestMeta, code: &str) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let b = active_booking(&mut tx, user, code).await?;
     sqlx::query!("update booking set status = 'cancelled', cancelled_at = now() where booking_id = $1", b.booking_id)
         .execute(&mut *tx)
         .await?;
@@ -522,13 +530,7 @@ pub async fn reschedule_booking(
     now: DateTime<Utc>,
 ) -> Result<BookingView, AppError> {
     let mut tx = db.begin().await?;
-    let b = booking_row(&mut tx, code, true).await?.ok_or(AppError::NotFound)?;
-    if !may_manage_booking(&mut tx, user, &b).await? {
-        return Err(AppError::NotFound);
-    }
-    if b.status != "booked" {
-        return Err(AppError::Conflict("booking_not_active".into()));
-    }
+    let b = active_booking(&mut tx, user, code).await?;
     if b.starts_at == starts_at {
         drop(tx);
         return booking_view(db, user, code).await;
@@ -546,7 +548,7 @@ pub async fn reschedule_booking(
     .await;
     match moved {
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("booking_one_per_day") => {
-            return Err(AppError::Conflict("booking_duplicate_day".into()));
+            return Err(AppError::from(QueueConflict::BookingDuplicateDay));
         }
         other => {
             other?;

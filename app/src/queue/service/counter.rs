@@ -5,6 +5,7 @@ use super::base::{Operator, audit_op, event, queue_config};
 use super::booking::choice;
 use super::stats::officer_figures;
 use super::ticket::{WaitingRow, waiting_tickets};
+use crate::kernel::conflict::QueueConflict;
 use crate::kernel::office::{OfficeRow, office_row, require_office};
 use crate::kernel::time::vn_today;
 use crate::queue::{
@@ -114,7 +115,7 @@ pub async fn call_next(
     .await?;
     for c in &current {
         if c.status == "called" {
-            return Err(AppError::Conflict("counter_busy".into()));
+            return Err(AppError::from(QueueConflict::CounterBusy));
         }
         finish_leg(&mut tx, c.ticket_id, now, "done").await?;
         event(&mut tx, c.ticket_id, "finished", Some(counter_id), op, json!({})).await?;
@@ -202,7 +203,7 @@ pub async fn device_called(
             .filter(|t| t.office_id == office.office_id)
             .ok_or(AppError::NotFound)?;
     if t.status != "waiting" {
-        return Err(AppError::Conflict("ticket_state".into()));
+        return Err(AppError::from(QueueConflict::TicketState));
     }
     mark_called(&mut tx, ticket_id, counter_id, op, now).await?;
     event(&mut tx, ticket_id, "called", Some(counter_id), op, json!({})).await?;
@@ -330,7 +331,7 @@ pub async fn act(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    let state_err = || AppError::Conflict("ticket_state".into());
+    let state_err = || AppError::from(QueueConflict::TicketState);
     let mut detail = json!({ "counter": counter.number });
     match &action {
         TicketAction::Recall => {
@@ -381,7 +382,7 @@ pub async fn act(
         TicketAction::TransferToCounter(to) => {
             let target = counter_row(&mut tx, *to).await?;
             if target.office_id != office.office_id || target.counter_id == counter_id {
-                return Err(AppError::Conflict("counter_other_office".into()));
+                return Err(AppError::from(QueueConflict::CounterOtherOffice));
             }
             transfer(&mut tx, ticket_id, now, Some(target.counter_id), None).await?;
             detail["to_counter"] = json!(target.number);
@@ -395,7 +396,7 @@ pub async fn act(
             .fetch_one(&mut *tx)
             .await?;
             if offered != Some(true) {
-                return Err(AppError::Conflict("procedure_not_offered".into()));
+                return Err(AppError::from(QueueConflict::ProcedureNotOffered));
             }
             transfer(&mut tx, ticket_id, now, None, Some(code)).await?;
             detail["to_procedure"] = json!(code);

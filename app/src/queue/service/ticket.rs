@@ -3,6 +3,7 @@
 
 use super::base::{Operator, audit_op, event, queue_config};
 use super::booking::{booking_row, withdraw_reminders};
+use crate::kernel::conflict::QueueConflict;
 use crate::kernel::office::{OfficeRow, office_row, require_office};
 use crate::kernel::{error::AppError, request::RequestMeta};
 use crate::kernel::{qr::qr_svg, time::vn_today, token::random_token};
@@ -41,7 +42,7 @@ pub(super) async fn issue_ticket(
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| AppError::Conflict("procedure_not_offered".into()))?;
+    .ok_or_else(|| AppError::from(QueueConflict::ProcedureNotOffered))?;
     let day = vn_today(now);
     let number = sqlx::query_scalar!(
         r#"insert into ticket_sequence (office_id, service_day, prefix, last_number) values ($1, $2, $3, 1)
@@ -106,18 +107,19 @@ pub async fn check_in(
     if let Operator::Staff(u) = op {
         require_office(u, &office, domain::OfficeAccess::Operate)?;
     }
-    let b =
-        booking_row(&mut tx, code.as_str(), true).await?.ok_or_else(|| AppError::Conflict("booking_unknown".into()))?;
+    let b = booking_row(&mut tx, code.as_str(), true)
+        .await?
+        .ok_or_else(|| AppError::from(QueueConflict::BookingUnknown))?;
     if b.office_id != office_id {
-        return Err(AppError::Conflict("checkin_wrong_office".into()));
+        return Err(AppError::from(QueueConflict::CheckinWrongOffice));
     }
     match b.status.as_str() {
-        "cancelled" => return Err(AppError::Conflict("booking_cancelled".into())),
-        "checked_in" => return Err(AppError::Conflict("booking_used".into())),
+        "cancelled" => return Err(AppError::from(QueueConflict::BookingCancelled)),
+        "checked_in" => return Err(AppError::from(QueueConflict::BookingUsed)),
         _ => {}
     }
     if vn_today(b.starts_at) != vn_today(now) {
-        return Err(AppError::Conflict("checkin_other_day".into()));
+        return Err(AppError::from(QueueConflict::CheckinOtherDay));
     }
     let cfg = queue_config(&mut tx, office_id).await?;
     let timing =
