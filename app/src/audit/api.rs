@@ -16,14 +16,9 @@ pub async fn record_refusal(
         return Ok(());
     };
     let cut = |s: &str| s.chars().take(500).collect::<String>();
-    let entry = crate::kernel::audit::Entry {
-        action: "access_refused",
-        entity_type: "request",
-        entity_id: Some(cut(path)),
-        province_code: user.province_code.as_deref(),
-        commune_code: user.commune_code.as_deref(),
-        details: serde_json::json!({ "method": method, "query": query.map(cut) }),
-    };
+    let entry = crate::kernel::audit::Entry::new("access_refused", "request", Some(cut(path)))
+        .at(user.province_code.as_deref(), user.commune_code.as_deref())
+        .details(serde_json::json!({ "method": method, "query": query.map(cut) }));
     let mut conn = db.acquire().await?;
     crate::kernel::audit::record(&mut conn, Some(&user), meta, entry).await?;
     Ok(())

@@ -173,15 +173,10 @@ pub async fn insert_dossier(
         &mut *tx,
         user,
         meta,
-        crate::kernel::audit::Entry {
-            action: "dossier.received",
-            entity_type: "dossier",
-            entity_id: Some(id.to_string()),
-            province_code: Some(&commune.province_code),
-            commune_code: Some(&d.commune_code),
-            details: serde_json::json!({ "code": code, "kind": d.kind.as_str(), "channel": d.channel.as_str(),
-                                         "late": late, "due_on": due_on, "possible_duplicate_of": duplicate }),
-        },
+        crate::kernel::audit::Entry::new("dossier.received", "dossier", Some(id.to_string()))
+            .at(Some(&commune.province_code), Some(&d.commune_code))
+            .details(serde_json::json!({ "code": code, "kind": d.kind.as_str(), "channel": d.channel.as_str(),
+                                         "late": late, "due_on": due_on, "possible_duplicate_of": duplicate })),
     )
     .await?;
     if let Some(phone) = content.get("phone") {

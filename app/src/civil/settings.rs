@@ -34,20 +34,14 @@ pub async fn set_undelivered_days(db: &PgPool, user: &AuthUser, meta: &RequestMe
     )
     .execute(&mut *tx)
     .await?;
-    crate::kernel::audit::record(
-        &mut tx,
+    crate::kernel::audit::commit(
+        tx,
         Some(user),
         meta,
-        crate::kernel::audit::Entry {
-            action: "field.undelivered_days",
-            entity_type: "commune",
-            entity_id: Some(commune.clone()),
-            province_code: user.province_code.as_deref(),
-            commune_code: Some(&commune),
-            details: serde_json::json!({ "days": days }),
-        },
+        crate::kernel::audit::Entry::new("field.undelivered_days", "commune", Some(commune.clone()))
+            .at(user.province_code.as_deref(), Some(&commune))
+            .details(serde_json::json!({ "days": days })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -628,21 +628,9 @@ pub async fn request_visit(
     )
     .fetch_one(&mut *tx)
     .await?;
-    crate::kernel::audit::record(
-        &mut tx,
-        hotline,
+    crate::kernel::audit::commit(tx, hotline,
         meta,
-        crate::kernel::audit::Entry {
-            action: "field.visit_requested",
-            entity_type: "home_visit_task",
-            entity_id: Some(id.to_string()),
-            province_code: Some(&commune.province_code),
-            commune_code: Some(&commune.commune_code),
-            details: serde_json::json!({ "kind": r.kind.as_str(), "source": if hotline.is_some() { "hotline" } else { "family" } }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        crate::kernel::audit::Entry::new("field.visit_requested", "home_visit_task", Some(id.to_string())).at(Some(&commune.province_code), Some(&commune.commune_code)).details(serde_json::json!({ "kind": r.kind.as_str(), "source": if hotline.is_some() { "hotline" } else { "family" } }))).await?;
     Ok(id)
 }
 

@@ -57,21 +57,15 @@ pub async fn create_key(
     )
     .fetch_one(&mut *tx)
     .await?;
-    crate::kernel::audit::record(
-        &mut tx,
+    crate::kernel::audit::commit(
+        tx,
         Some(user),
         meta,
-        crate::kernel::audit::Entry {
-            action: "facility_key.created",
-            entity_type: "facility_api_key",
-            entity_id: Some(id.to_string()),
-            province_code: user.province_code.as_deref(),
-            commune_code: None,
-            details: serde_json::json!({ "facility": facility, "name": name }),
-        },
+        crate::kernel::audit::Entry::new("facility_key.created", "facility_api_key", Some(id.to_string()))
+            .at(user.province_code.as_deref(), None)
+            .details(serde_json::json!({ "facility": facility, "name": name })),
     )
     .await?;
-    tx.commit().await?;
     Ok(key)
 }
 

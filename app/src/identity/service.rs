@@ -111,16 +111,10 @@ async fn new_session(
     )
     .await?;
     let user = repo::auth_user(&mut tx, user_id).await?;
-    let entry = Entry {
-        action: "login",
-        entity_type: "app_user",
-        entity_id: Some(user.user_id.to_string()),
-        province_code: user.province_code.as_deref(),
-        commune_code: user.commune_code.as_deref(),
-        details: json!({ "method": method }),
-    };
-    audit::record(&mut tx, Some(&user), meta, entry).await?;
-    tx.commit().await?;
+    let entry = Entry::new("login", "app_user", Some(user.user_id.to_string()))
+        .at(user.province_code.as_deref(), user.commune_code.as_deref())
+        .details(json!({ "method": method }));
+    audit::commit(tx, Some(&user), meta, entry).await?;
     Ok(NewSession { token, user })
 }
 
@@ -172,14 +166,8 @@ pub async fn login_staff(
             &mut conn,
             None,
             meta,
-            Entry {
-                action: "login_failed",
-                entity_type: "app_user",
-                entity_id: user_id.map(|u| u.to_string()),
-                province_code: None,
-                commune_code: None,
-                details: json!({ "username": username.as_str() }),
-            },
+            Entry::new("login_failed", "app_user", user_id.map(|u| u.to_string()))
+                .details(json!({ "username": username.as_str() })),
         )
         .await?;
         return Err(AppError::BadCredentials);
@@ -218,21 +206,13 @@ pub async fn request_code(db: &PgPool, meta: &RequestMeta, phone: &PhoneVn) -> R
     let body =
         format!("Ma xac thuc Phuc vu cua ban la {code}. Co hieu luc 5 phut. Khong chia se ma nay cho bat ky ai.");
     notify::enqueue(&mut tx, Channel::Sms, phone.as_str(), "", &body).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         None,
         meta,
-        Entry {
-            action: "otp_requested",
-            entity_type: "otp_challenge",
-            entity_id: Some(id.to_string()),
-            province_code: None,
-            commune_code: None,
-            details: json!({ "phone": phone.masked() }),
-        },
+        Entry::new("otp_requested", "otp_challenge", Some(id.to_string())).details(json!({ "phone": phone.masked() })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -275,14 +255,8 @@ pub async fn logout(db: &PgPool, meta: &RequestMeta, token: &str, user: Option<&
             &mut tx,
             Some(u),
             meta,
-            Entry {
-                action: "logout",
-                entity_type: "app_user",
-                entity_id: Some(u.user_id.to_string()),
-                province_code: u.province_code.as_deref(),
-                commune_code: u.commune_code.as_deref(),
-                details: json!({}),
-            },
+            Entry::new("logout", "app_user", Some(u.user_id.to_string()))
+                .at(u.province_code.as_deref(), u.commune_code.as_deref()),
         )
         .await?;
     }

@@ -14,6 +14,35 @@ pub struct Entry<'a> {
     pub details: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// An entry about one entity, filed under no jurisdiction and without details until
+    /// [`Entry::at`] and [`Entry::details`] say otherwise.
+    pub fn new(action: &'a str, entity_type: &'a str, entity_id: Option<String>) -> Self {
+        Self { action, entity_type, entity_id, province_code: None, commune_code: None, details: serde_json::json!({}) }
+    }
+
+    /// Whose record it is: the province's and the commune's administrators see it.
+    pub fn at(self, province_code: Option<&'a str>, commune_code: Option<&'a str>) -> Self {
+        Self { province_code, commune_code, ..self }
+    }
+
+    pub fn details(self, details: serde_json::Value) -> Self {
+        Self { details, ..self }
+    }
+}
+
+/// Records the entry in the change's own transaction and commits both: no change is kept
+/// without its entry, and no entry without its change.
+pub async fn commit(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    actor: Option<&AuthUser>,
+    meta: &RequestMeta,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error> {
+    record(&mut tx, actor, meta, entry).await?;
+    tx.commit().await
+}
+
 #[tracing::instrument(skip_all, fields(action = entry.action))]
 pub async fn record(
     conn: &mut PgConnection,

@@ -63,14 +63,9 @@ pub fn audit_entry<'a>(
     id: String,
     details: serde_json::Value,
 ) -> Entry<'a> {
-    Entry {
-        action,
-        entity_type,
-        entity_id: Some(id),
-        province_code: Some(&office.province_code),
-        commune_code: Some(&office.commune_code),
-        details,
-    }
+    Entry::new(action, entity_type, Some(id))
+        .at(Some(&office.province_code), Some(&office.commune_code))
+        .details(details)
 }
 
 pub async fn commune_province(conn: &mut PgConnection, commune: &str) -> Result<String, AppError> {

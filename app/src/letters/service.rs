@@ -183,14 +183,9 @@ pub async fn sign(
             &mut tx,
             Some(user),
             meta,
-            crate::kernel::audit::Entry {
-                action: "letters.signed",
-                entity_type: "letter",
-                entity_id: None,
-                province_code: Some(&province),
-                commune_code: Some(&commune),
-                details: serde_json::json!({ "letters": signed }),
-            },
+            crate::kernel::audit::Entry::new("letters.signed", "letter", None)
+                .at(Some(&province), Some(&commune))
+                .details(serde_json::json!({ "letters": signed })),
         )
         .await?;
     }
@@ -280,20 +275,14 @@ pub async fn save_template(
     .fetch_one(&mut *tx)
     .await?;
     let province = crate::kernel::office::commune_province(&mut tx, &commune).await?;
-    crate::kernel::audit::record(
-        &mut tx,
+    crate::kernel::audit::commit(
+        tx,
         Some(user),
         meta,
-        crate::kernel::audit::Entry {
-            action: "letter_template.saved",
-            entity_type: "letter_template",
-            entity_id: None,
-            province_code: Some(&province),
-            commune_code: Some(&commune),
-            details: serde_json::json!({ "kind": kind.as_str(), "version": version }),
-        },
+        crate::kernel::audit::Entry::new("letter_template.saved", "letter_template", None)
+            .at(Some(&province), Some(&commune))
+            .details(serde_json::json!({ "kind": kind.as_str(), "version": version })),
     )
     .await?;
-    tx.commit().await?;
     Ok(version)
 }

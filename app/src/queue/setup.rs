@@ -31,14 +31,9 @@ async fn audited(
         conn,
         Some(user),
         meta,
-        Entry {
-            action,
-            entity_type: "office",
-            entity_id: Some(office.office_id.to_string()),
-            province_code: Some(&office.province_code),
-            commune_code: Some(&office.commune_code),
-            details,
-        },
+        Entry::new(action, "office", Some(office.office_id.to_string()))
+            .at(Some(&office.province_code), Some(&office.commune_code))
+            .details(details),
     )
     .await
 }

@@ -201,21 +201,15 @@ pub async fn add_calendar_day(
     if inserted == 0 {
         return Err(AppError::Conflict(crate::kernel::conflict::Conflict::CalendarDuplicate));
     }
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
-        Entry {
-            action: "calendar_day_added",
-            entity_type: "calendar_day",
-            entity_id: Some(e.day.to_string()),
-            province_code: user.province_code.as_deref(),
-            commune_code: None,
-            details: json!({ "kind": e.kind.as_str(), "name": e.name, "legal_basis": e.legal_basis }),
-        },
+        Entry::new("calendar_day_added", "calendar_day", Some(e.day.to_string()))
+            .at(user.province_code.as_deref(), None)
+            .details(json!({ "kind": e.kind.as_str(), "name": e.name, "legal_basis": e.legal_basis })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -232,20 +226,14 @@ pub async fn remove_calendar_day(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
-        Entry {
-            action: "calendar_day_removed",
-            entity_type: "calendar_day",
-            entity_id: Some(day.to_string()),
-            province_code: user.province_code.as_deref(),
-            commune_code: None,
-            details: json!({ "kind": old.kind, "name": old.name }),
-        },
+        Entry::new("calendar_day_removed", "calendar_day", Some(day.to_string()))
+            .at(user.province_code.as_deref(), None)
+            .details(json!({ "kind": old.kind, "name": old.name })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

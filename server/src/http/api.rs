@@ -91,6 +91,14 @@ pub struct Commune {
     unit_type: String,
 }
 
+/// A list under a code: an unknown code names nothing, so it is not found (not an empty 200).
+fn listed<T>(rows: Vec<T>) -> Result<Json<Vec<T>>, HttpError> {
+    if rows.is_empty() {
+        return Err(app::kernel::error::AppError::NotFound.into());
+    }
+    Ok(Json(rows))
+}
+
 /// Current communes, wards and special zones of a province.
 #[utoipa::path(get, path = "/api/v1/provinces/{code}/communes", tag = "reference",
     params(("code" = String, Path, description = "Two-digit province code")),
@@ -103,10 +111,7 @@ async fn list_communes(State(st): State<AppState>, Path(code): Path<String>) -> 
     )
     .fetch_all(&st.db)
     .await?;
-    if rows.is_empty() {
-        return Err(app::kernel::error::AppError::NotFound.into());
-    }
-    Ok(Json(rows))
+    listed(rows)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -135,10 +140,7 @@ async fn former_commune(
     )
     .fetch_all(&st.db)
     .await?;
-    if rows.is_empty() {
-        return Err(app::kernel::error::AppError::NotFound.into());
-    }
-    Ok(Json(rows))
+    listed(rows)
 }
 
 #[derive(Serialize, ToSchema)]

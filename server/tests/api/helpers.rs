@@ -55,6 +55,15 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// The body of a GET with extra request headers (language, a forged host).
+    pub async fn text_with(&self, path: &str, headers: &[(&str, &str)]) -> String {
+        let mut req = self.client.get(self.url(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.unwrap().text().await.unwrap()
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
         self.call("login", &[("username", username), ("password", password)]).await
     }

@@ -46,16 +46,7 @@ async fn the_language_switch_sets_a_cookie_and_the_server_renders_english(db: Pg
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn accept_language_english_is_honoured_without_a_cookie(db: PgPool) {
     let app = spawn_app(db).await;
-    let html = app
-        .client
-        .get(app.url("/"))
-        .header("accept-language", "en-US,en;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text_with("/", &[("accept-language", "en-US,en;q=0.9")]).await;
     assert!(html.contains(r#"<html lang="en""#));
 }
 

@@ -68,14 +68,9 @@ pub(super) async fn audit(
         conn,
         Some(user),
         meta,
-        crate::kernel::audit::Entry {
-            action,
-            entity_type: "dossier",
-            entity_id: Some(row.dossier_id.to_string()),
-            province_code: Some(&row.province_code),
-            commune_code: Some(&row.commune_code),
-            details: serde_json::json!({ "code": row.code, "details": details }),
-        },
+        crate::kernel::audit::Entry::new(action, "dossier", Some(row.dossier_id.to_string()))
+            .at(Some(&row.province_code), Some(&row.commune_code))
+            .details(serde_json::json!({ "code": row.code, "details": details })),
     )
     .await?;
     Ok(())

@@ -79,14 +79,9 @@ pub(super) async fn load_as(
     if user.require_commune(&r.commune_code, &r.province_code).is_err() {
         // Another commune's dossier: audited (personal data was asked for), and answered as if
         // it did not exist, so sequential codes do not tell another commune how many it files.
-        let entry = crate::kernel::audit::Entry {
-            action: "access_refused",
-            entity_type: "dossier",
-            entity_id: Some(r.code.clone()),
-            province_code: Some(&r.province_code),
-            commune_code: Some(&r.commune_code),
-            details: serde_json::json!({ "reason": "other_commune", "lock": lock }),
-        };
+        let entry = crate::kernel::audit::Entry::new("access_refused", "dossier", Some(r.code.clone()))
+            .at(Some(&r.province_code), Some(&r.commune_code))
+            .details(serde_json::json!({ "reason": "other_commune", "lock": lock }));
         crate::kernel::audit::record(&mut *conn, Some(user), &crate::state::current_meta(), entry).await?;
         return Err(AppError::NotFound);
     }

@@ -328,20 +328,14 @@ pub async fn case_act(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
-        Entry {
-            action: "feedback_case.acted",
-            entity_type: "feedback_case",
-            entity_id: Some(case_id.to_string()),
-            province_code: Some(&row.province_code),
-            commune_code: Some(&row.commune_code),
-            details: json!({ "action": action.as_str(), "status": next.as_str(), "on_time": on_time }),
-        },
+        Entry::new("feedback_case.acted", "feedback_case", Some(case_id.to_string()))
+            .at(Some(&row.province_code), Some(&row.commune_code))
+            .details(json!({ "action": action.as_str(), "status": next.as_str(), "on_time": on_time })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

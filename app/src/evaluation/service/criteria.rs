@@ -72,8 +72,8 @@ pub async fn reassess(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
         crate::kernel::office::audit_entry(
@@ -85,7 +85,6 @@ pub async fn reassess(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -97,14 +96,7 @@ pub(super) fn province_entry<'a>(
     id: Option<String>,
     details: serde_json::Value,
 ) -> Entry<'a> {
-    Entry {
-        action,
-        entity_type,
-        entity_id: id,
-        province_code: user.province_code.as_deref(),
-        commune_code: None,
-        details,
-    }
+    Entry::new(action, entity_type, id).at(user.province_code.as_deref(), None).details(details)
 }
 
 pub(super) fn require_province_admin(user: &AuthUser) -> Result<(), AppError> {
@@ -155,8 +147,8 @@ pub async fn add_criteria_set(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::from(EvaluationConflict::CriteriaDuplicate))?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
         province_entry(
@@ -169,7 +161,6 @@ pub async fn add_criteria_set(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -190,8 +181,8 @@ pub async fn set_rating_config(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
         province_entry(
@@ -203,6 +194,5 @@ pub async fn set_rating_config(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

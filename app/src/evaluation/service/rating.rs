@@ -387,8 +387,8 @@ pub async fn submit_rating(
     } else {
         None
     };
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         channel.user(),
         meta,
         // No comment text here: the audit log is read by more people than the case handler.
@@ -401,7 +401,6 @@ pub async fn submit_rating(
         ),
     )
     .await?;
-    tx.commit().await?;
     Ok(RatingReceipt { case_code })
 }
 

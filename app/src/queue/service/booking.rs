@@ -345,8 +345,8 @@ pub async fn create_booking(
         Err(e) => return Err(e.into()),
     };
     queue_reminder(&mut tx, booking_id, code.as_str(), nb.phone.as_str(), &office.name, nb.starts_at, now).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(actor),
         meta,
         audit_entry(
@@ -359,7 +359,6 @@ pub async fn create_booking(
         ),
     )
     .await?;
-    tx.commit().await?;
     booking_view(db, actor, code.as_str()).await
 }
 
@@ -508,14 +507,13 @@ pub async fn cancel_booking(db: &PgPool, user: &AuthUser, meta: &RequestMeta, co
     release_place(&mut tx, b.office_id, &b.procedure_code, b.starts_at).await?;
     withdraw_reminders(&mut tx, b.booking_id).await?;
     let office = office_row(&mut tx, b.office_id).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
         audit_entry(&office, "booking_cancelled", "booking", b.booking_id.to_string(), json!({ "code": b.code })),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -557,8 +555,8 @@ pub async fn reschedule_booking(
     withdraw_reminders(&mut tx, b.booking_id).await?;
     let office = office_row(&mut tx, b.office_id).await?;
     queue_reminder(&mut tx, b.booking_id, &b.code, &b.phone, &office.name, starts_at, now).await?;
-    audit::record(
-        &mut tx,
+    audit::commit(
+        tx,
         Some(user),
         meta,
         audit_entry(
@@ -570,6 +568,5 @@ pub async fn reschedule_booking(
         ),
     )
     .await?;
-    tx.commit().await?;
     booking_view(db, user, code).await
 }
