@@ -58,18 +58,19 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         tracing::warn!(path = %req.uri().path(), "cross-site write refused");
         return refuse(kind, AppError::Forbidden, Some("cross_site"));
     }
-    let mut req = match kind {
+    let req = match kind {
         Kind::ServerFn | Kind::Api => match screen(req).await {
             Ok(req) => req,
             Err(e) => return refuse(kind, e, None),
         },
-        Kind::Upload | Kind::Page => req,
+        Kind::Upload => req,
+        Kind::Page => {
+            let mut req = req;
+            req.extensions_mut().insert(leptos::nonce::Nonce::new());
+            req
+        }
     };
-    // Made for every page request; static files are HTML only for the offline page (no script).
-    let nonce = (kind == Kind::Page).then(leptos::nonce::Nonce::new);
-    if let Some(n) = &nonce {
-        req.extensions_mut().insert(n.clone());
-    }
+    let nonce = req.extensions().get::<leptos::nonce::Nonce>().cloned();
     let asked = (!signed_out && kind != Kind::Page).then(|| {
         let meta = app::kernel::request::RequestMeta::of(req.headers(), req.extensions(), st.settings.proxy_hops);
         (meta, req.method().clone(), req.uri().clone())
