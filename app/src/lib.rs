@@ -35,10 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
     let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
-    {
-        content_security_policy(nonce.as_ref());
-        provide_context(ui::problem::PageRefusal::default());
-    }
+    provide_context(ui::problem::PageRefusal::default());
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -60,25 +57,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/register-sw.js" defer nonce=nonce.map(|n| n.to_string())></script>
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy: scripts only with this response's nonce (the hydration
-/// scripts carry it) or loaded by them (`'strict-dynamic'`: the lazy wasm chunks), the wasm
-/// compiled (`'wasm-unsafe-eval'`), everything else from this origin, never framed.
-#[cfg(feature = "ssr")]
-fn content_security_policy(nonce: Option<&leptos::nonce::Nonce>) {
-    let (Some(nonce), Some(resp)) = (nonce, use_context::<leptos_axum::ResponseOptions>()) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
-         connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(v) = http::HeaderValue::from_str(&policy) {
-        resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
     }
 }
 

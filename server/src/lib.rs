@@ -59,11 +59,11 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .merge(http::routes())
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, edge_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(edge_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::edge::edge))
         .with_state(state)
         .layer(CompressionLayer::new().br(true).gzip(true))
@@ -78,6 +78,16 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+/// The page renders with the nonce the edge made (and wrote into the response's policy), in
+/// place of the one leptos_axum generates.
+fn edge_nonce() {
+    if let Some(nonce) =
+        use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned())
+    {
+        provide_context(nonce);
+    }
 }
 
 /// Serves until `shutdown` resolves. TCP_NODELAY: streamed SSR otherwise waits ~40 ms per

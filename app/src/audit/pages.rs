@@ -9,7 +9,7 @@ use leptos_meta::Title;
 /// Latest audit events of the administrator's jurisdiction.
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let events = Resource::new(|| (), |_| list_audit_events());
+    let events = Resource::new_blocking(|| (), |_| list_audit_events());
     view! {
         <Title text=t(|m| m.audit_title) />
         <section class="panel">

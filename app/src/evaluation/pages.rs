@@ -13,7 +13,7 @@ use crate::i18n::et;
 use crate::{
     i18n::{Locale, t, use_locale},
     kernel::error::AppError,
-    ui::problem::{ErrorPanel, Problem},
+    ui::problem::{ErrorPanel, Problem, page_status},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -49,7 +49,7 @@ fn satisfaction_label(m: &'static EMsgs, s: Satisfaction) -> &'static str {
 pub fn RatePage() -> impl IntoView {
     let params = use_params_map();
     let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
-    let ctx = Resource::new(move || token.get(), rating_form);
+    let ctx = Resource::new_blocking(move || token.get(), rating_form);
     let locale = use_locale();
     view! {
         <Title text=et(|m| m.rate_title) />
@@ -57,10 +57,13 @@ pub fn RatePage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t(|m| m.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match ctx.await {
-                        Err(AppError::NotFound) => view! {
+                        Err(AppError::NotFound) => {
+                            page_status(404);
+                            view! {
                             <h1>{et(|m| m.rate_title)}</h1>
                             <p class="notice" data-testid="rating-refused">{et(|m| m.link_unknown)}</p>
-                        }.into_any(),
+                        }.into_any()
+                        }
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(c) => {
                             let (vi, en) = (c.procedure_name.clone(), c.procedure_name_en.clone());
@@ -171,7 +174,7 @@ pub fn CounterRatePage() -> impl IntoView {
     let params = use_params_map();
     let counter = Memo::new(move |_| params.read().get("counter").unwrap_or_default());
     let version = RwSignal::new(0u32);
-    let data = Resource::new(move || (counter.get(), version.get()), |(c, _)| get_counter_rating(c));
+    let data = Resource::new_blocking(move || (counter.get(), version.get()), |(c, _)| get_counter_rating(c));
     view! {
         <Title text=et(|m| m.kiosk_title) />
         <section class="panel rate kiosk-rate">
@@ -251,8 +254,9 @@ fn kind_text(m: &'static EMsgs, k: UnitKind) -> &'static str {
 pub fn RankingPage(public: bool) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &'static str| query.read().get(k).unwrap_or_default();
-    let ranking = Resource::new(move || (q("kind"), q("period"), q("by")), |(k, p, b)| evaluation_ranking(k, p, b));
-    let trend = Resource::new(move || q("period"), evaluation_trend);
+    let ranking =
+        Resource::new_blocking(move || (q("kind"), q("period"), q("by")), |(k, p, b)| evaluation_ranking(k, p, b));
+    let trend = Resource::new_blocking(move || q("period"), evaluation_trend);
     let title = if public { et(|m| m.transparency_title) } else { et(|m| m.ranking_title) };
     view! {
         <Title text=title />
@@ -415,7 +419,7 @@ fn figures_list(f: UnitFigures, evaluations: i64, ratings: i64) -> impl IntoView
 #[component]
 pub fn MyResultsPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(move || query.read().get("period").unwrap_or_default(), get_my_results);
+    let data = Resource::new_blocking(move || query.read().get("period").unwrap_or_default(), get_my_results);
     let locale = use_locale();
     view! {
         <Title text=et(|m| m.my_results_title) />
@@ -466,7 +470,7 @@ pub fn OfficeEvaluationsPage() -> impl IntoView {
     let query = use_query_map();
     let reassess = ServerAction::<Reassess>::new();
     let done = saved(move || matches!(reassess.value().get(), Some(Ok(_))));
-    let data = Resource::new(
+    let data = Resource::new_blocking(
         move || {
             (
                 params.read().get("office").unwrap_or_default(),
@@ -560,7 +564,7 @@ fn action_text(m: &'static EMsgs, a: CaseAction) -> &'static str {
 pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let all = Memo::new(move |_| query.read().get("all").unwrap_or_default());
-    let data = Resource::new(move || all.get(), feedback_cases);
+    let data = Resource::new_blocking(move || all.get(), feedback_cases);
     let locale = use_locale();
     view! {
         <Title text=et(|m| m.cases_title) />
@@ -606,8 +610,10 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let act = ServerAction::<FeedbackCaseAct>::new();
     let done = saved(move || matches!(act.value().get(), Some(Ok(_))));
-    let data =
-        Resource::new(move || (params.read().get("id").unwrap_or_default(), done.get()), |(id, _)| feedback_case(id));
+    let data = Resource::new_blocking(
+        move || (params.read().get("id").unwrap_or_default(), done.get()),
+        |(id, _)| feedback_case(id),
+    );
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
     let locale = use_locale();
     view! {
@@ -688,7 +694,7 @@ pub fn CriteriaAdminPage() -> impl IntoView {
     let config = ServerAction::<SetRatingConfig>::new();
     let added = saved(move || matches!(add.value().get(), Some(Ok(_))));
     let configured = saved(move || matches!(config.value().get(), Some(Ok(_))));
-    let data = Resource::new(move || (added.get(), configured.get()), |_| get_criteria_admin());
+    let data = Resource::new_blocking(move || (added.get(), configured.get()), |_| get_criteria_admin());
     let add_err = Signal::derive(move || add.value().get().and_then(Result::err));
     let config_err = Signal::derive(move || config.value().get().and_then(Result::err));
     let locale = use_locale();

@@ -17,7 +17,7 @@ fn loading() -> impl IntoView {
 /// `/facility`: a health facility sees where each birth it sent stands.
 #[component]
 pub fn FacilityPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| facility_births());
+    let data = Resource::new_blocking(|| (), |_| facility_births());
     let m = use_cmsgs();
     view! {
         <Title text=ct(|m| m.facility_title) />
@@ -52,7 +52,7 @@ pub fn FacilityPage() -> impl IntoView {
 #[component]
 pub fn FacilityKeysPage() -> impl IntoView {
     let create = ServerAction::<CreateFacilityKey>::new();
-    let data = Resource::new(move || create.version().get(), |_| list_facility_keys());
+    let data = Resource::new_blocking(move || create.version().get(), |_| list_facility_keys());
     let err = Signal::derive(move || create.value().get().and_then(Result::err));
     let locale = use_locale();
     view! {

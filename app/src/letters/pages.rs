@@ -31,7 +31,7 @@ pub fn LettersPage() -> impl IntoView {
             done.update(|v| *v += 1);
         }
     });
-    let data = Resource::new(
+    let data = Resource::new_blocking(
         move || (signed_tab.get(), done.get()),
         |(s, _)| list_letters(if s { "1".into() } else { String::new() }),
     );
@@ -121,7 +121,7 @@ pub fn TemplatesPage(#[prop(optional)] children: Option<Children>) -> impl IntoV
             done.update(|v| *v += 1);
         }
     });
-    let data = Resource::new(move || done.get(), |_| letter_templates());
+    let data = Resource::new_blocking(move || done.get(), |_| letter_templates());
     let err = Signal::derive(move || save.value().get().and_then(Result::err));
     let m = use_lmsgs();
     let locale = use_locale();

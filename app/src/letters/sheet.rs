@@ -27,7 +27,7 @@ pub(super) fn LetterText(l: LetterView) -> impl IntoView {
 /// The letter on its own printed page after the certificate.
 #[component]
 pub fn LetterSheet(code: String) -> impl IntoView {
-    let data = Resource::new(move || code.clone(), dossier_letter);
+    let data = Resource::new_blocking(move || code.clone(), dossier_letter);
     let m = use_lmsgs();
     view! {
         <Transition fallback=|| ()>

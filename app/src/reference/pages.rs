@@ -168,8 +168,10 @@ pub fn CalendarPage() -> impl IntoView {
     let add = ServerAction::<AddCalendarDay>::new();
     let remove = ServerAction::<RemoveCalendarDay>::new();
     let year = Memo::new(move |_| query.read().get("year").and_then(|y| y.parse::<i32>().ok()).unwrap_or(0));
-    let data =
-        Resource::new(move || (year.get(), add.version().get(), remove.version().get()), |(y, _, _)| get_calendar(y));
+    let data = Resource::new_blocking(
+        move || (year.get(), add.version().get(), remove.version().get()),
+        |(y, _, _)| get_calendar(y),
+    );
     let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
     let remove_error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
     view! {

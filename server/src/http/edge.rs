@@ -8,6 +8,8 @@
 //!   sends every error as 500, the typed body stays the same so the client still decodes it.
 //! - A signed-in user's refused call (403) is written to the audit log (pages do it as they render).
 //! - Security headers, and `Cache-Control: no-store` on everything that is not a public file.
+//! - A page's nonce is made here and its Content-Security-Policy set here from it, not from the
+//!   render's ResponseOptions: under load a blocking page's response lost the shell's header.
 
 use app::{
     kernel::error::{AppError, FieldError, Reason},
@@ -61,8 +63,14 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
             Ok(req) => req,
             Err(e) => return refuse(kind, e, None),
         },
-        Kind::Upload | Kind::Page => req,
+        Kind::Upload => req,
+        Kind::Page => {
+            let mut req = req;
+            req.extensions_mut().insert(leptos::nonce::Nonce::new());
+            req
+        }
     };
+    let nonce = req.extensions().get::<leptos::nonce::Nonce>().cloned();
     let asked = (!signed_out && kind != Kind::Page).then(|| {
         let meta = app::kernel::request::RequestMeta::of(req.headers(), req.extensions(), st.settings.proxy_hops);
         (meta, req.method().clone(), req.uri().clone())
@@ -78,6 +86,12 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         && let Err(e) = app::audit::api::record_refusal(&st.db, &meta, method.as_str(), uri.path(), uri.query()).await
     {
         tracing::error!(error = %e, "refusal not audited");
+    }
+    if let Some(nonce) = nonce
+        && is_html(resp.headers())
+        && let Ok(v) = HeaderValue::from_str(&page_policy(&nonce))
+    {
+        resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     security_headers(resp.headers_mut(), kind, st.settings.cookie_secure);
     // Tells the service worker the browser holds no session (expired, cleared, logged out
@@ -261,10 +275,26 @@ async fn with_error_status(resp: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Headers every response carries; the page's Content-Security-Policy (with its nonce) is set by
-/// the shell when it renders, so only responses without one get the strict default here.
+fn is_html(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
+/// A rendered page's Content-Security-Policy: scripts only with this response's nonce (the
+/// hydration scripts carry it) or loaded by them (`'strict-dynamic'`: the lazy wasm chunks), the
+/// wasm compiled (`'wasm-unsafe-eval'`), everything else from this origin, never framed.
+fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
+         connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Headers every response carries; a rendered page has its nonce policy already, so only the
+/// other responses get the strict default here.
 fn security_headers(h: &mut HeaderMap, kind: Kind, https: bool) {
-    let html = h.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let html = is_html(h);
     let mut set = |name: &'static str, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };

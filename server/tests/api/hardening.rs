@@ -225,6 +225,39 @@ async fn pages_carry_a_nonce_csp_and_are_never_framed(db: PgPool) {
     assert!(json.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
 }
 
+/// Every rendered page's one policy carries the nonce its scripts carry: the home page, an
+/// unknown address (the fallback renders it), and pages that wait for their data, also when
+/// many render at once (a render's ResponseOptions once lost the header under load).
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn every_page_carries_its_own_nonce_under_load(db: PgPool) {
+    let app = spawn_app(db).await;
+    let mut renders = tokio::task::JoinSet::new();
+    for i in 0..48 {
+        let path = ["/", "/khong-co-trang-nay", "/ticket/khong-co", "/commune/21583", "/login"][i % 5];
+        let (client, url) = (app.client.clone(), app.url(path));
+        renders.spawn(async move {
+            let resp = client.get(url).send().await.unwrap();
+            let policies: Vec<String> = resp
+                .headers()
+                .get_all("content-security-policy")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect();
+            let html = resp.text().await.unwrap();
+            let nonce = policies
+                .first()
+                .and_then(|p| p.split("'nonce-").nth(1))
+                .and_then(|r| r.split('\'').next())
+                .map(str::to_owned);
+            (path, policies.len(), nonce.is_some_and(|n| html.contains(&format!("nonce=\"{n}\""))))
+        });
+    }
+    while let Some(r) = renders.join_next().await {
+        let (path, policies, matches) = r.unwrap();
+        assert_eq!((path, policies, matches), (path, 1, true), "one policy, with the page's nonce");
+    }
+}
+
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_hospital_api_refuses_implausible_people_and_names_each_field(db: PgPool) {
     let app = spawn_app(db.clone()).await;
@@ -363,4 +396,84 @@ async fn refused_pages_and_calls_are_audited_and_dossiers_of_another_commune_loo
     assert_eq!(what, want);
     assert!(refused.iter().all(|r| r.3), "with the address");
     assert!(refused.iter().any(|r| r.1 == "/api/commune_overview" && r.2.as_deref() == Some("code=21583")));
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn refused_pages_answer_with_the_refusals_status(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let code = a_dossier(&app, &db).await;
+    let (office,): (uuid::Uuid,) =
+        sqlx::query_as("select office_id from office where name = 'Trung tâm Phục vụ hành chính công phường Quy Nhơn'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let (counter,): (uuid::Uuid,) = sqlx::query_as("select counter_id from counter where office_id = $1 limit 1")
+        .bind(office)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let path = |p: &str| {
+        p.replace("{code}", &code).replace("{office}", &office.to_string()).replace("{counter}", &counter.to_string())
+    };
+    let status = async |p: &str| app.client.get(app.url(&path(p))).send().await.unwrap().status().as_u16();
+    let signed_in_only = [
+        "/civil",
+        "/civil/d/{code}",
+        "/civil/d/{code}/receipt",
+        "/letters",
+        "/admin/letters",
+        "/admin/audit",
+        "/admin/facilities",
+        "/facility",
+        "/offices",
+        "/counter/{counter}",
+        "/manage/{office}",
+        "/admin/office/{office}",
+        "/evaluation/office/{office}",
+        "/my/results",
+        "/admin/evaluation",
+        "/cases",
+        "/bookings",
+        // Signed-in pages say nothing of what exists before the sign-in.
+        "/bookings/KHONGCO",
+        "/cases/khong-co",
+    ];
+    let mut wrong = Vec::new();
+    for p in signed_in_only {
+        let s = status(p).await;
+        if s != 401 {
+            wrong.push(format!("anonymous {p}: {s}"));
+        }
+    }
+    // Links that name nothing are not found, malformed or unknown alike.
+    for p in ["/ticket/khong-co", "/rate/khong-co", "/verify/khong-co"] {
+        let s = status(p).await;
+        if s != 404 {
+            wrong.push(format!("anonymous {p}: {s}"));
+        }
+    }
+    app.login("phucat.hotich", PW).await;
+    for p in
+        ["/admin/letters", "/admin/audit", "/cases", "/manage/{office}", "/admin/office/{office}", "/counter/{counter}"]
+    {
+        let s = status(p).await;
+        if s != 403 {
+            wrong.push(format!("phucat.hotich {p}: {s}"));
+        }
+    }
+    for p in ["/civil/d/{code}", "/civil/d/{code}/certificate"] {
+        let s = status(p).await;
+        if s != 404 {
+            wrong.push(format!("phucat.hotich {p}: {s}"));
+        }
+    }
+    app.call("logout", &[]).await;
+    app.login("quynhon.hotich", PW).await;
+    for p in ["/civil", "/civil/d/{code}", "/letters"] {
+        let s = status(p).await;
+        if s != 200 {
+            wrong.push(format!("quynhon.hotich {p}: {s}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -16,7 +16,7 @@ use leptos_meta::Title;
 #[component]
 pub fn DocumentPage(document: &'static str) -> impl IntoView {
     let code = path_code();
-    let data = Resource::new(move || code.get(), move |c| civil_document(c, document.to_owned()));
+    let data = Resource::new_blocking(move || code.get(), move |c| civil_document(c, document.to_owned()));
     let m = use_cmsgs();
     view! {
         <Title text=move || match document {

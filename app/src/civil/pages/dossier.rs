@@ -36,7 +36,7 @@ pub fn DossierPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let data = Resource::new(move || (code.get(), version.get()), |(c, _)| civil_dossier(c));
+    let data = Resource::new_blocking(move || (code.get(), version.get()), |(c, _)| civil_dossier(c));
     let m = use_cmsgs();
     view! {
         <Title text=move || (m().dossier_title)(&code.get()) />

@@ -6,7 +6,7 @@ use crate::civil::server::{CivilTrack, civil_verify};
 use crate::{
     i18n::{format_date, format_datetime, use_locale},
     kernel::error::AppError,
-    ui::problem::{ErrorPanel, Problem},
+    ui::problem::{ErrorPanel, Problem, page_status},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("token").unwrap_or_default(), civil_verify);
+    let data = Resource::new_blocking(move || params.read().get("token").unwrap_or_default(), civil_verify);
     let m = use_cmsgs();
     view! {
         <Title text=ct(|m| m.verify_title) />
@@ -25,7 +25,10 @@ pub fn VerifyPage() -> impl IntoView {
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(AppError::NotFound) => view! { <p class="problem" data-testid="verify-unknown">{ct(|m| m.verify_unknown)}</p> }.into_any(),
+                        Err(AppError::NotFound) => {
+                            page_status(404);
+                            view! { <p class="problem" data-testid="verify-unknown">{ct(|m| m.verify_unknown)}</p> }.into_any()
+                        }
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(v) => view! {
                             <p class=if v.valid { "notice success" } else { "problem" } data-testid="verify-result">

@@ -20,7 +20,7 @@ use leptos_router::hooks::use_query_map;
 pub fn WorkQueuePage() -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &'static str| query.read().get(k).unwrap_or_default();
-    let data = Resource::new(
+    let data = Resource::new_blocking(
         move || (q("tab"), q("kind"), q("channel"), q("age"), q("page")),
         |(tab, kind, channel, age, page)| civil_queue(tab, kind, channel, age, page),
     );

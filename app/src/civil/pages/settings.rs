@@ -11,7 +11,7 @@ pub fn UndeliveredDaysForm() -> impl IntoView {
     let fm = crate::field::i18n::use_fmsgs();
     let locale = use_locale();
     let act = ServerAction::<crate::civil::server::SetUndeliveredDays>::new();
-    let days = Resource::new(|| (), |_| crate::civil::server::undelivered_days());
+    let days = Resource::new_blocking(|| (), |_| crate::civil::server::undelivered_days());
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
     view! {
         <Transition fallback=|| ()>

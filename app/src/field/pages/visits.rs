@@ -198,7 +198,7 @@ pub(super) fn VisitsTab() -> impl IntoView {
 /// The collector's own counts, this month and this year.
 #[component]
 pub(super) fn FieldFigures() -> impl IntoView {
-    let data = Resource::new(|| (), |_| field_figures());
+    let data = Resource::new_blocking(|| (), |_| field_figures());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

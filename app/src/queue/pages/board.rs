@@ -59,7 +59,7 @@ pub fn BoardPage() -> impl IntoView {
     let params = use_params_map();
     let office = Memo::new(move |_| params.read().get("office").unwrap_or_default());
     let version = RwSignal::new(0u32);
-    let board = Resource::new(move || (office.get(), version.get()), |(o, _)| get_board(o));
+    let board = Resource::new_blocking(move || (office.get(), version.get()), |(o, _)| get_board(o));
     let sound = RwSignal::new(false);
     let office_id = Memo::new(move |_| board.get().and_then(Result::ok).map(|b| b.office_id));
     let on_event = move |e: LiveEvent| {
@@ -121,7 +121,7 @@ pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
     let version = RwSignal::new(0u32);
-    let ticket = Resource::new(move || (token.get(), version.get()), |(tk, _)| get_ticket(tk));
+    let ticket = Resource::new_blocking(move || (token.get(), version.get()), |(tk, _)| get_ticket(tk));
     let office_id = Memo::new(move |_| ticket.get().and_then(Result::ok).map(|t| t.office_id));
     use_office_events(office_id, move |_| version.update(|v| *v += 1));
     super::keep_page_offline();

@@ -269,7 +269,7 @@ fn RescheduleForm(a: Availability, code: String) -> impl IntoView {
 /// `/bookings`: the citizen's bookings with their QR codes.
 #[component]
 pub fn BookingsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_bookings());
+    let list = Resource::new_blocking(|| (), |_| my_bookings());
     keep_page_offline();
     view! {
         <Title text=qt(|q| q.my_bookings) />
@@ -330,7 +330,7 @@ pub fn BookingPage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
     let cancel = ServerAction::<CancelBooking>::new();
-    let booking = Resource::new(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
+    let booking = Resource::new_blocking(move || (code.get(), cancel.version().get()), |(c, _)| get_booking(c));
     let cancel_error = Signal::derive(move || cancel.value().get().and_then(|r| r.err()));
     keep_page_offline();
     view! {

@@ -24,7 +24,7 @@ fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() ->
 /// `/offices`: the offices a staff member works with and what they may open there.
 #[component]
 pub fn OfficesPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_counters());
+    let list = Resource::new_blocking(|| (), |_| my_counters());
     view! {
         <Title text=qt(|q| q.offices_title) />
         <section class="panel">
@@ -112,7 +112,7 @@ fn IssuedPanel(issued: IssuedTicket) -> impl IntoView {
 pub fn KioskPage() -> impl IntoView {
     let params = use_params_map();
     let office = Memo::new(move |_| params.read().get("office").unwrap_or_default());
-    let info = Resource::new(move || office.get(), kiosk_info);
+    let info = Resource::new_blocking(move || office.get(), kiosk_info);
     let check_in = ServerAction::<KioskCheckIn>::new();
     let walk_in = ServerAction::<KioskWalkIn>::new();
     let ci_error = Signal::derive(move || check_in.value().get().and_then(|r| r.err()));
@@ -191,7 +191,7 @@ pub fn CounterPage() -> impl IntoView {
     let call = ServerAction::<CounterCallNext>::new();
     let act = ServerAction::<CounterAct>::new();
     let live = RwSignal::new(0u32);
-    let console = Resource::new(
+    let console = Resource::new_blocking(
         move || (counter.get(), call.version().get(), act.version().get(), live.get()),
         |(c, _, _, _)| counter_console(c),
     );

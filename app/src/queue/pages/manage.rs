@@ -73,7 +73,8 @@ pub fn StatsPage() -> impl IntoView {
     let office = Memo::new(move |_| params.read().get("office").unwrap_or_default());
     let week = Memo::new(move |_| query.read().get("period").as_deref() == Some("week"));
     let live = RwSignal::new(0u32);
-    let stats = Resource::new(move || (office.get(), week.get(), live.get()), |(o, w, _)| get_office_stats(o, w));
+    let stats =
+        Resource::new_blocking(move || (office.get(), week.get(), live.get()), |(o, w, _)| get_office_stats(o, w));
     let office_id = Memo::new(move |_| stats.get().and_then(Result::ok).map(|s| s.office.office_id));
     use_office_events(office_id, move |_| live.update(|v| *v += 1));
     view! {
@@ -134,7 +135,7 @@ pub fn SetupPage() -> impl IntoView {
     let counter = ServerAction::<SetupCounter>::new();
     let device = ServerAction::<SetupDevice>::new();
     let revoke = ServerAction::<SetupDeviceRevoke>::new();
-    let setup = Resource::new(
+    let setup = Resource::new_blocking(
         move || {
             (
                 office.get(),
