@@ -88,7 +88,7 @@ pub fn use_locale() -> RwSignal<Locale> {
 /// A queue text of the current locale, read reactively.
 pub fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
-    move || f(l.get().msgs().queue)
+    move || f(l.try_get().unwrap_or_default().msgs().queue)
 }
 
 /// An evaluation text of the current locale, read reactively.
@@ -96,13 +96,15 @@ pub fn et(
     f: fn(&'static crate::evaluation::i18n::EMsgs) -> &'static str,
 ) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
-    move || f(l.get().msgs().evaluation)
+    move || f(l.try_get().unwrap_or_default().msgs().evaluation)
 }
 
-/// A reactive text: `t(|m| m.login_title)`.
+/// A reactive text: `t(|m| m.login_title)`. On the server a page's `<Title>` may be read once
+/// the render's owner is gone (seen with many pages rendering at once): then the default
+/// locale's text, never a panic that drops the response.
 pub fn t(f: fn(&'static Msgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
-    move || f(l.get().msgs())
+    move || f(l.try_get().unwrap_or_default().msgs())
 }
 
 /// The messages of the current locale, read reactively.

@@ -160,7 +160,7 @@ pub struct CMsgs {
 
 pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
-    move || f(msgs(l.get()))
+    move || f(msgs(l.try_get().unwrap_or_default()))
 }
 
 pub fn msgs(l: Locale) -> &'static CMsgs {
@@ -169,7 +169,7 @@ pub fn msgs(l: Locale) -> &'static CMsgs {
 
 pub fn use_cmsgs() -> impl Fn() -> &'static CMsgs + Copy + Send + Sync {
     let l = use_locale();
-    move || msgs(l.get())
+    move || msgs(l.try_get().unwrap_or_default())
 }
 
 impl CMsgs {

@@ -329,5 +329,5 @@ pub fn fmsgs(l: Locale) -> &'static FMsgs {
 
 pub fn use_fmsgs() -> impl Fn() -> &'static FMsgs + Copy + Send + Sync {
     let locale = use_locale();
-    move || fmsgs(locale.get())
+    move || fmsgs(locale.try_get().unwrap_or_default())
 }

@@ -32,7 +32,7 @@ pub struct LMsgs {
 
 pub fn lt(f: fn(&'static LMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let l = use_locale();
-    move || f(msgs(l.get()))
+    move || f(msgs(l.try_get().unwrap_or_default()))
 }
 
 pub fn msgs(l: Locale) -> &'static LMsgs {
