@@ -628,9 +628,11 @@ pub async fn request_visit(
     )
     .fetch_one(&mut *tx)
     .await?;
-    crate::kernel::audit::commit(tx, hotline,
-        meta,
-        crate::kernel::audit::Entry::new("field.visit_requested", "home_visit_task", Some(id.to_string())).at(Some(&commune.province_code), Some(&commune.commune_code)).details(serde_json::json!({ "kind": r.kind.as_str(), "source": if hotline.is_some() { "hotline" } else { "family" } }))).await?;
+    let source = if hotline.is_some() { "hotline" } else { "family" };
+    let entry = crate::kernel::audit::Entry::new("field.visit_requested", "home_visit_task", Some(id.to_string()))
+        .at(Some(&commune.province_code), Some(&commune.commune_code))
+        .details(serde_json::json!({ "kind": r.kind.as_str(), "source": source }));
+    crate::kernel::audit::commit(tx, hotline, meta, entry).await?;
     Ok(id)
 }
 

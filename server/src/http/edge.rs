@@ -58,19 +58,18 @@ pub async fn edge(State(st): State<AppState>, req: Request, next: Next) -> Respo
         tracing::warn!(path = %req.uri().path(), "cross-site write refused");
         return refuse(kind, AppError::Forbidden, Some("cross_site"));
     }
-    let req = match kind {
+    let mut req = match kind {
         Kind::ServerFn | Kind::Api => match screen(req).await {
             Ok(req) => req,
             Err(e) => return refuse(kind, e, None),
         },
-        Kind::Upload => req,
-        Kind::Page => {
-            let mut req = req;
-            req.extensions_mut().insert(leptos::nonce::Nonce::new());
-            req
-        }
+        Kind::Upload | Kind::Page => req,
     };
-    let nonce = req.extensions().get::<leptos::nonce::Nonce>().cloned();
+    // Made for every page request; static files are HTML only for the offline page (no script).
+    let nonce = (kind == Kind::Page).then(leptos::nonce::Nonce::new);
+    if let Some(n) = &nonce {
+        req.extensions_mut().insert(n.clone());
+    }
     let asked = (!signed_out && kind != Kind::Page).then(|| {
         let meta = app::kernel::request::RequestMeta::of(req.headers(), req.extensions(), st.settings.proxy_hops);
         (meta, req.method().clone(), req.uri().clone())
