@@ -47,9 +47,17 @@ pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings, 
     AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default(), registry, files }
 }
 
+/// The app's routes, listed once a process. Listing renders the app with every resource's
+/// first poll suppressed by a process-wide flag (leptos#4773): a page rendering on another
+/// thread meanwhile (tests build a router per test, in parallel) had its data wait forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(

@@ -258,6 +258,44 @@ async fn every_page_carries_its_own_nonce_under_load(db: PgPool) {
     }
 }
 
+/// Listing the app's routes suppresses every resource's first poll, process-wide (leptos#4773):
+/// a page that began loading its data meanwhile waited forever. Routers are built here while
+/// pages whose data blocks their status render.
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn pages_render_while_routers_are_built(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let files = app::files::open(std::env::temp_dir().join("phucvu-files-routers").to_str().unwrap()).unwrap();
+    let options = server::leptos_options("../public", "pkg", "127.0.0.1:0".parse().unwrap());
+    let state = server::app_state(db, options, Settings::default(), files);
+    let builds = tokio::task::spawn_blocking(move || {
+        for _ in 0..40 {
+            drop(server::router(state.clone()));
+        }
+    });
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)).build().unwrap();
+    let mut renders = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (client, url) = (client.clone(), app.url("/commune/21583"));
+        renders.spawn(async move {
+            let mut stalled = 0;
+            for _ in 0..25 {
+                let finished = match client.get(&url).send().await {
+                    Ok(r) => r.text().await.is_ok(),
+                    Err(_) => false,
+                };
+                stalled += usize::from(!finished);
+            }
+            stalled
+        });
+    }
+    let mut stalled = 0;
+    while let Some(n) = renders.join_next().await {
+        stalled += n.unwrap();
+    }
+    builds.await.unwrap();
+    assert_eq!(stalled, 0, "pages that never finished");
+}
+
 #[sqlx::test(migrator = "server::MIGRATOR")]
 async fn the_hospital_api_refuses_implausible_people_and_names_each_field(db: PgPool) {
     let app = spawn_app(db.clone()).await;
