@@ -1,9 +1,12 @@
-//! Vietnamese-first translations and formatting.
+//! The app's own texts (shell, sign-in, home, errors and refusals) and formatting, Vietnamese
+//! first.
 //!
-//! Every text is a field of [`Msgs`]; `VI` and `EN` are both complete values of that struct,
-//! so a missing translation or a misspelt key is a compile error. No ICU data is shipped to
-//! the browser, which keeps the first page small on slow phones.
+//! [`Msgs`] is a [`Texts`] table like every feature's (`queue::i18n`, `civil::i18n`, …): `VI`
+//! and `EN` are both complete values of the struct, so a missing translation or a misspelt key
+//! is a compile error, and each is read with `tr`/`texts` or the feature's shortcut. No ICU data
+//! is shipped to the browser, which keeps the first page small on slow phones.
 
+use crate::evaluation::i18n::EMsgs;
 use crate::kernel::conflict::{CivilConflict, Conflict};
 use crate::kernel::person::Sex;
 use crate::kernel::time::vn_offset;
@@ -11,100 +14,30 @@ use crate::kernel::{
     conflict::Refusal,
     error::{AppError, FieldError, Reason},
 };
+use crate::queue::i18n::QMsgs;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Locale {
-    #[default]
-    Vi,
-    En,
-}
-
-pub const LOCALE_COOKIE: &str = "lang";
+pub use crate::kernel::locale::{LOCALE_COOKIE, Locale, Texts, texts, tr, use_locale};
 
 impl Locale {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Vi => "vi",
-            Self::En => "en",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "vi" => Some(Self::Vi),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-    pub fn other(self) -> Self {
-        match self {
-            Self::Vi => Self::En,
-            Self::En => Self::Vi,
-        }
-    }
     pub fn msgs(self) -> &'static Msgs {
         match self {
             Self::Vi => &VI,
             Self::En => &EN,
         }
     }
+}
 
-    /// Locale of a request: the `lang` cookie, then `Accept-Language`, then Vietnamese.
-    /// Server and browser must agree, so the browser reads back what the server rendered.
-    pub fn resolve(cookie_header: Option<&str>, accept_language: Option<&str>) -> Self {
-        let from_cookie = cookie_header.and_then(|h| {
-            h.split(';').find_map(|kv| {
-                let (k, v) = kv.split_once('=')?;
-                (k.trim() == LOCALE_COOKIE).then(|| Self::parse(v)).flatten()
-            })
-        });
-        if let Some(l) = from_cookie {
-            return l;
-        }
-        // Take the first listed language we support, in the client's order of preference.
-        let mut best: Option<(f32, Self)> = None;
-        for part in accept_language.unwrap_or("").split(',') {
-            let mut it = part.split(';');
-            let tag = it.next().unwrap_or("").trim();
-            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
-            let primary = tag.split('-').next().unwrap_or("");
-            if let Some(l) = Self::parse(primary)
-                && best.is_none_or(|(bq, _)| q > bq)
-            {
-                best = Some((q, l));
-            }
-        }
-        best.map(|(_, l)| l).unwrap_or_default()
+impl Texts for Msgs {
+    fn of(locale: Locale) -> &'static Self {
+        locale.msgs()
     }
 }
 
-/// The locale signal provided by `App`.
-pub fn use_locale() -> RwSignal<Locale> {
-    expect_context::<RwSignal<Locale>>()
-}
-
-/// A queue text of the current locale, read reactively.
-pub fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(l.try_get().unwrap_or_default().msgs().queue)
-}
-
-/// An evaluation text of the current locale, read reactively.
-pub fn et(
-    f: fn(&'static crate::evaluation::i18n::EMsgs) -> &'static str,
-) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(l.try_get().unwrap_or_default().msgs().evaluation)
-}
-
-/// A reactive text: `t(|m| m.login_title)`. On the server a page's `<Title>` may be read once
-/// the render's owner is gone (seen with many pages rendering at once): then the default
-/// locale's text, never a panic that drops the response.
+/// One of the app's own texts: `t(|m| m.login_title)`.
 pub fn t(f: fn(&'static Msgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(l.try_get().unwrap_or_default().msgs())
+    tr(f)
 }
 
 /// The messages of the current locale, read reactively.
@@ -282,10 +215,8 @@ pub struct Msgs {
     pub not_found_body: &'static str,
     pub go_home: &'static str,
     pub error_title: &'static str,
-    /// Texts of booking and the queue.
-    pub queue: &'static crate::queue::i18n::QMsgs,
-    /// Texts of ratings and evaluation.
-    pub evaluation: &'static crate::evaluation::i18n::EMsgs,
+    /// Which locale these texts are: the features' tables of the same language.
+    pub locale: Locale,
     /// Civil-registration rules about the people on a dossier.
     pub refusal: fn(Refusal) -> &'static str,
     /// Refusals of civil-registration dossiers.
@@ -324,8 +255,8 @@ impl Msgs {
     /// Every rule's refusal has its text in every language: the matches are exhaustive.
     pub fn conflict(&self, c: Conflict) -> &'static str {
         match c {
-            Conflict::Queue(c) => self.queue.conflict(c),
-            Conflict::Evaluation(c) => self.evaluation.conflict(c),
+            Conflict::Queue(c) => QMsgs::of(self.locale).conflict(c),
+            Conflict::Evaluation(c) => EMsgs::of(self.locale).conflict(c),
             Conflict::Civil(c) => (self.civil_conflict)(c),
             Conflict::Refused(r) => (self.refusal)(r),
             Conflict::BadCode => self.err_bad_code,
@@ -479,8 +410,7 @@ pub static VI: Msgs = Msgs {
     not_found_body: "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
     go_home: "Về trang chủ",
     error_title: "Đã xảy ra lỗi",
-    queue: &crate::queue::i18n::VI,
-    evaluation: &crate::evaluation::i18n::VI,
+    locale: Locale::Vi,
     refusal: |r| match r {
         Refusal::BirthInFuture => "Ngày sinh không thể sau ngày hôm nay.",
         Refusal::DeathInFuture => "Ngày chết không thể sau ngày hôm nay.",
@@ -671,8 +601,7 @@ pub static EN: Msgs = Msgs {
     not_found_body: "The page you are looking for does not exist or has moved.",
     go_home: "Go to the home page",
     error_title: "Something went wrong",
-    queue: &crate::queue::i18n::EN,
-    evaluation: &crate::evaluation::i18n::EN,
+    locale: Locale::En,
     refusal: |r| match r {
         Refusal::BirthInFuture => "The date of birth cannot be after today.",
         Refusal::DeathInFuture => "The date of death cannot be after today.",

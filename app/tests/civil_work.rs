@@ -7,7 +7,7 @@ mod common;
 
 use app::{
     civil::{
-        Status, Tab,
+        Status, Step, Tab,
         domain::{DossierKind, Refusal, Sex},
         registry::LocalRegistry,
         work::{self, Action, Filter},
@@ -260,10 +260,10 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
         [("funeral_allowance".into(), day("2026-12-11")), ("residence_deregistration".into(), day("2026-12-01"))]
     );
     assert_eq!(
-        work::partner_done(&db, &chairman, &meta(), &r.code, "funeral_allowance", later).await.unwrap_err(),
+        work::partner_done(&db, &chairman, &meta(), &r.code, Step::FuneralAllowance, later).await.unwrap_err(),
         AppError::Forbidden
     );
-    work::partner_done(&db, &official, &meta(), &r.code, "residence_deregistration", at("2026-12-02", 9))
+    work::partner_done(&db, &official, &meta(), &r.code, Step::ResidenceDeregistration, at("2026-12-02", 9))
         .await
         .unwrap();
     let result: String = sqlx::query_scalar(
@@ -275,7 +275,7 @@ async fn a_death_closes_the_record_and_cannot_be_registered_twice(db: PgPool) {
     .unwrap();
     assert_eq!(result, "late");
     assert_eq!(
-        work::partner_done(&db, &official, &meta(), &r.code, "residence_deregistration", later).await.unwrap_err(),
+        work::partner_done(&db, &official, &meta(), &r.code, Step::ResidenceDeregistration, later).await.unwrap_err(),
         AppError::from(app::kernel::conflict::CivilConflict::DossierWrongState),
         "closed once"
     );

@@ -351,7 +351,7 @@ async fn photos_a_collector_started_visit_and_a_handover_arrive_once(db: PgPool)
     let rec = v.delivery.unwrap();
     assert_eq!((rec.recipient.as_str(), rec.place.as_str()), ("Phạm Văn Tư", "home"));
     assert_eq!(v.photos.len(), 3);
-    assert!(v.steps.iter().any(|s| s.step == "delivered"));
+    assert!(v.steps.iter().any(|s| s.step == app::civil::Step::Delivered));
     assert!(field::to_deliver(&db, &collector, later).await.unwrap().is_empty());
     let records: i64 = sqlx::query_scalar("select count(*) from delivery_record").fetch_one(&db).await.unwrap();
     assert_eq!(records, 1);

@@ -1,9 +1,8 @@
 //! Texts of civil registration (Vietnamese first, English). Only the civil pages use them, so
 //! they travel in those pages' lazy chunk, not with the first page.
 
-use super::{Status, Tab, domain::Channel, domain::DossierKind};
-use crate::i18n::{Locale, use_locale};
-use leptos::prelude::*;
+use super::{Status, Step, Tab, domain::Channel, domain::DossierKind};
+use crate::kernel::locale::{Locale, Texts, tr};
 
 #[derive(Debug)]
 pub struct CMsgs {
@@ -88,7 +87,8 @@ pub struct CMsgs {
     pub col_handler: &'static str,
     pub col_result: &'static str,
     pub results: [&'static str; 3],
-    pub steps: &'static [(&'static str, &'static str)],
+    /// Every step has its text in every language: the matches are exhaustive.
+    pub step: fn(Step) -> &'static str,
     pub notices: &'static str,
     pub notice_supplement: &'static str,
     pub notice_refusal: &'static str,
@@ -158,18 +158,18 @@ pub struct CMsgs {
     pub fig_delivered: &'static str,
 }
 
+impl Texts for CMsgs {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}
+
+/// One civil-registration text of the current locale, read reactively.
 pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(msgs(l.try_get().unwrap_or_default()))
-}
-
-pub fn msgs(l: Locale) -> &'static CMsgs {
-    if l == Locale::En { &EN } else { &VI }
-}
-
-pub fn use_cmsgs() -> impl Fn() -> &'static CMsgs + Copy + Send + Sync {
-    let l = use_locale();
-    move || msgs(l.try_get().unwrap_or_default())
+    tr(f)
 }
 
 impl CMsgs {
@@ -200,9 +200,6 @@ impl CMsgs {
     }
     pub fn task_source(&self, s: &str) -> &'static str {
         self.task_sources.iter().find(|(k, _)| *k == s).map(|(_, v)| *v).unwrap_or("")
-    }
-    pub fn step(&self, s: &str) -> String {
-        self.steps.iter().find(|(k, _)| *k == s).map(|(_, v)| (*v).to_owned()).unwrap_or_else(|| s.to_owned())
     }
     /// A stored value as shown: sexes translated, ISO days as dd/mm/yyyy.
     pub fn value(&self, key: &str, v: &str) -> String {
@@ -350,21 +347,21 @@ pub static VI: CMsgs = CMsgs {
     col_handler: "Người xử lý",
     col_result: "Kết quả",
     results: ["Trước hạn", "Đúng hạn", "Quá hạn"],
-    steps: &[
-        ("received", "Tiếp nhận"),
-        ("corrected", "Sửa tờ khai"),
-        ("reviewed", "Kiểm tra"),
-        ("supplement_requested", "Yêu cầu bổ sung"),
-        ("supplement_received", "Nhận bổ sung"),
-        ("refused", "Từ chối"),
-        ("sent_to_chairman", "Ghi sổ, trình ký"),
-        ("signed", "Chủ tịch ký"),
-        ("delivered", "Trao kết quả"),
-        ("residence_registration", "Đăng ký thường trú (Công an)"),
-        ("health_insurance_card", "Cấp thẻ BHYT cho trẻ (BHXH)"),
-        ("residence_deregistration", "Xóa đăng ký thường trú (Công an)"),
-        ("funeral_allowance", "Trợ cấp mai táng, tử tuất (BHXH)"),
-    ],
+    step: |s| match s {
+        Step::Received => "Tiếp nhận",
+        Step::Corrected => "Sửa tờ khai",
+        Step::Reviewed => "Kiểm tra",
+        Step::SupplementRequested => "Yêu cầu bổ sung",
+        Step::SupplementReceived => "Nhận bổ sung",
+        Step::Refused => "Từ chối",
+        Step::SentToChairman => "Ghi sổ, trình ký",
+        Step::Signed => "Chủ tịch ký",
+        Step::Delivered => "Trao kết quả",
+        Step::ResidenceRegistration => "Đăng ký thường trú (Công an)",
+        Step::HealthInsuranceCard => "Cấp thẻ BHYT cho trẻ (BHXH)",
+        Step::ResidenceDeregistration => "Xóa đăng ký thường trú (Công an)",
+        Step::FuneralAllowance => "Trợ cấp mai táng, tử tuất (BHXH)",
+    },
     notices: "Phiếu đã lập",
     notice_supplement: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
     notice_refusal: "Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)",
@@ -578,21 +575,21 @@ pub static EN: CMsgs = CMsgs {
     col_handler: "Handled by",
     col_result: "Result",
     results: ["Early", "On time", "Late"],
-    steps: &[
-        ("received", "Received"),
-        ("corrected", "Form corrected"),
-        ("reviewed", "Checked"),
-        ("supplement_requested", "Supplement requested"),
-        ("supplement_received", "Supplement received"),
-        ("refused", "Refused"),
-        ("sent_to_chairman", "Registered, sent to sign"),
-        ("signed", "Signed by the chairman"),
-        ("delivered", "Handed over"),
-        ("residence_registration", "Permanent residence (police)"),
-        ("health_insurance_card", "Child's health insurance card (social insurance)"),
-        ("residence_deregistration", "Residence deregistration (police)"),
-        ("funeral_allowance", "Funeral allowance (social insurance)"),
-    ],
+    step: |s| match s {
+        Step::Received => "Received",
+        Step::Corrected => "Form corrected",
+        Step::Reviewed => "Checked",
+        Step::SupplementRequested => "Supplement requested",
+        Step::SupplementReceived => "Supplement received",
+        Step::Refused => "Refused",
+        Step::SentToChairman => "Registered, sent to sign",
+        Step::Signed => "Signed by the chairman",
+        Step::Delivered => "Handed over",
+        Step::ResidenceRegistration => "Permanent residence (police)",
+        Step::HealthInsuranceCard => "Child's health insurance card (social insurance)",
+        Step::ResidenceDeregistration => "Residence deregistration (police)",
+        Step::FuneralAllowance => "Funeral allowance (social insurance)",
+    },
     notices: "Notices issued",
     notice_supplement: "Request to supplement the dossier (form 02)",
     notice_refusal: "Refusal of the dossier (form 03)",
@@ -666,3 +663,30 @@ pub static EN: CMsgs = CMsgs {
         ("collector", "Found in the field"),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{EN, VI};
+    use crate::civil::{
+        domain::DossierKind,
+        form::{CERTIFICATE_FIELDS, PARTY_FIELDS, fields, parties},
+    };
+
+    /// Labels are keyed by the forms' field names (data, not code): every name a form, a party
+    /// the registry fills or a hospital certificate can show has its label in both languages,
+    /// so none falls back to showing the bare key.
+    #[test]
+    fn every_field_a_dossier_can_show_has_a_label_in_both_languages() {
+        let mut keys: Vec<String> = vec!["personal_id".to_owned()];
+        keys.extend(CERTIFICATE_FIELDS.map(str::to_owned));
+        for kind in DossierKind::ALL {
+            keys.extend(fields(kind).iter().map(|f| f.key.to_owned()));
+            for party in parties(kind) {
+                keys.extend(PARTY_FIELDS.map(|f| format!("{party}_{f}")));
+            }
+        }
+        let missing: Vec<String> =
+            [&VI, &EN].into_iter().flat_map(|m| keys.iter().filter(|k| m.label(k) == **k).cloned()).collect();
+        assert!(missing.is_empty(), "no label for {missing:?}");
+    }
+}

@@ -192,10 +192,68 @@ pub struct WorkQueue {
     pub undelivered_days: i32,
 }
 
+/// A line of the process log: the workflow's own steps, then the partner agencies' parts of a
+/// liên thông bundle (closed when their result comes back). Stored and sent as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Received,
+    Corrected,
+    Reviewed,
+    SupplementRequested,
+    SupplementReceived,
+    Refused,
+    SentToChairman,
+    Signed,
+    Delivered,
+    ResidenceRegistration,
+    HealthInsuranceCard,
+    ResidenceDeregistration,
+    FuneralAllowance,
+}
+
+impl Step {
+    pub const ALL: [Step; 13] = [
+        Step::Received,
+        Step::Corrected,
+        Step::Reviewed,
+        Step::SupplementRequested,
+        Step::SupplementReceived,
+        Step::Refused,
+        Step::SentToChairman,
+        Step::Signed,
+        Step::Delivered,
+        Step::ResidenceRegistration,
+        Step::HealthInsuranceCard,
+        Step::ResidenceDeregistration,
+        Step::FuneralAllowance,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Received => "received",
+            Step::Corrected => "corrected",
+            Step::Reviewed => "reviewed",
+            Step::SupplementRequested => "supplement_requested",
+            Step::SupplementReceived => "supplement_received",
+            Step::Refused => "refused",
+            Step::SentToChairman => "sent_to_chairman",
+            Step::Signed => "signed",
+            Step::Delivered => "delivered",
+            Step::ResidenceRegistration => "residence_registration",
+            Step::HealthInsuranceCard => "health_insurance_card",
+            Step::ResidenceDeregistration => "residence_deregistration",
+            Step::FuneralAllowance => "funeral_allowance",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 /// One hand-over of the process log (phiếu kiểm soát).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepView {
-    pub step: String,
+    pub step: Step,
     pub handler: Option<String>,
     pub started_at: chrono::DateTime<chrono::Utc>,
     pub due_on: NaiveDate,

@@ -121,8 +121,8 @@ pub async fn civil_act(
     let meta = crate::state::request_meta(&st.settings);
     if action == "partner_done" {
         let now = chrono::Utc::now();
-        let step = step.unwrap_or_default();
-        super::work::partner_done(&st.db, &user, &meta, code.trim(), step.trim(), now).await?;
+        let step = super::Step::parse(step.unwrap_or_default().trim()).ok_or_else(|| AppError::invalid("step"))?;
+        super::work::partner_done(&st.db, &user, &meta, code.trim(), step, now).await?;
         return super::work::dossier_view(&st.db, &user, code.trim(), now).await.map(|v| v.status);
     }
     let confirm = confirm_distinct.is_some_and(|c| !c.is_empty());

@@ -2,6 +2,7 @@
 //! translation does not compile. SIPAS item wording follows the national survey form.
 
 use crate::kernel::conflict::EvaluationConflict;
+use crate::kernel::locale::{Locale, Texts, tr};
 
 #[derive(Debug)]
 pub struct EMsgs {
@@ -107,6 +108,20 @@ impl EMsgs {
     pub fn conflict(&self, c: EvaluationConflict) -> &'static str {
         (self.conflict)(c)
     }
+}
+
+impl Texts for EMsgs {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}
+
+/// One evaluation text of the current locale, read reactively.
+pub fn et(f: fn(&'static EMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    tr(f)
 }
 
 pub static VI: EMsgs = EMsgs {

@@ -9,7 +9,8 @@ use super::server::{
     get_counter_rating, get_my_results, get_office_evaluations, rating_form,
 };
 use super::{LinkState, RankBy, Ranking, TrendPoint, band_key};
-use crate::i18n::et;
+use crate::evaluation::i18n::et;
+use crate::ui::field::{FieldFrame, field_error};
 use crate::{
     i18n::{Locale, t, use_locale},
     kernel::error::AppError,
@@ -99,8 +100,7 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
     let done = move || submit.value().get().and_then(Result::ok);
     let staff = RwSignal::new(false);
     let token = StoredValue::new(token);
-    let field_err =
-        move |f: &'static str| move || err.get().and_then(|e| e.field(f)).map(|e| locale.get().msgs().field_error(e));
+    let field_err = move |f: &'static str| field_error(err, f);
     view! {
         <Show
             when=move || done().is_none()
@@ -108,7 +108,7 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
                 <div class="thanks" role="status" data-testid="rating-thanks">
                     <p class="big">{et(|m| m.thanks)}</p>
                     {done().and_then(|r| r.case_code).map(|code| view! {
-                        <p data-testid="case-opened">{move || (locale.get().msgs().evaluation.case_opened)(&code)}</p>
+                        <p data-testid="case-opened">{move || (locale.get().texts::<EMsgs>().case_opened)(&code)}</p>
                     })}
                 </div>
             }
@@ -122,7 +122,7 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
                         <label class=format!("face face-{n}")>
                             <input type="radio" name="overall" value=n.to_string() required />
                             <span class="face-icon" aria-hidden="true">{["😞", "🙁", "😐", "🙂", "😄"][n as usize - 1]}</span>
-                            <span>{move || locale.get().msgs().evaluation.scale[n as usize - 1]}</span>
+                            <span>{move || locale.get().texts::<EMsgs>().scale[n as usize - 1]}</span>
                         </label>
                     }).collect_view()}
                     <p class="field-error" id="overall-err" role="alert">{field_err("overall")}</p>
@@ -133,11 +133,11 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
                         let name = ["item1", "item2", "item3", "item4", "item5"][i];
                         view! {
                             <fieldset class="scale item">
-                                <legend>{move || locale.get().msgs().evaluation.items[i]}</legend>
+                                <legend>{move || locale.get().texts::<EMsgs>().items[i]}</legend>
                                 {(1..=5u8).map(|n| view! {
                                     <label class="dot">
                                         <input type="radio" name=name value=n.to_string() />
-                                        <span title=move || locale.get().msgs().evaluation.scale[n as usize - 1]>{n}</span>
+                                        <span title={move || locale.get().texts::<EMsgs>().scale[n as usize - 1]}>{n}</span>
                                     </label>
                                 }).collect_view()}
                                 <p class="field-error" role="alert">{field_err(name)}</p>
@@ -145,11 +145,9 @@ pub fn RatingForm(token: String, mode: &'static str) -> impl IntoView {
                         }
                     }).collect_view()}
                 </details>
-                <div class="field">
-                    <label for="f-comment">{et(|m| m.comment)}</label>
-                    <textarea id="f-comment" name="comment" rows="3" maxlength="1000"></textarea>
-                    <p class="field-error" role="alert">{field_err("comment")}</p>
-                </div>
+                <FieldFrame id="f-comment".into() label=et(|m| m.comment) error=field_err("comment")>
+                    <textarea id="f-comment" name="comment" rows="3" maxlength="1000" aria-describedby="f-comment-err"></textarea>
+                </FieldFrame>
                 <label class="check">
                     <input type="checkbox" name="complaint" value="1" />
                     {et(|m| m.is_complaint)}
@@ -185,7 +183,7 @@ pub fn CounterRatePage() -> impl IntoView {
                         Ok(c) => {
                             let back = format!("/counter/{}", counter.get_untracked());
                             view! {
-                                <p class="muted">{c.office_name.clone()} " · " {move || (use_locale().get().msgs().evaluation.counter_n)(c.counter_number)}</p>
+                                <p class="muted">{c.office_name.clone()} " · " {move || (use_locale().get().texts::<EMsgs>().counter_n)(c.counter_number)}</p>
                                 {match c.pending {
                                     Some((token, label)) => view! {
                                         <h1>{et(|m| m.kiosk_title)}</h1>
@@ -294,7 +292,7 @@ pub fn RankingPage(public: bool) -> impl IntoView {
 #[component]
 fn RankingView(r: Ranking, public: bool) -> impl IntoView {
     let locale = use_locale();
-    let m = locale.get_untracked().msgs().evaluation;
+    let m = locale.get_untracked().texts::<EMsgs>();
     let kinds: Vec<UnitKind> = r.kinds.iter().copied().filter(|k| !public || k.is_public()).collect();
     let action = if public { "/transparency" } else { "/evaluation" };
     let show_items = !public;
@@ -303,7 +301,7 @@ fn RankingView(r: Ranking, public: bool) -> impl IntoView {
             <label>{et(|m| m.unit)}
                 <select name="kind">
                     {kinds.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=k == r.kind>{move || kind_text(locale.get().msgs().evaluation, k)}</option>
+                        <option value=k.as_str() selected=k == r.kind>{move || kind_text(locale.get().texts::<EMsgs>(), k)}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -319,7 +317,7 @@ fn RankingView(r: Ranking, public: bool) -> impl IntoView {
                 <select name="by">
                     {RankBy::ALL.into_iter().map(|b| view! {
                         <option value=b.as_str() selected=b == r.by>{move || {
-                            let m = locale.get().msgs().evaluation;
+                            let m = locale.get().texts::<EMsgs>();
                             match b { RankBy::Score => m.col_score, RankBy::Satisfaction => m.col_satisfaction, RankBy::Ratio766 => m.col_766 }
                         }}</option>
                     }).collect_view()}
@@ -335,7 +333,7 @@ fn RankingView(r: Ranking, public: bool) -> impl IntoView {
                 <div class="table-scroll">
                 <table class="stats ranking" data-testid="ranking">
                     <thead><tr>
-                        <th>{et(|m| m.col_rank)}</th><th>{move || kind_text(locale.get().msgs().evaluation, r.kind)}</th>
+                        <th>{et(|m| m.col_rank)}</th><th>{move || kind_text(locale.get().texts::<EMsgs>(), r.kind)}</th>
                         <th>{et(|m| m.col_transactions)}</th><th>{et(|m| m.col_ratings)}</th><th>{et(|m| m.col_average)}</th>
                         <th>{et(|m| m.col_satisfaction)}</th><th>{et(|m| m.col_score)}</th><th>{et(|m| m.col_band)}</th>
                         <th>{et(|m| m.col_766)}</th>
@@ -353,7 +351,7 @@ fn RankingView(r: Ranking, public: bool) -> impl IntoView {
                                     <td>{num(row.figures.average_rating)}</td>
                                     <td data-testid="satisfaction">{pct(row.figures.satisfaction_rate)}</td>
                                     <td>{pct(row.figures.score)}</td>
-                                    <td class=format!("band band-{band}")>{move || band_text(locale.get().msgs().evaluation, band)}</td>
+                                    <td class=format!("band band-{band}")>{move || band_text(locale.get().texts::<EMsgs>(), band)}</td>
                                     <td>{pct(row.figures.ratio_766)}</td>
                                     {show_items.then(|| row.items.iter().map(|v| view! { <td>{num(*v)}</td> }).collect_view())}
                                 </tr>
@@ -409,7 +407,7 @@ fn figures_list(f: UnitFigures, evaluations: i64, ratings: i64) -> impl IntoView
             <dt>{et(|m| m.col_average)}</dt><dd>{num(f.average_rating)}</dd>
             <dt>{et(|m| m.col_satisfaction)}</dt><dd>{pct(f.satisfaction_rate)}</dd>
             <dt>{et(|m| m.col_score)}</dt><dd>{pct(f.score)}</dd>
-            <dt>{et(|m| m.col_band)}</dt><dd>{move || band_text(locale.get().msgs().evaluation, band)}</dd>
+            <dt>{et(|m| m.col_band)}</dt><dd>{move || band_text(locale.get().texts::<EMsgs>(), band)}</dd>
             <dt>{et(|m| m.col_766)}</dt><dd>{pct(f.ratio_766)}</dd>
         </dl>
     }
@@ -430,10 +428,10 @@ pub fn MyResultsPage() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(r) => {
-                            let m = locale.get_untracked().msgs().evaluation;
+                            let m = locale.get_untracked().texts::<EMsgs>();
                             view! {
                                 <p class="muted">{et(|m| m.period)} ": " {r.period.clone()}</p>
-                                {r.rank.map(|(k, n)| view! { <p data-testid="my-rank">{move || (locale.get().msgs().evaluation.rank_of)(k, n)}</p> })}
+                                {r.rank.map(|(k, n)| view! { <p data-testid="my-rank">{move || (locale.get().texts::<EMsgs>().rank_of)(k, n)}</p> })}
                                 {figures_list(r.figures, r.evaluations, r.ratings)}
                                 <table class="stats">
                                     <caption>{et(|m| m.items_title)}</caption>
@@ -447,7 +445,7 @@ pub fn MyResultsPage() -> impl IntoView {
                                 <ul class="ratings" data-testid="my-recent">
                                     {r.recent.into_iter().map(|o| view! {
                                         <li>
-                                            <strong>{move || satisfaction_label(locale.get().msgs().evaluation, o.overall)}</strong>
+                                            <strong>{move || satisfaction_label(locale.get().texts::<EMsgs>(), o.overall)}</strong>
                                             " · " {o.label.clone()} " · " {o.service_day.format("%d/%m/%Y").to_string()}
                                             {o.comment.clone().map(|c| view! { <blockquote>{c}</blockquote> })}
                                         </li>
@@ -521,7 +519,7 @@ pub fn OfficeEvaluationsPage() -> impl IntoView {
                                                             <input type="hidden" name="evaluation" value=id_form.clone() />
                                                             <label>{et(|m| m.indicator)}
                                                                 <select name="indicator">
-                                                                    {(1..=9).map(|i| view! { <option value=i.to_string()>{move || format!("{i}. {}", locale.get().msgs().evaluation.indicators[i - 1])}</option> }).collect_view()}
+                                                                    {(1..=9).map(|i| view! { <option value=i.to_string()>{move || format!("{i}. {}", locale.get().texts::<EMsgs>().indicators[i - 1])}</option> }).collect_view()}
                                                                 </select>
                                                             </label>
                                                             <label>{et(|m| m.points)}
@@ -532,7 +530,7 @@ pub fn OfficeEvaluationsPage() -> impl IntoView {
                                                             <label>{et(|m| m.reason)}
                                                                 <textarea name="reason" rows="2" maxlength="1000"></textarea>
                                                             </label>
-                                                            <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("reason")).map(|e| locale.get().msgs().field_error(e))}</p>
+                                                            <p class="field-error" role="alert">{field_error(err, "reason")}</p>
                                                             <button type="submit">{et(|m| m.save)}</button>
                                                         </ActionForm>
                                                     </details>
@@ -586,10 +584,10 @@ pub fn CasesPage() -> impl IntoView {
                                     view! {
                                         <li class:late=late>
                                             <a href=format!("/cases/{}", c.case_id)><strong>{c.code.clone()}</strong></a>
-                                            " · " {move || status_text(locale.get().msgs().evaluation, c.status)}
+                                            " · " {move || status_text(locale.get().texts::<EMsgs>(), c.status)}
                                             " · " {c.office_name.clone()}
                                             <br />
-                                            <span class="muted small">{move || (locale.get().msgs().evaluation.resolve_by)(&c.dues.resolve.format("%d/%m/%Y").to_string())}</span>
+                                            <span class="muted small">{move || (locale.get().texts::<EMsgs>().resolve_by)(&c.dues.resolve.format("%d/%m/%Y").to_string())}</span>
                                             {late.then(|| view! { <span class="badge late">{et(|m| m.late)}</span> })}
                                             <p>{c.excerpt.clone()}</p>
                                         </li>
@@ -629,12 +627,12 @@ pub fn CasePage() -> impl IntoView {
                             let dues = s.dues;
                             view! {
                                 <h1>{et(|m| m.case_title)} " " {s.code.clone()}</h1>
-                                <p data-testid="case-status" data-status=s.status.as_str()>{move || status_text(locale.get().msgs().evaluation, s.status)}
+                                <p data-testid="case-status" data-status=s.status.as_str()>{move || status_text(locale.get().texts::<EMsgs>(), s.status)}
                                     {s.late.is_some().then(|| view! { " " <span class="badge late">{et(|m| m.late)}</span> })}</p>
                                 <p class="muted">{s.office_name.clone()}</p>
                                 {c.transaction.clone().map(|(label, day, overall)| view! {
                                     <p class="muted">{label} " · " {day.format("%d/%m/%Y").to_string()}
-                                        {overall.map(|o| view! { " · " {move || satisfaction_label(locale.get().msgs().evaluation, o)} })}</p>
+                                        {overall.map(|o| view! { " · " {move || satisfaction_label(locale.get().texts::<EMsgs>(), o)} })}</p>
                                 })}
                                 <blockquote data-testid="case-content">{c.content.clone()}</blockquote>
                                 <dl class="figures">
@@ -650,7 +648,7 @@ pub fn CasePage() -> impl IntoView {
                                         <li>
                                             {crate::kernel::time::hhmm(e.at)} " " {e.at.with_timezone(&crate::kernel::time::vn_offset()).format("%d/%m/%Y").to_string()}
                                             " · " {e.action.clone()} {e.actor.clone().map(|a| format!(" · {a}"))}
-                                            {e.on_time.map(|ok| view! { " " <span class=if ok { "badge ok" } else { "badge late" }>{move || { let m = locale.get().msgs().evaluation; if ok { m.on_time } else { m.late } }}</span> })}
+                                            {e.on_time.map(|ok| view! { " " <span class=if ok { "badge ok" } else { "badge late" }>{move || { let m = locale.get().texts::<EMsgs>(); if ok { m.on_time } else { m.late } }}</span> })}
                                             {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
                                         </li>
                                     }).collect_view()}
@@ -662,15 +660,14 @@ pub fn CasePage() -> impl IntoView {
                                             <select name="action">
                                                 {c.actions.iter().map(|a| {
                                                     let a = *a;
-                                                    view! { <option value=a.as_str()>{move || action_text(locale.get().msgs().evaluation, a)}</option> }
+                                                    view! { <option value=a.as_str()>{move || action_text(locale.get().texts::<EMsgs>(), a)}</option> }
                                                 }).collect_view()}
                                             </select>
                                         </label>
-                                        <div class="field">
-                                            <label for="f-note">{et(|m| m.note)}</label>
-                                            <textarea id="f-note" name="note" rows="3" maxlength="2000"></textarea>
-                                            <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("note")).map(|e| locale.get().msgs().field_error(e))}</p>
-                                        </div>
+                                        <FieldFrame id="f-note".into() label=et(|m| m.note)
+                                                    error=field_error(err, "note")>
+                                            <textarea id="f-note" name="note" rows="3" maxlength="2000" aria-describedby="f-note-err"></textarea>
+                                        </FieldFrame>
                                         <Problem error=err />
                                         <button type="submit" class="primary">{et(|m| m.save)}</button>
                                     </ActionForm>
@@ -744,7 +741,7 @@ pub fn CriteriaAdminPage() -> impl IntoView {
                                 <fieldset class="grid-weights">
                                     <legend>{et(|m| m.weights)}</legend>
                                     {(0..9usize).map(|i| view! {
-                                        <Field name=W[i] label=move || locale.get().msgs().evaluation.indicators[i] kind="text" inputmode="decimal" value="1".to_string() error=add_err />
+                                        <Field name=W[i] label={move || locale.get().texts::<EMsgs>().indicators[i]} kind="text" inputmode="decimal" value="1".to_string() error=add_err />
                                     }).collect_view()}
                                 </fieldset>
                                 <Field name="band_excellent" label=et(|m| m.band_excellent) inputmode="decimal" value=c.sets.last().map(|s| s.set.bands.excellent.to_string()).unwrap_or_default() error=add_err />

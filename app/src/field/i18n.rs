@@ -1,7 +1,6 @@
 //! Texts of the field app (Vietnamese first).
 
-use crate::i18n::{Locale, use_locale};
-use leptos::prelude::*;
+use crate::kernel::locale::{Locale, Texts, tr};
 
 #[derive(Debug)]
 pub struct FMsgs {
@@ -320,14 +319,16 @@ static EN: FMsgs = FMsgs {
     saved: "Saved.",
 };
 
-pub fn fmsgs(l: Locale) -> &'static FMsgs {
-    match l {
-        Locale::Vi => &VI,
-        Locale::En => &EN,
+impl Texts for FMsgs {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
     }
 }
 
-pub fn use_fmsgs() -> impl Fn() -> &'static FMsgs + Copy + Send + Sync {
-    let locale = use_locale();
-    move || fmsgs(locale.try_get().unwrap_or_default())
+/// One field-app text of the current locale, read reactively.
+pub fn ft(f: fn(&'static FMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    tr(f)
 }

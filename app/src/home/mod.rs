@@ -1,8 +1,10 @@
 //! Role-aware home screens: what each kind of user does first.
 
 use crate::{
-    i18n::{Msgs, t, use_locale},
+    evaluation::i18n::{EMsgs, et},
+    i18n::{Locale, Msgs, t, use_locale},
     identity::{Jurisdiction, Role, SessionUser, session::use_session},
+    queue::i18n::{QMsgs, qt},
     ui::problem::ErrorPanel,
 };
 use leptos::prelude::*;
@@ -147,11 +149,11 @@ fn GuestHome() -> impl IntoView {
             <h1>{t(|m| m.home_guest_title)}</h1>
             <p>{t(|m| m.home_guest_body)}</p>
             <div class="actions">
-                <A href="/book" attr:class="button primary">{t(|m| m.queue.book_title)}</A>
+                <A href="/book" attr:class="button primary">{qt(|q| q.book_title)}</A>
                 <A href="/login/citizen" attr:class="button">{t(|m| m.login_as_citizen)}</A>
                 <A href="/procedures" attr:class="button">{t(|m| m.open_procedures)}</A>
                 <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
-                <A href="/transparency" attr:class="button">{t(|m| m.evaluation.transparency_title)}</A>
+                <A href="/transparency" attr:class="button">{et(|e| e.transparency_title)}</A>
                 <A href="/track" attr:class="button">{t(|m| m.open_track)}</A>
             </div>
         </section>
@@ -189,33 +191,34 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                 {links
                     .into_iter()
                     .map(|l| {
-                        let (href, label): (String, Text) = match l {
-                            Link::Procedures => ("/procedures".into(), |m| m.open_procedures),
-                            Link::Commune => (format!("/commune/{}", commune.clone().unwrap_or_default()), |m| m.open_commune),
-                            Link::Calendar => ("/admin/calendar".into(), |m| m.open_calendar),
-                            Link::Audit => ("/admin/audit".into(), |m| m.open_audit),
-                            Link::ApiDocs => ("/api/docs".into(), |m| m.open_api_docs),
-                            Link::Book => ("/book".into(), |m| m.queue.book_title),
-                            Link::MyBookings => ("/bookings".into(), |m| m.queue.my_bookings),
-                            Link::Offices => ("/offices".into(), |m| m.queue.offices_title),
-                            Link::Evaluation => ("/evaluation".into(), |m| m.evaluation.ranking_title),
-                            Link::Cases => ("/cases".into(), |m| m.evaluation.cases_title),
-                            Link::MyResults => ("/my/results".into(), |m| m.evaluation.my_results_title),
-                            Link::Transparency => ("/transparency".into(), |m| m.evaluation.transparency_title),
-                            Link::CivilQueue => ("/civil".into(), |m| m.open_civil_queue),
-                            Link::NewDossier => ("/civil/new".into(), |m| m.open_new_dossier),
-                            Link::SentBirths => ("/facility".into(), |m| m.open_sent_births),
-                            Link::FacilityKeys => ("/admin/facilities".into(), |m| m.open_facility_keys),
-                            Link::Track => ("/track".into(), |m| m.open_track),
-                            Link::VisitRequest => ("/visit".into(), |m| m.open_visit),
-                            Link::Letters => ("/letters".into(), |m| m.open_letters),
-                            Link::FieldTasks => ("/field".into(), |m| m.open_field_tasks),
-                            Link::LetterTemplates => ("/admin/letters".into(), |m| m.open_letter_templates),
+                        // A tile may name another feature's text: each is read from its own table.
+                        let (href, label): (String, fn(Locale) -> &'static str) = match l {
+                            Link::Procedures => ("/procedures".into(), |l| l.msgs().open_procedures),
+                            Link::Commune => (format!("/commune/{}", commune.clone().unwrap_or_default()), |l| l.msgs().open_commune),
+                            Link::Calendar => ("/admin/calendar".into(), |l| l.msgs().open_calendar),
+                            Link::Audit => ("/admin/audit".into(), |l| l.msgs().open_audit),
+                            Link::ApiDocs => ("/api/docs".into(), |l| l.msgs().open_api_docs),
+                            Link::Book => ("/book".into(), |l| l.texts::<QMsgs>().book_title),
+                            Link::MyBookings => ("/bookings".into(), |l| l.texts::<QMsgs>().my_bookings),
+                            Link::Offices => ("/offices".into(), |l| l.texts::<QMsgs>().offices_title),
+                            Link::Evaluation => ("/evaluation".into(), |l| l.texts::<EMsgs>().ranking_title),
+                            Link::Cases => ("/cases".into(), |l| l.texts::<EMsgs>().cases_title),
+                            Link::MyResults => ("/my/results".into(), |l| l.texts::<EMsgs>().my_results_title),
+                            Link::Transparency => ("/transparency".into(), |l| l.texts::<EMsgs>().transparency_title),
+                            Link::CivilQueue => ("/civil".into(), |l| l.msgs().open_civil_queue),
+                            Link::NewDossier => ("/civil/new".into(), |l| l.msgs().open_new_dossier),
+                            Link::SentBirths => ("/facility".into(), |l| l.msgs().open_sent_births),
+                            Link::FacilityKeys => ("/admin/facilities".into(), |l| l.msgs().open_facility_keys),
+                            Link::Track => ("/track".into(), |l| l.msgs().open_track),
+                            Link::VisitRequest => ("/visit".into(), |l| l.msgs().open_visit),
+                            Link::Letters => ("/letters".into(), |l| l.msgs().open_letters),
+                            Link::FieldTasks => ("/field".into(), |l| l.msgs().open_field_tasks),
+                            Link::LetterTemplates => ("/admin/letters".into(), |l| l.msgs().open_letter_templates),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {
                             <li>
-                                <a class="tile" href=href rel=external>{move || label(locale.get().msgs())}</a>
+                                <a class="tile" href=href rel=external>{move || label(locale.get())}</a>
                             </li>
                         }
                     })

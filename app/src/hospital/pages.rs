@@ -2,8 +2,9 @@
 //! province administrator gives each facility's software its key.
 
 use super::server::{CreateFacilityKey, facility_births, list_facility_keys};
+use crate::i18n::texts;
 use crate::{
-    civil::i18n::{ct, use_cmsgs},
+    civil::i18n::{CMsgs, ct},
     i18n::{format_datetime, t, use_locale},
     ui::problem::{ErrorPanel, Problem},
 };
@@ -18,7 +19,7 @@ fn loading() -> impl IntoView {
 #[component]
 pub fn FacilityPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| facility_births());
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <Title text=ct(|m| m.facility_title) />
         <section class="panel wide">
@@ -80,7 +81,7 @@ pub fn FacilityKeysPage() -> impl IntoView {
                                     } else {
                                         view! { <ul>{f.keys.into_iter().map(|k| view! {
                                             <li>{k.name} " · " {format_datetime(k.created_at)} " · " {ct(|m| m.key_last_seen)} ": "
-                                                {k.last_seen_at.map(format_datetime).unwrap_or_else(|| crate::civil::i18n::msgs(locale.get_untracked()).key_never.to_owned())}</li>
+                                                {k.last_seen_at.map(format_datetime).unwrap_or_else(|| <crate::civil::i18n::CMsgs as crate::i18n::Texts>::of(locale.get_untracked()).key_never.to_owned())}</li>
                                         }).collect_view()}</ul> }.into_any()
                                     }}
                                     <ActionForm action=create attr:class="row">

@@ -5,6 +5,7 @@
 
 pub mod conflict;
 pub mod error;
+pub mod locale;
 pub mod org;
 pub mod person;
 pub mod principal;

@@ -1,7 +1,6 @@
 //! Texts of the letters' pages (Vietnamese first, English); only the lazy civil chunk uses them.
 
-use crate::i18n::{Locale, use_locale};
-use leptos::prelude::*;
+use crate::kernel::locale::{Locale, Texts, tr};
 
 #[derive(Debug)]
 pub struct LMsgs {
@@ -30,13 +29,18 @@ pub struct LMsgs {
     pub unsigned_note: &'static str,
 }
 
-pub fn lt(f: fn(&'static LMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let l = use_locale();
-    move || f(msgs(l.try_get().unwrap_or_default()))
+impl Texts for LMsgs {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
 }
 
-pub fn msgs(l: Locale) -> &'static LMsgs {
-    if l == Locale::En { &EN } else { &VI }
+/// One letter text of the current locale, read reactively.
+pub fn lt(f: fn(&'static LMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    tr(f)
 }
 
 pub static VI: LMsgs = LMsgs {

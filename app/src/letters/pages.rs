@@ -1,14 +1,18 @@
 //! The chairman's batch signing of letters (tablet), the commune's template editor, and the
 //! letter sheet printed after the certificate.
 
+use super::i18n::LMsgs;
 use super::i18n::lt;
 use super::server::{SaveLetterTemplate, SignLetters, letter_templates, list_letters};
-use super::sheet::{LetterText, use_lmsgs};
+use super::sheet::LetterText;
 use super::{LetterView, paragraphs};
 use crate::{
-    i18n::{t, use_locale},
+    i18n::{t, texts, use_locale},
     kernel::error::{AppError, FieldError},
-    ui::problem::{ErrorPanel, Problem},
+    ui::{
+        field::FieldFrame,
+        problem::{ErrorPanel, Problem},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -37,7 +41,7 @@ pub fn LettersPage() -> impl IntoView {
     );
     let err = Signal::derive(move || sign.value().get().and_then(Result::err));
     let all = RwSignal::new(false);
-    let m = use_lmsgs();
+    let m = texts::<LMsgs>();
     view! {
         <Title text=lt(|m| m.letters_title) />
         <section class="panel wide letters">
@@ -96,7 +100,7 @@ pub fn LettersPage() -> impl IntoView {
 
 #[component]
 fn LetterSummary(l: LetterView) -> impl IntoView {
-    let m = use_lmsgs();
+    let m = texts::<LMsgs>();
     let kind = m().kinds[crate::civil::domain::DossierKind::ALL.iter().position(|k| *k == l.kind).unwrap_or(0)];
     let first = paragraphs(&l.body).into_iter().nth(1).unwrap_or_default();
     view! {
@@ -123,7 +127,7 @@ pub fn TemplatesPage(#[prop(optional)] children: Option<Children>) -> impl IntoV
     });
     let data = Resource::new_blocking(move || done.get(), |_| letter_templates());
     let err = Signal::derive(move || save.value().get().and_then(Result::err));
-    let m = use_lmsgs();
+    let m = texts::<LMsgs>();
     let locale = use_locale();
     view! {
         <Title text=lt(|m| m.templates_title) />
@@ -156,21 +160,15 @@ pub fn TemplatesPage(#[prop(optional)] children: Option<Children>) -> impl IntoV
                                     <p class="muted small" data-testid=format!("version-{}", kind.as_str())>{version}</p>
                                     <ActionForm action=save attr:class="stack">
                                         <input type="hidden" name="kind" value=kind.as_str() />
-                                        <div class="field">
-                                            <label for=id("title")>{lt(|m| m.title)}</label>
-                                            <input id=id("title") name="title" type="text" value=tpl.title.clone() />
-                                            <p class="field-error" role="alert">{field_err("title")}</p>
-                                        </div>
-                                        <div class="field">
-                                            <label for=id("body")>{lt(|m| m.body)}</label>
-                                            <textarea id=id("body") name="body" rows="10">{tpl.body.clone()}</textarea>
-                                            <p class="field-error" role="alert">{field_err("body")}</p>
-                                        </div>
-                                        <div class="field">
-                                            <label for=id("practical")>{lt(|m| m.practical)}</label>
-                                            <textarea id=id("practical") name="practical" rows="8">{tpl.practical.clone()}</textarea>
-                                            <p class="field-error" role="alert">{field_err("practical")}</p>
-                                        </div>
+                                        <FieldFrame id=id("title") label=lt(|m| m.title) error=field_err("title")>
+                                            <input id=id("title") aria-describedby=format!("{}-err", id("title")) name="title" type="text" value=tpl.title.clone() />
+                                        </FieldFrame>
+                                        <FieldFrame id=id("body") label=lt(|m| m.body) error=field_err("body")>
+                                            <textarea id=id("body") aria-describedby=format!("{}-err", id("body")) name="body" rows="10">{tpl.body.clone()}</textarea>
+                                        </FieldFrame>
+                                        <FieldFrame id=id("practical") label=lt(|m| m.practical) error=field_err("practical")>
+                                            <textarea id=id("practical") aria-describedby=format!("{}-err", id("practical")) name="practical" rows="8">{tpl.practical.clone()}</textarea>
+                                        </FieldFrame>
                                         <button type="submit" class="button primary" disabled=move || save.pending().get()>{lt(|m| m.save)}</button>
                                     </ActionForm>
                                 </article>

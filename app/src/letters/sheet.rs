@@ -1,16 +1,11 @@
 //! The letter as printed, for the pages that show it (the certificate's page prints it after
 //! the certificate).
 
-use super::i18n::{LMsgs, lt, msgs};
+use super::i18n::{LMsgs, lt};
 use super::server::dossier_letter;
 use super::{LetterView, paragraphs};
-use crate::i18n::{format_date, use_locale};
+use crate::i18n::{format_date, texts};
 use leptos::prelude::*;
-
-pub(super) fn use_lmsgs() -> impl Fn() -> &'static LMsgs + Copy + Send + Sync {
-    let l = use_locale();
-    move || msgs(l.get())
-}
 
 #[component]
 pub(super) fn LetterText(l: LetterView) -> impl IntoView {
@@ -28,7 +23,7 @@ pub(super) fn LetterText(l: LetterView) -> impl IntoView {
 #[component]
 pub fn LetterSheet(code: String) -> impl IntoView {
     let data = Resource::new_blocking(move || code.clone(), dossier_letter);
-    let m = use_lmsgs();
+    let m = texts::<LMsgs>();
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

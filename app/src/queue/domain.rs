@@ -73,12 +73,12 @@ impl Priority {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
-    pub fn label(self, m: &crate::i18n::Msgs) -> &'static str {
+    pub fn label(self, m: &super::i18n::QMsgs) -> &'static str {
         match self {
-            Priority::Elderly => m.queue.priority_elderly,
-            Priority::Disabled => m.queue.priority_disabled,
-            Priority::Pregnant => m.queue.priority_pregnant,
-            Priority::SmallChild => m.queue.priority_small_child,
+            Priority::Elderly => m.priority_elderly,
+            Priority::Disabled => m.priority_disabled,
+            Priority::Pregnant => m.priority_pregnant,
+            Priority::SmallChild => m.priority_small_child,
         }
     }
 }

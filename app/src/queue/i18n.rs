@@ -2,6 +2,7 @@
 //! missing translation does not compile.
 
 use crate::kernel::conflict::QueueConflict;
+use crate::kernel::locale::{Locale, Texts, tr};
 
 #[derive(Debug)]
 pub struct QMsgs {
@@ -151,6 +152,20 @@ impl QMsgs {
     pub fn conflict(&self, c: QueueConflict) -> &'static str {
         (self.conflict)(c)
     }
+}
+
+impl Texts for QMsgs {
+    fn of(locale: Locale) -> &'static Self {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}
+
+/// One queue text of the current locale, read reactively.
+pub fn qt(f: fn(&'static QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    tr(f)
 }
 
 pub static VI: QMsgs = QMsgs {

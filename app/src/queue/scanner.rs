@@ -3,6 +3,7 @@
 //! Decoding is plain Rust (`rqrr`) so it compiles everywhere, is unit tested natively, and runs
 //! in the browser when it has no `BarcodeDetector` (desktop Chrome on Linux, Firefox, Safari < 17).
 
+use crate::queue::i18n::QMsgs;
 use leptos::{html::Video, prelude::*};
 
 /// A text of the queue messages, picked in the current locale when shown.
@@ -62,11 +63,11 @@ pub fn QrScanner(
             <video node_ref=s.video playsinline muted hidden=move || !s.scanning.get()></video>
             <button type="button" on:click=toggle>
                 {move || {
-                    let q = locale.get().msgs().queue;
+                    let q = locale.get().texts::<QMsgs>();
                     if s.scanning.get() { q.scan_stop } else { q.scan_start }
                 }}
             </button>
-            <p class="scanner-status" role="status">{move || s.status.get().map(|t| t(locale.get().msgs().queue))}</p>
+            <p class="scanner-status" role="status">{move || s.status.get().map(|t| t(locale.get().texts::<QMsgs>()))}</p>
         </div>
     }
 }

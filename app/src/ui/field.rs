@@ -18,11 +18,10 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
     let hint_id = format!("{id}-hint");
-    let field_error = move || error.get().and_then(|e| e.field(name)).map(|fe| locale.get().msgs().field_error(fe));
+    let field_error = field_error(error, name);
     let described = {
         let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
         move || {
@@ -53,6 +52,15 @@ pub fn Field(
             />
         </FieldFrame>
     }
+}
+
+/// The text of the server's refusal of field `name`, in the current language, if it refused it.
+pub fn field_error(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    let locale = use_locale();
+    move || error.get().and_then(|e| e.field(name)).map(|fe| locale.get().msgs().field_error(fe))
 }
 
 /// The frame of any form control (a select, a textarea, a custom input): its label, an optional

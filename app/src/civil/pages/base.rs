@@ -1,12 +1,13 @@
 //! What the pages share: the dossier code of the path, the form's fields, status badges.
 
-use crate::civil::i18n::{CMsgs, ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::CivilPerson;
 use crate::civil::{
     Status,
     domain::DossierKind,
     form::{self, Input},
 };
+use crate::i18n::texts;
 use crate::{
     i18n::{t, use_locale},
     kernel::error::AppError,
@@ -33,7 +34,7 @@ pub(super) fn FormField(
     #[prop(optional)] value: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let locale = use_locale();
     let id = format!("f-{key}");
     let err_id = format!("{id}-err");
@@ -77,7 +78,7 @@ pub(super) fn PartyField(
     #[prop(optional)] value: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let locale = use_locale();
     let lookup = ServerAction::<CivilPerson>::new();
     let typed = RwSignal::new(value.clone());

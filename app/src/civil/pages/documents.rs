@@ -1,9 +1,10 @@
 //! The printable documents: receipt (Mẫu 01), supplement and refusal notices, the certificate.
 
 use super::base::{loading, path_code};
-use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::civil_document;
 use crate::civil::{DossierView, domain::DossierKind};
+use crate::i18n::texts;
 use crate::{
     i18n::{format_date, format_datetime},
     ui::problem::ErrorPanel,
@@ -17,7 +18,7 @@ use leptos_meta::Title;
 pub fn DocumentPage(document: &'static str) -> impl IntoView {
     let code = path_code();
     let data = Resource::new_blocking(move || code.get(), move |c| civil_document(c, document.to_owned()));
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <Title text=move || match document {
             "receipt" => m().receipt,
@@ -68,7 +69,7 @@ pub(super) fn DocHeader(agency: String) -> impl IntoView {
 
 #[component]
 pub(super) fn Receipt(d: DossierView, qr: String) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let g = |k: &str| d.data.get(k).cloned().unwrap_or_default();
     let who = match d.kind {
         DossierKind::Marriage => format!("{} – {}", g("husband_name"), g("wife_name")),
@@ -95,7 +96,7 @@ pub(super) fn Receipt(d: DossierView, qr: String) -> impl IntoView {
 /// Mẫu 02 (supplement) or Mẫu 03 (refusal) of TT 03/2025/TT-VPCP: the latest of that form.
 #[component]
 pub(super) fn Notice(d: DossierView, qr: String, form: &'static str) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let g = |k: &str| d.data.get(k).cloned().unwrap_or_default();
     let who = match d.kind {
         DossierKind::Marriage => format!("{} – {}", g("husband_name"), g("wife_name")),
@@ -133,7 +134,7 @@ pub(super) fn Notice(d: DossierView, qr: String, form: &'static str) -> impl Int
 
 #[component]
 pub(super) fn Certificate(d: DossierView, qr: String, url: String) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let title = m().certificate_titles[DossierKind::ALL.iter().position(|k| *k == d.kind).unwrap_or(0)];
     let keys: &[&str] = match d.kind {
         DossierKind::Birth => &[

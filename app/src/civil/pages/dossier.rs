@@ -2,13 +2,15 @@
 //! registry flags, duplicates, photos, handover, and the steps the official may take.
 
 use super::base::{form_fields, loading, path_code, status_badge};
-use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::{CivilAct, CivilSave, civil_dossier};
 use crate::civil::{
     DossierView, Status,
     domain::DossierKind,
     form::{self},
 };
+use crate::i18n::texts;
+use crate::ui::field::field_error;
 use crate::{
     i18n::{format_date, format_datetime, use_locale},
     kernel::error::AppError,
@@ -37,7 +39,7 @@ pub fn DossierPage() -> impl IntoView {
         }
     });
     let data = Resource::new_blocking(move || (code.get(), version.get()), |(c, _)| civil_dossier(c));
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <Title text=move || (m().dossier_title)(&code.get()) />
         <section class="panel wide civil-dossier">
@@ -56,8 +58,8 @@ pub fn DossierPage() -> impl IntoView {
 
 #[component]
 pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: ServerAction<CivilSave>) -> impl IntoView {
-    let m = use_cmsgs();
-    let fm = crate::field::i18n::use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<crate::field::i18n::FMsgs>();
     let locale = use_locale();
     let act_err = Signal::derive(move || act.value().get().and_then(Result::err));
     let save_err = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -206,7 +208,7 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                     <div class="field">
                         <label for="f-recipient">{ct(|m| m.recipient)}</label>
                         <input id="f-recipient" name="recipient" type="text" />
-                        <p class="field-error" role="alert">{move || act_err.get().and_then(|e| e.field("recipient")).map(|e| locale.get().msgs().field_error(e))}</p>
+                        <p class="field-error" role="alert">{field_error(act_err, "recipient")}</p>
                     </div>
                     <button type="submit" class="button primary" disabled=move || act.pending().get()>{ct(|m| m.act_deliver)}</button>
                 </ActionForm>
@@ -224,7 +226,7 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                     <div class="field">
                         <label for="f-reason">{ct(|m| m.reason)}</label>
                         <input id="f-reason" name="reason" type="text" />
-                        <p class="field-error" role="alert">{move || save_err.get().and_then(|e| e.field("reason")).map(|e| locale.get().msgs().field_error(e))}</p>
+                        <p class="field-error" role="alert">{field_error(save_err, "reason")}</p>
                     </div>
                     <Problem error=save_err />
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>{ct(|m| m.save_version)}</button>
@@ -256,14 +258,14 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                     {d.steps.iter().map(|s| {
                         let result = s.result.map(|r| m().results[r as usize]).unwrap_or("");
                         view! {
-                            <tr data-step=s.step.clone()>
-                                <td>{m().step(&s.step)} {(!s.note.is_empty()).then(|| view! { <br /><span class="muted small">{s.note.clone()}</span> })}</td>
+                            <tr data-step=s.step.as_str()>
+                                <td>{(m().step)(s.step)} {(!s.note.is_empty()).then(|| view! { <br /><span class="muted small">{s.note.clone()}</span> })}</td>
                                 <td>{s.handler.clone().unwrap_or_default()}</td>
                                 <td>{format_datetime(s.done_at.unwrap_or(s.started_at))}</td>
                                 <td>{format_date(s.due_on)}</td>
                                 <td>{result}
                                     {(s.done_at.is_none()).then(|| {
-                                        let step = s.step.clone();
+                                        let step = s.step.as_str();
                                         let code = code.clone();
                                         let testid = format!("partner-{step}");
                                         view! {
@@ -272,7 +274,7 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                                                 <ActionForm action=act attr:class="inline" attr:data-testid=testid>
                                                     <input type="hidden" name="code" value=code.clone() />
                                                     <input type="hidden" name="action" value="partner_done" />
-                                                    <input type="hidden" name="step" value=step.clone() />
+                                                    <input type="hidden" name="step" value=step />
                                                     <button type="submit" class="button" disabled=move || act.pending().get()>{ct(|m| m.partner_done)}</button>
                                                 </ActionForm>
                                             })}
@@ -306,7 +308,7 @@ pub(super) fn compare_keys(kind: DossierKind) -> Vec<&'static str> {
 
 #[component]
 pub(super) fn DataTable(title: String, data: form::Data, keys: Vec<&'static str>) -> impl IntoView {
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <div class="card">
             <h3>{title}</h3>

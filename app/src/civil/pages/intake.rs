@@ -1,12 +1,13 @@
 //! `/civil/new`: intake at the counter, prefilled from the registry.
 
 use super::base::form_fields;
-use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::CivilReceive;
 use crate::civil::{
     domain::DossierKind,
     form::{self},
 };
+use crate::i18n::texts;
 use crate::ui::problem::Problem;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -34,7 +35,7 @@ pub fn NewDossierPage() -> impl IntoView {
         }
         k
     });
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <Title text=ct(|m| m.new_dossier) />
         <section class="panel civil-new">

@@ -1,8 +1,9 @@
 //! The public pages: the certificate's QR verification and following a dossier.
 
 use super::base::loading;
-use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::{CivilTrack, civil_verify};
+use crate::i18n::texts;
 use crate::{
     i18n::{format_date, format_datetime, use_locale},
     kernel::error::AppError,
@@ -17,7 +18,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn VerifyPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new_blocking(move || params.read().get("token").unwrap_or_default(), civil_verify);
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     view! {
         <Title text=ct(|m| m.verify_title) />
         <section class="panel verify">
@@ -56,7 +57,7 @@ pub fn TrackPage() -> impl IntoView {
     let query = use_query_map();
     let track = ServerAction::<CivilTrack>::new();
     let err = Signal::derive(move || track.value().get().and_then(Result::err));
-    let m = use_cmsgs();
+    let m = texts::<CMsgs>();
     let code = query.read_untracked().get("code").unwrap_or_default();
     view! {
         <Title text=ct(|m| m.track_title) />

@@ -1,12 +1,13 @@
 //! `/civil`: the official's lists with counts, filters and one page of the chosen list.
 
 use super::base::loading;
-use crate::civil::i18n::{ct, use_cmsgs};
+use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::civil_queue;
 use crate::civil::{
     Age, Tab,
     domain::{Channel, DossierKind},
 };
+use crate::i18n::texts;
 use crate::{
     i18n::{format_date, format_datetime},
     ui::problem::ErrorPanel,
@@ -24,8 +25,8 @@ pub fn WorkQueuePage() -> impl IntoView {
         move || (q("tab"), q("kind"), q("channel"), q("age"), q("page")),
         |(tab, kind, channel, age, page)| civil_queue(tab, kind, channel, age, page),
     );
-    let m = use_cmsgs();
-    let fm = crate::field::i18n::use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<crate::field::i18n::FMsgs>();
     let link = move |tab: &str, page: u32| {
         let mut s = format!("/civil?tab={tab}");
         for k in ["kind", "channel", "age"] {

@@ -1,15 +1,15 @@
 //! The commune administrator's settings of civil registration.
 
-use crate::i18n::use_locale;
+use crate::i18n::texts;
 use crate::ui::field::FieldFrame;
+use crate::ui::field::field_error;
 use leptos::{form::ActionForm, prelude::*};
 
 /// On the commune administrator's letters page: after how many days an undelivered
 /// certificate is flagged.
 #[component]
 pub fn UndeliveredDaysForm() -> impl IntoView {
-    let fm = crate::field::i18n::use_fmsgs();
-    let locale = use_locale();
+    let fm = texts::<crate::field::i18n::FMsgs>();
     let act = ServerAction::<crate::civil::server::SetUndeliveredDays>::new();
     let days = Resource::new_blocking(|| (), |_| crate::civil::server::undelivered_days());
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
@@ -21,7 +21,7 @@ pub fn UndeliveredDaysForm() -> impl IntoView {
                         <FieldFrame
                             id="undelivered-days".to_owned()
                             label=move || fm().undelivered_days
-                            error=move || err.get().and_then(|e| e.field("days")).map(|e| locale.get().msgs().field_error(e))
+                            error=field_error(err, "days")
                         >
                             <input id="undelivered-days" name="days" type="number" min="1" max="90" value=d.to_string()
                                    aria-describedby="undelivered-days-err" />

@@ -81,7 +81,7 @@ pub(super) async fn step(
     conn: &mut PgConnection,
     row: &Row,
     user: &AuthUser,
-    name: &str,
+    name: crate::civil::Step,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -90,7 +90,7 @@ pub(super) async fn step(
         r#"insert into dossier_step (dossier_id, step, handler_id, started_at, due_on, done_at, result, note)
            values ($1, $2, $3, $4, $5, $4, $6, $7)"#,
         row.dossier_id,
-        name,
+        name.as_str(),
         user.user_id,
         now,
         row.due_on,

@@ -3,7 +3,7 @@
 
 use super::base::{Row, allowed, may_view, today};
 use crate::civil::{
-    DossierView, DuplicateView, FlagView, NoticeView, Status, StepView,
+    DossierView, DuplicateView, FlagView, NoticeView, Status, Step, StepView,
     domain::{Channel, DossierKind, StepResult},
     form::Data,
 };
@@ -201,19 +201,22 @@ pub async fn dossier_view(
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|s| StepView {
-        step: s.step,
-        handler: s.handler,
-        started_at: s.started_at,
-        due_on: s.due_on,
-        done_at: s.done_at,
-        result: match s.result.as_deref() {
-            Some("early") => Some(StepResult::Early),
-            Some("on_time") => Some(StepResult::OnTime),
-            Some("late") => Some(StepResult::Late),
-            _ => None,
-        },
-        note: s.note,
+    // The table's check constraint keeps to the steps the app names.
+    .filter_map(|s| {
+        Some(StepView {
+            step: Step::parse(&s.step)?,
+            handler: s.handler,
+            started_at: s.started_at,
+            due_on: s.due_on,
+            done_at: s.done_at,
+            result: match s.result.as_deref() {
+                Some("early") => Some(StepResult::Early),
+                Some("on_time") => Some(StepResult::OnTime),
+                Some("late") => Some(StepResult::Late),
+                _ => None,
+            },
+            note: s.note,
+        })
     })
     .collect();
     let notices = sqlx::query!(

@@ -306,7 +306,7 @@ pub(super) async fn save_in(
     .execute(&mut *tx)
     .await?;
     store_flags(&mut *tx, row.dossier_id, user, &parsed.data, &flags).await?;
-    step(&mut *tx, &row, user, "corrected", &reason, now).await?;
+    step(&mut *tx, &row, user, crate::civil::Step::Corrected, &reason, now).await?;
     audit(&mut *tx, user, meta, &row, "dossier.corrected", serde_json::json!({ "version": version, "reason": reason }))
         .await?;
     Ok(version)

@@ -4,7 +4,7 @@
 use super::base::{Row, allowed, audit, known, lookup, step, today};
 use super::dossier::{duplicates, keep_log_on_refusal, load, load_as};
 use crate::civil::{
-    Allowed, Status,
+    Allowed, Status, Step,
     domain::{DossierKind, PersonalId, Sex},
     form::{self, Data},
     registry::PopulationRegistry,
@@ -52,15 +52,15 @@ pub enum Action {
 }
 
 impl Action {
-    pub(super) fn name(&self) -> &'static str {
+    pub(super) fn step(&self) -> Step {
         match self {
-            Action::Review { .. } => "reviewed",
-            Action::Supplement { .. } => "supplement_requested",
-            Action::Resume => "supplement_received",
-            Action::Refuse { .. } => "refused",
-            Action::Register => "sent_to_chairman",
-            Action::Sign => "signed",
-            Action::Deliver { .. } => "delivered",
+            Action::Review { .. } => Step::Reviewed,
+            Action::Supplement { .. } => Step::SupplementRequested,
+            Action::Resume => Step::SupplementReceived,
+            Action::Refuse { .. } => Step::Refused,
+            Action::Register => Step::SentToChairman,
+            Action::Sign => Step::Signed,
+            Action::Deliver { .. } => Step::Delivered,
         }
     }
 }
@@ -262,8 +262,8 @@ pub async fn act_in(
     sqlx::query!("update dossier set status = $2 where dossier_id = $1", row.dossier_id, status.as_str())
         .execute(&mut *tx)
         .await?;
-    step(&mut *tx, &row, user, action.name(), &note, now).await?;
-    audit(&mut *tx, user, meta, &row, &format!("dossier.{}", action.name()), details).await?;
+    step(&mut *tx, &row, user, action.step(), &note, now).await?;
+    audit(&mut *tx, user, meta, &row, &format!("dossier.{}", action.step().as_str()), details).await?;
     Ok(status)
 }
 
@@ -272,11 +272,11 @@ pub async fn act_in(
 /// health insurance card (social insurance), 2 working days each; for a death, residence
 /// deregistration the same day and the funeral allowance within 8. They are closed when the
 /// partner's result comes back ([`partner_done`]).
-pub const PARTNER_STEPS: [(&str, DossierKind, u16); 4] = [
-    ("residence_registration", DossierKind::Birth, 2),
-    ("health_insurance_card", DossierKind::Birth, 2),
-    ("residence_deregistration", DossierKind::Death, 0),
-    ("funeral_allowance", DossierKind::Death, 8),
+pub const PARTNER_STEPS: [(Step, DossierKind, u16); 4] = [
+    (Step::ResidenceRegistration, DossierKind::Birth, 2),
+    (Step::HealthInsuranceCard, DossierKind::Birth, 2),
+    (Step::ResidenceDeregistration, DossierKind::Death, 0),
+    (Step::FuneralAllowance, DossierKind::Death, 8),
 ];
 
 pub(super) async fn partner_steps(conn: &mut PgConnection, row: &Row, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -287,7 +287,7 @@ pub(super) async fn partner_steps(conn: &mut PgConnection, row: &Row, now: DateT
             sqlx::query!(
                 "insert into dossier_step (dossier_id, step, started_at, due_on) values ($1, $2, $3, $4)",
                 row.dossier_id,
-                step,
+                step.as_str(),
                 now,
                 cal.due_date(local, days)
             )
@@ -304,7 +304,7 @@ pub async fn partner_done(
     user: &AuthUser,
     meta: &RequestMeta,
     code: &str,
-    step_name: &str,
+    step: Step,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
@@ -318,7 +318,7 @@ pub async fn partner_done(
                   result = case when $5::date < due_on then 'early' when $5::date = due_on then 'on_time' else 'late' end
            where dossier_id = $1 and step = $2 and done_at is null returning step_id"#,
         row.dossier_id,
-        step_name,
+        step.as_str(),
         now,
         user.user_id,
         today
@@ -328,7 +328,7 @@ pub async fn partner_done(
     if done.is_none() {
         return Err(AppError::from(CivilConflict::DossierWrongState));
     }
-    audit(&mut tx, user, meta, &row, "dossier.partner_done", serde_json::json!({ "step": step_name })).await?;
+    audit(&mut tx, user, meta, &row, "dossier.partner_done", serde_json::json!({ "step": step.as_str() })).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,14 +4,15 @@
 use super::handover::HandoverForm;
 use super::parts::{Photos, error_text};
 use super::sync::{Tab, capture_label, now, today, use_field};
+use crate::i18n::texts;
 use crate::{
     civil::server::CivilPerson,
     civil::{
         form,
-        i18n::{ct, use_cmsgs},
+        i18n::{CMsgs, ct},
     },
     field::{
-        i18n::use_fmsgs,
+        i18n::FMsgs,
         offline::{self, Draft, OutState, Outgoing, Payload},
     },
     i18n::{format_date, format_datetime, use_locale},
@@ -24,8 +25,8 @@ use leptos::{prelude::*, task::spawn_local};
 #[component]
 pub(super) fn CaptureTab() -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     view! {
         {move || f.delivering.get().map(|d| view! { <HandoverForm item=d /> })}
         {move || {
@@ -63,8 +64,8 @@ pub(super) fn CaptureTab() -> impl IntoView {
 #[component]
 pub(super) fn CaptureForm(draft: Draft) -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     let d = RwSignal::new(draft);
     let errors = RwSignal::new(None::<FieldErrors>);
     let consent_missing = RwSignal::new(false);
@@ -208,8 +209,8 @@ fn IdInput(
     draft: RwSignal<Draft>,
 ) -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     let locale = use_locale();
     let scanning = RwSignal::new(false);
     let typed = RwSignal::new(value.clone());
@@ -258,7 +259,7 @@ fn IdInput(
                 view! { <p class="prefill small" data-testid=format!("registry-{key}")>{ct(|m| m.from_registry)} ": " {name} " · " {birth}</p> }.into_any()
             }
             Err(e) => {
-                let text = e.field("person").map(|fe| locale.get().msgs().field_error(fe)).unwrap_or_else(|| m().label("person"));
+                let text = e.field("person").map(|fe| locale.get().msgs().field_error(fe)).unwrap_or_else(|| locale.get().msgs().app_error(&e));
                 view! { <p class="field-error">{text}</p> }.into_any()
             }
         })}

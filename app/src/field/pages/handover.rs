@@ -3,14 +3,16 @@
 
 use super::parts::{Photos, error_text};
 use super::sync::{Tab, now, use_field};
+use crate::i18n::texts;
 use crate::{
-    civil::i18n::use_cmsgs,
+    civil::i18n::CMsgs,
     field::{
         dto::ToDeliver,
-        i18n::use_fmsgs,
+        i18n::FMsgs,
         offline::{self, Draft, OutState, Outgoing, Payload},
     },
     kernel::error::FieldErrors,
+    ui::field::FieldFrame,
 };
 use leptos::{prelude::*, task::spawn_local};
 use std::collections::BTreeMap;
@@ -21,8 +23,8 @@ use uuid::Uuid;
 #[component]
 pub(super) fn HandoverForm(item: ToDeliver) -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     let recipient = RwSignal::new(String::new());
     let relation = RwSignal::new(String::new());
     let place = RwSignal::new("home".to_owned());
@@ -106,23 +108,20 @@ pub(super) fn HandoverForm(item: ToDeliver) -> impl IntoView {
         <form class="stack handover" data-testid="handover-form" novalidate on:submit=save>
             <h2>{move || fm().record_handover} " · " {item.code.clone()}</h2>
             <p>{move || m().kind(item.kind)} " · " {item.subject_name.clone()}</p>
-            <div class="field">
-                <label for="h-recipient">{move || fm().recipient}</label>
+            <FieldFrame id="h-recipient".into() label=move || fm().recipient error=err("recipient")>
                 <input id="h-recipient" type="text" required on:input=move |ev| recipient.set(event_target_value(&ev))
                        aria-describedby="h-recipient-err" />
-                <p class="field-error" id="h-recipient-err" role="alert">{err("recipient")}</p>
-            </div>
-            <div class="field">
-                <label for="h-relation">{move || fm().relation}</label>
-                <input id="h-relation" type="text" on:input=move |ev| relation.set(event_target_value(&ev)) />
-            </div>
-            <div class="field">
-                <label for="h-place">{move || fm().place}</label>
-                <select id="h-place" on:change=move |ev| place.set(event_target_value(&ev))>
+            </FieldFrame>
+            <FieldFrame id="h-relation".into() label=move || fm().relation error=err("relation")>
+                <input id="h-relation" type="text" on:input=move |ev| relation.set(event_target_value(&ev))
+                       aria-describedby="h-relation-err" />
+            </FieldFrame>
+            <FieldFrame id="h-place".into() label=move || fm().place error=err("place")>
+                <select id="h-place" on:change=move |ev| place.set(event_target_value(&ev)) aria-describedby="h-place-err">
                     {crate::field::dto::PLACES.into_iter().map(|p| view! { <option value=p selected=p == "home">{move || fm().place_name(p)}</option> }).collect_view()}
                 </select>
                 <input type="text" aria-label=move || fm().place_note on:input=move |ev| note.set(event_target_value(&ev)) placeholder=move || fm().place_note />
-            </div>
+            </FieldFrame>
             <fieldset class="signature">
                 <legend>{move || fm().signature}</legend>
                 <SignaturePad canvas signed />
@@ -139,7 +138,7 @@ pub(super) fn HandoverForm(item: ToDeliver) -> impl IntoView {
 /// A signature drawn with a finger.
 #[component]
 fn SignaturePad(canvas: NodeRef<leptos::html::Canvas>, signed: RwSignal<bool>) -> impl IntoView {
-    let fm = use_fmsgs();
+    let fm = texts::<FMsgs>();
     let drawing = RwSignal::new(false);
     let down = move |ev: leptos::ev::PointerEvent| {
         ev.prevent_default();

@@ -15,9 +15,10 @@ mod visits;
 pub use visit_request::VisitRequestPage;
 
 use crate::field::{
-    i18n::use_fmsgs,
+    i18n::FMsgs,
     offline::{self},
 };
+use crate::i18n::texts;
 use capture::CaptureTab;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -30,7 +31,7 @@ use visits::VisitsTab;
 pub fn FieldApp() -> impl IntoView {
     let f = Field::new();
     provide_context(f);
-    let fm = use_fmsgs();
+    let fm = texts::<FMsgs>();
     // Browser only: read the phone's store, follow the network, keep the app for offline use.
     let listeners = StoredValue::new(Vec::<WindowListenerHandle>::new());
     Effect::new(move |_| {
@@ -117,7 +118,7 @@ pub fn FieldApp() -> impl IntoView {
 #[component]
 fn StatusBar() -> impl IntoView {
     let f = use_field();
-    let fm = use_fmsgs();
+    let fm = texts::<FMsgs>();
     let mb = |b: f64| format!("{:.1}", b / 1_048_576.0);
     view! {
         <div class="field-status" data-testid="field-status">

@@ -1,11 +1,12 @@
 //! The outbox tab: every item waiting, sent, answered or refused, with what can be done next.
 
 use super::sync::{Tab, use_field};
+use crate::i18n::texts;
 use crate::{
-    civil::i18n::use_cmsgs,
+    civil::i18n::CMsgs,
     field::{
         dto::Outcome,
-        i18n::use_fmsgs,
+        i18n::FMsgs,
         offline::{self, OutState, Outgoing, Payload},
     },
     i18n::{format_datetime, use_locale},
@@ -17,8 +18,8 @@ use uuid::Uuid;
 #[component]
 pub(super) fn OutboxTab() -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     let locale = use_locale();
     let edit = move |item: Outgoing| {
         // Refused: back to a draft to correct; sent again later under a new key.

@@ -2,8 +2,9 @@
 //! a field's error text.
 
 use super::sync::use_field;
+use crate::i18n::texts;
 use crate::{
-    field::{i18n::use_fmsgs, offline::Draft},
+    field::{i18n::FMsgs, offline::Draft},
     i18n::use_locale,
     kernel::error::FieldErrors,
 };
@@ -33,7 +34,7 @@ pub(super) fn Photos(
     transient: bool,
 ) -> impl IntoView {
     let f = use_field();
-    let fm = use_fmsgs();
+    let fm = texts::<FMsgs>();
     let urls = RwSignal::new(Vec::<(String, String)>::new());
     // Show the stored photos (object URLs made in the browser), when the list of photos changes.
     let photos = Memo::new(move |_| draft.with(|d| d.photos.clone()));

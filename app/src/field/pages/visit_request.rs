@@ -1,13 +1,14 @@
 //! `/visit`: a family member asks for a home visit (or the hotline does for them).
 
+use crate::i18n::texts;
+use crate::ui::field::field_error;
 use crate::{
-    civil::{domain::DossierKind, i18n::use_cmsgs},
+    civil::{domain::DossierKind, i18n::CMsgs},
     field::{
-        i18n::use_fmsgs,
+        i18n::FMsgs,
         server::{RequestVisit, visit_communes},
     },
-    i18n::use_locale,
-    ui::problem::Problem,
+    ui::{field::FieldFrame, problem::Problem},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -15,15 +16,12 @@ use leptos_meta::Title;
 /// `/visit`: a family asks the commune for a home visit (or the hotline does for them).
 #[component]
 pub fn VisitRequestPage() -> impl IntoView {
-    let fm = use_fmsgs();
-    let m = use_cmsgs();
-    let locale = use_locale();
+    let fm = texts::<FMsgs>();
+    let m = texts::<CMsgs>();
     let act = ServerAction::<RequestVisit>::new();
     let communes = Resource::new(|| (), |_| visit_communes());
     let err = Signal::derive(move || act.value().get().and_then(Result::err));
-    let field_err = move |key: &'static str| {
-        move || err.get().and_then(|e| e.field(key)).map(|e| locale.get().msgs().field_error(e))
-    };
+    let field_err = move |key: &'static str| field_error(err, key);
     view! {
         <Title text=move || fm().visit_title />
         <section class="panel visit-request">
@@ -34,14 +32,12 @@ pub fn VisitRequestPage() -> impl IntoView {
             })}
             // The server's checks, each next to its field (also without JavaScript).
             <ActionForm action=act attr:class="stack" attr:novalidate=true>
-                <div class="field">
-                    <label for="v-kind">{move || fm().visit_kind}</label>
-                    <select id="v-kind" name="kind">
+                <FieldFrame id="v-kind".into() label=move || fm().visit_kind error=field_err("kind")>
+                    <select id="v-kind" name="kind" aria-describedby="v-kind-err">
                         {DossierKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || m().kind(k)}</option> }).collect_view()}
                     </select>
-                </div>
-                <div class="field">
-                    <label for="v-commune">{move || fm().visit_commune}</label>
+                </FieldFrame>
+                <FieldFrame id="v-commune".into() label=move || fm().visit_commune error=field_err("commune_code")>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let list = communes.await.unwrap_or_default();
@@ -53,19 +49,16 @@ pub fn VisitRequestPage() -> impl IntoView {
                             }
                         })}
                     </Transition>
-                    <p class="field-error" id="v-commune-err" role="alert">{field_err("commune_code")}</p>
-                </div>
+                </FieldFrame>
                 {[("family_name", "text"), ("address", "text"), ("phone", "tel"), ("event_date", "date"), ("requester_name", "text"), ("note", "text")]
                     .into_iter().map(|(key, t)| {
                         let id = format!("v-{key}");
                         let err_id = format!("{id}-err");
                         view! {
-                            <div class="field">
-                                <label for=id.clone()>{move || fm().visit_label(key)}</label>
-                                <input id=id name=key type=t aria-describedby=err_id.clone()
+                            <FieldFrame id=id.clone() label=move || fm().visit_label(key) error=field_err(key)>
+                                <input id=id name=key type=t aria-describedby=err_id
                                        required=matches!(key, "family_name" | "address" | "phone") />
-                                <p class="field-error" id=err_id role="alert">{field_err(key)}</p>
-                            </div>
+                            </FieldFrame>
                         }
                     }).collect_view()}
                 <Problem error=err />

@@ -2,14 +2,15 @@
 //! her figures.
 
 use super::sync::{Tab, now, use_field};
+use crate::i18n::texts;
 use crate::{
     civil::{
         domain::DossierKind,
-        i18n::{ct, use_cmsgs},
+        i18n::{CMsgs, ct},
     },
     field::{
         dto::{Outcome, TaskView, ToDeliver},
-        i18n::use_fmsgs,
+        i18n::FMsgs,
         offline::{self, Draft, OutState, Payload},
         server::{TakeTask, field_figures, field_tasks, field_to_deliver},
     },
@@ -25,8 +26,8 @@ use uuid::Uuid;
 #[component]
 pub(super) fn VisitsTab() -> impl IntoView {
     let f = use_field();
-    let m = use_cmsgs();
-    let fm = use_fmsgs();
+    let m = texts::<CMsgs>();
+    let fm = texts::<FMsgs>();
     let take = ServerAction::<TakeTask>::new();
     let done = RwSignal::new(0u32);
     Effect::new(move |_| {

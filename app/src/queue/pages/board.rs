@@ -14,9 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::i18n::qt(f)
-}
+use crate::queue::i18n::{QMsgs, qt};
 
 /// A short two-tone chime, then "Mời số A-023 đến quầy 3" in Vietnamese where the browser
 /// has a speech voice. Browsers allow sound only after a tap on the page ("Bật âm thanh").
@@ -142,7 +140,7 @@ pub fn TicketPage() -> impl IntoView {
                                 <p class="ticket-number" data-testid="ticket-number">{tk.label.clone()}</p>
                                 <p class="ticket-status" data-status=status.as_str() data-testid="ticket-status">
                                     {move || {
-                                        let q = locale.get().msgs().queue;
+                                        let q = locale.get().texts::<QMsgs>();
                                         match (status, counter) {
                                             (TicketStatus::Waiting, _) => (q.people_ahead)(tk.ahead),
                                             (TicketStatus::Called, Some(c)) => (q.please_go_to)(c),
@@ -155,12 +153,12 @@ pub fn TicketPage() -> impl IntoView {
                                 </p>
                                 {tk.rating.clone().map(|(token, qr)| view! {
                                     <div class="rate-invite" data-testid="rate-invite">
-                                        <a class="button primary big" href=format!("/rate/{token}") data-testid="rate-link">{move || locale.get().msgs().evaluation.rate_title}</a>
+                                        <a class="button primary big" href=format!("/rate/{token}") data-testid="rate-link">{move || locale.get().texts::<crate::evaluation::i18n::EMsgs>().rate_title}</a>
                                         <div class="qr small" inner_html=qr></div>
                                     </div>
                                 })}
                                 {(status == TicketStatus::Waiting).then(|| view! {
-                                    <p data-testid="estimate">{move || (locale.get().msgs().queue.estimated_wait)(tk.estimated_wait_minutes)}</p>
+                                    <p data-testid="estimate">{move || (locale.get().texts::<QMsgs>().estimated_wait)(tk.estimated_wait_minutes)}</p>
                                 })}
                                 <p class="muted">{qt(|q| q.ticket_live_hint)}</p>
                             }.into_any()

@@ -25,9 +25,7 @@ use leptos_router::{
     hooks::{use_params_map, use_query_map},
 };
 
-fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::i18n::qt(f)
-}
+use crate::queue::i18n::{QMsgs, qt};
 
 /// `/book`: one page, steps chosen by the query (`procedure`, `office`, `from`, `reschedule`),
 /// so every step is a plain link or GET form and works without JavaScript.
@@ -192,7 +190,7 @@ fn SlotPicker(a: Availability, #[prop(optional)] reschedule: Option<String>) -> 
                                             <label class="slot" class:full=!s.bookable>
                                                 <input type="radio" name="starts_at" value=value disabled=!s.bookable required=true />
                                                 <span class="time">{time}</span>
-                                                <span class="left">{move || (locale.get().msgs().queue.places_left)(remaining)}</span>
+                                                <span class="left">{move || (locale.get().texts::<QMsgs>().places_left)(remaining)}</span>
                                             </label>
                                         }
                                     }).collect_view()}
@@ -314,7 +312,7 @@ fn BookingCard(b: BookingView, #[prop(optional)] compact: bool) -> impl IntoView
                 <dt>{qt(|q| q.citizen_name)}</dt><dd>{b.citizen_name.clone()} " · " {b.phone.clone()}</dd>
                 <dt>{qt(|q| q.status)}</dt>
                 <dd>{move || {
-                    let q = locale.get().msgs().queue;
+                    let q = locale.get().texts::<QMsgs>();
                     match status { BookingStatus::Booked => q.status_booked, BookingStatus::CheckedIn => q.status_checked_in, BookingStatus::Cancelled => q.status_cancelled }
                 }}</dd>
             </dl>

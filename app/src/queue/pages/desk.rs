@@ -4,12 +4,13 @@
 use super::live::use_office_events;
 use crate::{
     i18n::{Locale, t, use_locale},
+    kernel::error::AppError,
     queue::{
         IssuedTicket, OfficeAccess, Priority, TicketStatus,
         server::{CounterAct, CounterCallNext, KioskCheckIn, KioskWalkIn, counter_console, kiosk_info, my_counters},
     },
     ui::{
-        field::Field,
+        field::{Field, FieldFrame, field_error},
         problem::{ErrorPanel, Problem},
     },
 };
@@ -17,9 +18,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::i18n::qt(f)
-}
+use crate::queue::i18n::{QMsgs, qt};
 
 /// `/offices`: the offices a staff member works with and what they may open there.
 #[component]
@@ -56,7 +55,7 @@ pub fn OfficesPage() -> impl IntoView {
                                                 {manage.then(|| view! {
                                                     <li><a href=format!("/manage/{id}")>{qt(|q| q.stats_title)}</a></li>
                                                     <li><a href=format!("/admin/office/{id}")>{qt(|q| q.setup_title)}</a></li>
-                                                    <li><a href=format!("/evaluation/office/{id}")>{move || use_locale().get().msgs().evaluation.office_evaluations_title}</a></li>
+                                                    <li><a href=format!("/evaluation/office/{id}")>{move || use_locale().get().texts::<crate::evaluation::i18n::EMsgs>().office_evaluations_title}</a></li>
                                                 })}
                                             </ul>
                                         </li>
@@ -72,18 +71,17 @@ pub fn OfficesPage() -> impl IntoView {
 }
 
 #[component]
-fn PrioritySelect() -> impl IntoView {
+fn PrioritySelect(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <div class="field">
-            <label for="f-priority">{qt(|q| q.priority_group)}</label>
-            <select id="f-priority" name="priority">
+        <FieldFrame id="f-priority".into() label=qt(|q| q.priority_group) error=field_error(error, "priority")>
+            <select id="f-priority" name="priority" aria-describedby="f-priority-err">
                 <option value="">{qt(|q| q.priority_none)}</option>
                 {Priority::ALL.into_iter().map(|p| view! {
-                    <option value=p.as_str()>{move || p.label(locale.get().msgs())}</option>
+                    <option value=p.as_str()>{move || p.label(locale.get().texts())}</option>
                 }).collect_view()}
             </select>
-        </div>
+        </FieldFrame>
     }
 }
 
@@ -99,7 +97,7 @@ fn IssuedPanel(issued: IssuedTicket) -> impl IntoView {
             <p>{qt(|q| q.your_number)}</p>
             <p class="ticket-number" data-testid="ticket-number">{issued.ticket.label.clone()}</p>
             {walk_in.map(|_| view! { <p class="notice">{qt(|q| q.checkin_outside_window)}</p> })}
-            <p>{move || (locale.get().msgs().queue.people_ahead)(issued.ticket.ahead)}</p>
+            <p>{move || (locale.get().texts::<QMsgs>().people_ahead)(issued.ticket.ahead)}</p>
             <div class="qr small" inner_html=qr></div>
             <p class="muted">{qt(|q| q.scan_to_follow)} " " <a href=link>{qt(|q| q.follow_ticket)}</a></p>
         </div>
@@ -149,7 +147,7 @@ pub fn KioskPage() -> impl IntoView {
                                         <ActionForm action=check_in attr:class="stack" attr:data-testid="checkin-form">
                                             <input type="hidden" name="office" value=id.to_string() />
                                             <Field name="code" label=qt(|q| q.booking_code) autocomplete="off" error=ci_error />
-                                            <PrioritySelect />
+                                            <PrioritySelect error=ci_error />
                                             <Problem error=ci_error />
                                             <button type="submit" class="button primary">{qt(|q| q.check_in)}</button>
                                         </ActionForm>
@@ -158,16 +156,15 @@ pub fn KioskPage() -> impl IntoView {
                                         <h2>{qt(|q| q.no_booking)}</h2>
                                         <ActionForm action=walk_in attr:class="stack" attr:data-testid="walkin-form">
                                             <input type="hidden" name="office" value=id.to_string() />
-                                            <div class="field">
-                                                <label for="f-procedure">{qt(|q| q.procedure)}</label>
-                                                <select id="f-procedure" name="procedure" required=true>
+                                            <FieldFrame id="f-procedure".into() label=qt(|q| q.procedure) error=field_error(wi_error, "procedure")>
+                                                <select id="f-procedure" name="procedure" required=true aria-describedby="f-procedure-err">
                                                     {procs.into_iter().map(|p| {
                                                         let (vi, en) = (p.name.clone(), p.name_en.clone());
                                                         view! { <option value=p.code>{move || if locale.get() == Locale::En { en.clone() } else { vi.clone() }}</option> }
                                                     }).collect_view()}
                                                 </select>
-                                            </div>
-                                            <PrioritySelect />
+                                            </FieldFrame>
+                                            <PrioritySelect error=wi_error />
                                             <Problem error=wi_error />
                                             <button type="submit" class="button primary">{qt(|q| q.take_number)}</button>
                                         </ActionForm>
@@ -213,8 +210,8 @@ pub fn CounterPage() -> impl IntoView {
                             view! {
                                 <h1>{qt(|q| q.counter_word)} " " {c.counter.number} " · " {c.counter.name.clone()}</h1>
                                 <p class="muted">{c.office_name.clone()}
-                                    " · " <a href=format!("/counter/{cid}/rate") data-testid="rate-us">{move || locale.get().msgs().evaluation.rate_us}</a></p>
-                                <p data-testid="waiting-here">{move || (locale.get().msgs().queue.waiting_for_counter)(c.waiting_here)}</p>
+                                    " · " <a href=format!("/counter/{cid}/rate") data-testid="rate-us">{move || locale.get().texts::<crate::evaluation::i18n::EMsgs>().rate_us}</a></p>
+                                <p data-testid="waiting-here">{move || (locale.get().texts::<QMsgs>().waiting_for_counter)(c.waiting_here)}</p>
                                 <ActionForm action=call attr:class="inline">
                                     <input type="hidden" name="counter" value=cid.to_string() />
                                     <button type="submit" class="button primary big" data-testid="call-next">{qt(|q| q.call_next)}</button>
@@ -239,7 +236,7 @@ pub fn CounterPage() -> impl IntoView {
                                         <div class="current" data-status=cur.status.as_str()>
                                             <p class="ticket-number" data-testid="current-ticket">{cur.label.clone()}</p>
                                             <p>{cur.procedure_name.clone()}
-                                               {cur.priority.map(|p| view! { " · " <strong>{move || p.label(locale.get().msgs())}</strong> })}
+                                               {cur.priority.map(|p| view! { " · " <strong>{move || p.label(locale.get().texts())}</strong> })}
                                                {cur.booked.then(|| view! { " · " {qt(|q| q.booked_badge)} })}
                                             </p>
                                             <div class="actions">
@@ -251,7 +248,7 @@ pub fn CounterPage() -> impl IntoView {
                                                 <input type="hidden" name="counter" value=cid.to_string() />
                                                 <input type="hidden" name="ticket" value=tid.to_string() />
                                                 <input type="hidden" name="action" value="finish" />
-                                                <Field name="arg" label=qt(|q| q.dossier_code) hint=t(|m| m.queue.dossier_code_hint) error=act_error />
+                                                <Field name="arg" label=qt(|q| q.dossier_code) hint=qt(|q| q.dossier_code_hint) error=act_error />
                                                 <button type="submit" class="button primary" data-action="finish">{qt(|q| q.finish_service)}</button>
                                             </ActionForm>
                                             <details>

@@ -11,7 +11,7 @@ use crate::{
         },
     },
     ui::{
-        field::Field,
+        field::{Field, FieldFrame, field_error},
         problem::{ErrorPanel, Problem},
     },
 };
@@ -19,9 +19,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn qt(f: fn(&'static crate::queue::i18n::QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    crate::i18n::qt(f)
-}
+use crate::queue::i18n::{QMsgs, qt};
 
 fn mins(x: f64) -> String {
     format!("{x:.1}")
@@ -87,12 +85,12 @@ pub fn StatsPage() -> impl IntoView {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(s) => {
                             let id = s.office.office_id;
-                            let m = locale.get_untracked().msgs().queue;
+                            let m = locale.get_untracked().texts::<QMsgs>();
                             let period = if week.get_untracked() { m.this_week } else { m.today };
                             view! {
                                 <p class="muted">{s.office.name.clone()}</p>
                                 {s.alert.then(|| view! {
-                                    <p class="alert" role="alert" data-testid="wait-alert">{move || (locale.get().msgs().queue.alert_projected)(s.projected_average_wait)}</p>
+                                    <p class="alert" role="alert" data-testid="wait-alert">{move || (locale.get().texts::<QMsgs>().alert_projected)(s.projected_average_wait)}</p>
                                 })}
                                 <dl class="figures" data-testid="stats">
                                     <dt>{qt(|q| q.queue_length)}</dt><dd data-testid="queue-length">{s.queue_length}</dd>
@@ -177,10 +175,10 @@ pub fn SetupPage() -> impl IntoView {
                                     <ActionForm action=hours attr:class="inline hours">
                                         <input type="hidden" name="office" value=id.to_string() />
                                         <input type="hidden" name="weekday" value=wd.to_string() />
-                                        <label for=format!("f-{field}")>{move || locale.get().msgs().queue.weekdays[wd as usize - 1]}</label>
+                                        <label for=format!("f-{field}")>{move || locale.get().texts::<QMsgs>().weekdays[wd as usize - 1]}</label>
                                         <input id=format!("f-{field}") name="sessions" value=text.clone() prop:value=text aria-invalid=move || hours_err.get().and_then(|e| e.field(field)).map(|_| "true") />
                                         <button type="submit" class="button">{qt(|q| q.save)}</button>
-                                        <span class="field-error" role="alert">{move || hours_err.get().and_then(|e| e.field(field)).map(|e| locale.get().msgs().field_error(e))}</span>
+                                        <span class="field-error" role="alert">{field_error(hours_err, field)}</span>
                                     </ActionForm>
                                 }
                             }).collect_view();
@@ -241,7 +239,7 @@ pub fn SetupPage() -> impl IntoView {
                                     <Field name="min_notice_minutes" label=qt(|q| q.min_notice) kind="number" inputmode="numeric" value=v(c.min_notice_minutes) error=config_err />
                                     <Field name="checkin_before_minutes" label=qt(|q| q.checkin_before) kind="number" inputmode="numeric" value=v(c.checkin_before_minutes as i32) error=config_err />
                                     <Field name="checkin_after_minutes" label=qt(|q| q.checkin_after) kind="number" inputmode="numeric" value=v(c.checkin_after_minutes as i32) error=config_err />
-                                    <Field name="priority_every" label=qt(|q| q.priority_every) hint=t(|m| m.queue.priority_every_hint) kind="number" inputmode="numeric" value=v(c.priority_every as i32) error=config_err />
+                                    <Field name="priority_every" label=qt(|q| q.priority_every) hint=qt(|q| q.priority_every_hint) kind="number" inputmode="numeric" value=v(c.priority_every as i32) error=config_err />
                                     <label class="check"><input type="checkbox" name="booking_enabled" value="on" checked=c.booking_enabled prop:checked=c.booking_enabled /> {qt(|q| q.booking_enabled)}</label>
                                     <Problem error=config_err />
                                     <button type="submit" class="button primary">{qt(|q| q.save)}</button>
@@ -258,11 +256,10 @@ pub fn SetupPage() -> impl IntoView {
                                 </table>
                                 <ActionForm action=procedure attr:class="stack">
                                     <input type="hidden" name="office" value=id.to_string() />
-                                    <div class="field">
-                                        <label for="f-procedure">{qt(|q| q.procedure)}</label>
-                                        <select id="f-procedure" name="procedure">{proc_options}</select>
-                                    </div>
-                                    <Field name="prefix" label=qt(|q| q.prefix) hint=t(|m| m.queue.prefix_hint) error=proc_err />
+                                    <FieldFrame id="f-procedure".into() label=qt(|q| q.procedure) error=field_error(proc_err, "procedure")>
+                                        <select id="f-procedure" name="procedure" aria-describedby="f-procedure-err">{proc_options}</select>
+                                    </FieldFrame>
+                                    <Field name="prefix" label=qt(|q| q.prefix) hint=qt(|q| q.prefix_hint) error=proc_err />
                                     <Field name="group_name" label=qt(|q| q.group_name) error=proc_err />
                                     <Field name="capacity" label=qt(|q| q.capacity) kind="number" inputmode="numeric" error=proc_err />
                                     <Problem error=proc_err />

@@ -8,6 +8,7 @@ pub mod manage;
 mod live;
 
 use crate::i18n::use_locale;
+use crate::queue::i18n::QMsgs;
 use leptos::prelude::*;
 
 /// `Thứ Hai, 07/12/2026` / `Monday, 07/12/2026`.
@@ -15,7 +16,7 @@ pub fn day_label(day: chrono::NaiveDate) -> impl Fn() -> String + Send + Sync + 
     let locale = use_locale();
     move || {
         use chrono::Datelike;
-        let q = locale.get().msgs().queue;
+        let q = locale.get().texts::<QMsgs>();
         format!("{}, {}", q.weekdays[day.weekday().num_days_from_monday() as usize], day.format("%d/%m/%Y"))
     }
 }
