@@ -6,7 +6,7 @@ use super::{
 use crate::{
     i18n::{Locale, format_date, format_vnd, t, use_locale},
     ui::{
-        field::{Field, SearchForm},
+        field::{Field, FieldFrame, SearchForm, field_error},
         problem::{ErrorPanel, Problem},
     },
 };
@@ -248,13 +248,12 @@ pub fn CalendarPage() -> impl IntoView {
                                             <ActionForm action=add attr:class="stack">
                                                 <Problem error=add_error />
                                                 <Field name="day" label=t(|m| m.date) kind="date" required=true error=add_error />
-                                                <div class="field">
-                                                    <label for="f-kind">{t(|m| m.kind)}</label>
-                                                    <select id="f-kind" name="kind">
+                                                <FieldFrame id="f-kind".into() label=t(|m| m.kind) error=field_error(add_error, "kind")>
+                                                    <select id="f-kind" name="kind" aria-describedby="f-kind-err">
                                                         <option value="holiday">{t(|m| m.kind_holiday)}</option>
                                                         <option value="working">{t(|m| m.kind_working)}</option>
                                                     </select>
-                                                </div>
+                                                </FieldFrame>
                                                 <Field name="name" label=t(|m| m.name) required=true error=add_error />
                                                 <Field name="name_en" label=t(|m| m.name_english) error=add_error />
                                                 <Field name="legal_basis" label=t(|m| m.legal_basis) error=add_error />

@@ -10,7 +10,7 @@ use crate::civil::{
     form::{self},
 };
 use crate::i18n::texts;
-use crate::ui::field::field_error;
+use crate::ui::field::{Field, FieldFrame};
 use crate::{
     i18n::{format_date, format_datetime, use_locale},
     kernel::error::AppError,
@@ -205,11 +205,7 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                 <ActionForm action=act attr:class="stack" attr:data-testid="act-deliver">
                     {hidden.get_value()()}
                     <input type="hidden" name="action" value="deliver" />
-                    <div class="field">
-                        <label for="f-recipient">{ct(|m| m.recipient)}</label>
-                        <input id="f-recipient" name="recipient" type="text" />
-                        <p class="field-error" role="alert">{field_error(act_err, "recipient")}</p>
-                    </div>
+                    <Field name="recipient" label=ct(|m| m.recipient) error=act_err />
                     <button type="submit" class="button primary" disabled=move || act.pending().get()>{ct(|m| m.act_deliver)}</button>
                 </ActionForm>
             })}
@@ -223,11 +219,7 @@ pub(super) fn DossierBody(d: DossierView, act: ServerAction<CivilAct>, save: Ser
                 <ActionForm action=save attr:class="stack dossier-form" attr:data-testid="edit-form">
                     {hidden.get_value()()}
                     {form_fields(kind, &field_data, save_err)}
-                    <div class="field">
-                        <label for="f-reason">{ct(|m| m.reason)}</label>
-                        <input id="f-reason" name="reason" type="text" />
-                        <p class="field-error" role="alert">{field_error(save_err, "reason")}</p>
-                    </div>
+                    <Field name="reason" label=ct(|m| m.reason) error=save_err />
                     <Problem error=save_err />
                     <button type="submit" class="button primary" disabled=move || save.pending().get()>{ct(|m| m.save_version)}</button>
                 </ActionForm>
@@ -360,11 +352,9 @@ pub(super) fn ReasonsForm(
             <ActionForm action=act attr:class="stack" attr:data-testid=format!("act-{action}")>
                 <input type="hidden" name="code" value=code />
                 <input type="hidden" name="action" value=action />
-                <div class="field">
-                    <label for=id.clone()>{ct(|m| m.reasons)}</label>
-                    <textarea id=id name="reasons" rows="3" maxlength="2000"></textarea>
-                    <p class="field-error" role="alert">{err}</p>
-                </div>
+                <FieldFrame id=id.clone() label=ct(|m| m.reasons) error=err>
+                    <textarea id=id.clone() name="reasons" rows="3" maxlength="2000" aria-describedby=format!("{id}-err")></textarea>
+                </FieldFrame>
                 <button type="submit" class="button" disabled=move || act.pending().get()>{label}</button>
             </ActionForm>
         </details>

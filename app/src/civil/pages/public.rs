@@ -5,9 +5,12 @@ use crate::civil::i18n::{CMsgs, ct};
 use crate::civil::server::{CivilTrack, civil_verify};
 use crate::i18n::texts;
 use crate::{
-    i18n::{format_date, format_datetime, use_locale},
+    i18n::{format_date, format_datetime},
     kernel::error::AppError,
-    ui::problem::{ErrorPanel, Problem, page_status},
+    ui::{
+        field::Field,
+        problem::{ErrorPanel, Problem, page_status},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -65,16 +68,8 @@ pub fn TrackPage() -> impl IntoView {
             <h1>{ct(|m| m.track_title)}</h1>
             <p>{ct(|m| m.track_intro)}</p>
             <ActionForm action=track attr:class="stack" attr:data-testid="track-form">
-                <div class="field">
-                    <label for="f-code">{ct(|m| m.dossier_code)}</label>
-                    <input id="f-code" name="code" type="text" value=code autocapitalize="characters" />
-                    <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("code")).map(|e| use_locale().get().msgs().field_error(e))}</p>
-                </div>
-                <div class="field">
-                    <label for="f-phone">{ct(|m| m.phone)}</label>
-                    <input id="f-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" />
-                    <p class="field-error" role="alert">{move || err.get().and_then(|e| e.field("phone")).map(|e| use_locale().get().msgs().field_error(e))}</p>
-                </div>
+                <Field name="code" label=ct(|m| m.dossier_code) value=code error=err />
+                <Field name="phone" label=ct(|m| m.phone) kind="tel" inputmode="tel" autocomplete="tel" error=err />
                 {move || matches!(err.get(), Some(AppError::NotFound)).then(|| view! { <p class="problem" role="alert">{ct(|m| m.track_unknown)}</p> })}
                 <Problem error=Signal::derive(move || err.get().filter(|e| !matches!(e, AppError::NotFound))) />
                 <button type="submit" class="button primary">{ct(|m| m.track)}</button>

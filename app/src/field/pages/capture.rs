@@ -209,7 +209,6 @@ fn IdInput(
     draft: RwSignal<Draft>,
 ) -> impl IntoView {
     let f = use_field();
-    let m = texts::<CMsgs>();
     let fm = texts::<FMsgs>();
     let locale = use_locale();
     let scanning = RwSignal::new(false);
