@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod field;
 pub mod home;
 pub mod hospital;
+pub mod hotline;
 pub mod i18n;
 pub mod identity;
 pub mod kernel;

@@ -17,14 +17,16 @@ use utoipa::{OpenApi, ToSchema};
     info(title = "phucvu integration API", description = "Reference data and, in later versions, births from hospitals, queue devices and the hotline exchange. All times are UTC (RFC 3339)."),
     paths(list_provinces, list_communes, former_commune, list_procedures,
           super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next,
-          super::evaluation::rankings, super::hospital::notify_birth, super::hospital::birth_status),
+          super::evaluation::rankings, super::hospital::notify_birth, super::hospital::birth_status,
+          super::pbx::events),
     components(schemas(Province, Commune, Successor, Procedure, ErrorBody, super::error::FieldProblem,
                        super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called,
                        super::evaluation::Rankings, super::evaluation::RankedUnit,
-                       super::hospital::Birth, super::hospital::BirthDossier)),
+                       super::hospital::Birth, super::hospital::BirthDossier, super::pbx::Accepted)),
     modifiers(&DeviceKey),
     tags((name = "reference", description = "Administrative units and the procedure catalogue"),
          (name = "births", description = "Hospitals and clinics send each birth's electronic Giấy chứng sinh; the mother's commune gets a notified dossier and a home visit. Each facility system has its own API key, sent as `Authorization: Bearer <key>`."),
+         (name = "hotline", description = "The hotline's telephone exchanges report call events: ringing, answered, transferred, ended with a cause, recording ready, IVR choice and survey digits. Each exchange is registered by the province administrator and signs every request with its key."),
          (name = "evaluation", description = "Open data: satisfaction and evaluation results per office, agency and commune (no personal data)."),
          (name = "queue", description = "Installed queue systems (ticket machines, counter keypads): issue tickets and report calls. Each device has its own API key, created in the office set-up, sent as `Authorization: Bearer <key>`. Live updates for displays: `GET /api/v1/offices/{office_id}/events` (server-sent events)."))
 )]

@@ -6,6 +6,7 @@ pub mod error;
 pub mod evaluation;
 pub mod field;
 pub mod hospital;
+pub mod pbx;
 pub mod queue;
 
 /// The API key of an integration (queue device, facility system): `Authorization: Bearer <key>`.
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(evaluation::routes())
         .merge(hospital::routes())
         .merge(field::routes())
+        .merge(pbx::routes())
 }
 
 #[derive(Deserialize)]

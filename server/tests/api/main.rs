@@ -4,6 +4,7 @@ mod evaluation;
 mod hardening;
 mod helpers;
 mod hospital;
+mod pbx;
 mod queue;
 
 use helpers::spawn_app;

@@ -1,0 +1,187 @@
+//! The hotline's exchanges report calls through signed webhooks: the signature and its
+//! timestamp are checked, every event is kept once, out-of-order events still make one correct
+//! call, each exchange's payloads are read, and a malformed body writes nothing.
+
+use crate::helpers::spawn_app;
+use app::hotline::pbx::sign;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+async fn exchange(db: &PgPool, vendor: &str) -> (uuid::Uuid, String) {
+    let secret = format!("secret-{vendor}");
+    let id =
+        sqlx::query_scalar("insert into pbx_exchange (name, vendor, secret) values ($1, $2, $3) returning exchange_id")
+            .bind(format!("Tổng đài {vendor}"))
+            .bind(vendor)
+            .bind(&secret)
+            .fetch_one(db)
+            .await
+            .unwrap();
+    (id, secret)
+}
+
+/// Posts `body` as the exchange would, signed `skew` seconds from now with `secret`.
+async fn post(app: &crate::helpers::TestApp, id: uuid::Uuid, secret: &str, body: &str, skew: i64) -> (u16, Value) {
+    let ts = chrono::Utc::now().timestamp() + skew;
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/pbx/{id}/events")))
+        .header("content-type", "application/json")
+        .header("x-pbx-timestamp", ts.to_string())
+        .header("x-pbx-signature", sign(secret, ts, body.as_bytes()))
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+type CallRow = (String, String, Option<String>, bool, bool, bool, Option<String>, Option<String>);
+
+async fn call(db: &PgPool, external: &str) -> CallRow {
+    sqlx::query_as(
+        "select direction, caller, extension, ringing_at is not null, answered_at is not null, ended_at is not null,
+                end_cause, recording_url
+         from call where external_id = $1",
+    )
+    .bind(external)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+async fn count(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+fn generic(call: &str, event: &str, at: &str, extra: Value) -> Value {
+    let mut v = json!({ "call_id": call, "event": event, "at": at });
+    v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    v
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn webhooks_are_signed_recent_and_from_a_known_exchange(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    let body = generic("c-1", "ringing", "2026-12-04T01:00:00Z", json!({"from": "0905123456"})).to_string();
+    assert_eq!(post(&app, id, "wrong-key", &body, 0).await.0, 401, "bad signature");
+    assert_eq!(post(&app, id, &secret, &body, -600).await.0, 401, "stale timestamp: a replay");
+    assert_eq!(post(&app, id, &secret, &body, 600).await.0, 401, "from the future");
+    assert_eq!(post(&app, uuid::Uuid::new_v4(), &secret, &body, 0).await.0, 401, "unknown exchange");
+    let unsigned =
+        app.client.post(app.url(&format!("/api/v1/pbx/{id}/events"))).body(body.clone()).send().await.unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+    assert_eq!(count(&db, "select count(*) from call").await, 0, "nothing written");
+    let (s, v) = post(&app, id, &secret, &body, 0).await;
+    assert_eq!((s, &v["accepted"]), (200, &json!(1)));
+    sqlx::query("update pbx_exchange set revoked_at = now()").execute(&db).await.unwrap();
+    assert_eq!(post(&app, id, &secret, &body, 0).await.0, 401, "a revoked exchange");
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn each_event_counts_once_and_order_does_not_matter(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    let ringing = generic(
+        "c-2",
+        "ringing",
+        "2026-12-04T01:00:00Z",
+        json!({"from": "+84905123456", "to": "1022", "extension": "101"}),
+    );
+    let answered = generic("c-2", "answered", "2026-12-04T01:00:07Z", json!({"extension": "101"}));
+    let transferred = generic("c-2", "transferred", "2026-12-04T01:02:00Z", json!({"extension": "102"}));
+    let ended = generic("c-2", "ended", "2026-12-04T01:05:00Z", json!({"cause": "normal"}));
+    // The hangup first, then the transfer, the answer and the ringing, each sent twice.
+    for e in [&ended, &transferred, &answered, &ringing] {
+        assert_eq!(post(&app, id, &secret, &e.to_string(), 0).await.1["accepted"], json!(1));
+        assert_eq!(post(&app, id, &secret, &e.to_string(), 0).await.1["duplicates"], json!(1));
+    }
+    assert_eq!(count(&db, "select count(*) from call").await, 1);
+    assert_eq!(count(&db, "select count(*) from call_event").await, 4);
+    let c = call(&db, "c-2").await;
+    assert_eq!(
+        c,
+        ("in".into(), "0905123456".into(), Some("102".into()), true, true, true, Some("normal".into()), None)
+    );
+    let talk: i64 = sqlx::query_scalar("select extract(epoch from ended_at - answered_at)::bigint from call")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(talk, 293);
+    // A batch is all or nothing: one bad event and none is kept.
+    let batch = json!({"events": [generic("c-3", "ringing", "2026-12-04T02:00:00Z", json!({})), {"call_id": "c-3", "event": "boom"}]});
+    let (s, v) = post(&app, id, &secret, &batch.to_string(), 0).await;
+    assert_eq!((s, v["fields"][0]["field"].as_str()), (422, Some("event")));
+    assert_eq!(count(&db, "select count(*) from call where external_id = 'c-3'").await, 0);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn malformed_bodies_are_refused_with_the_field_and_write_nothing(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    for (body, field) in [
+        ("not json".to_owned(), "body"),
+        (json!({"event": "ringing", "at": "2026-12-04T01:00:00Z"}).to_string(), "call_id"),
+        (json!({"call_id": "x", "event": "ringing", "at": "yesterday"}).to_string(), "at"),
+        (
+            json!({"call_id": "x", "event": "ringing", "at": "2026-12-04T01:00:00Z", "direction": "sideways"})
+                .to_string(),
+            "direction",
+        ),
+        (json!({"call_id": "x", "event": "recording", "at": "2026-12-04T01:00:00Z"}).to_string(), "recording_url"),
+    ] {
+        let (s, v) = post(&app, id, &secret, &body, 0).await;
+        assert_eq!((s, v["fields"][0]["field"].as_str()), (422, Some(field)), "{body}");
+    }
+    assert_eq!(count(&db, "select count(*) from call").await, 0);
+}
+
+#[sqlx::test(migrator = "server::MIGRATOR")]
+async fn stringee_and_omicall_payloads_make_the_same_calls(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let (stringee, s_key) = exchange(&db, "stringee").await;
+    let (omicall, o_key) = exchange(&db, "omicall").await;
+    let party = |n: &str, t: &str| json!({"number": n, "type": t, "alias": n});
+    for e in [
+        json!({"call_id": "call-vn-1-AB12", "call_status": "ringing", "timestamp_ms": 1764810000000_i64,
+               "from": party("84905123456", "external"), "to": party("agent101", "internal")}),
+        json!({"call_id": "call-vn-1-AB12", "call_status": "ended", "timestamp_ms": 1764810095000_i64,
+               "from": party("84905123456", "external"), "to": party("agent101", "internal"),
+               "endCallCause": "NORMAL_CLEARING", "duration": 95, "answerDuration": 80,
+               "recordUrl": "https://api.stringee.com/v1/call/recording/call-vn-1-AB12"}),
+    ] {
+        assert_eq!(post(&app, stringee, &s_key, &e.to_string(), 0).await.0, 200);
+    }
+    assert_eq!(
+        call(&db, "call-vn-1-AB12").await,
+        (
+            "in".into(),
+            "0905123456".into(),
+            Some("agent101".into()),
+            true,
+            true,
+            true,
+            Some("normal".into()),
+            Some("https://api.stringee.com/v1/call/recording/call-vn-1-AB12".into())
+        )
+    );
+    let cdr = json!({"transaction_id": "omi-55aa", "direction": "inbound", "source_number": "0912345678",
+        "destination_number": "02563822022", "sip_user": "102", "time_start_call": 1764810000, "duration": 40,
+        "bill_sec": 0, "disposition": "NO ANSWER"});
+    assert_eq!(post(&app, omicall, &o_key, &cdr.to_string(), 0).await.0, 200);
+    let missed = call(&db, "omi-55aa").await;
+    assert_eq!(
+        (missed.1.as_str(), missed.4, missed.5, missed.6.as_deref()),
+        ("0912345678", false, true, Some("no_answer"))
+    );
+    // One exchange's payload sent to another's address is not its format.
+    assert_eq!(
+        post(&app, omicall, &o_key, &json!({"call_id": "x", "call_status": "ringing"}).to_string(), 0).await.0,
+        422
+    );
+    // The same call id at two exchanges is two calls.
+    let same = json!({"transaction_id": "call-vn-1-AB12", "state": "ringing", "time": 1764810000});
+    assert_eq!(post(&app, omicall, &o_key, &same.to_string(), 0).await.0, 200);
+    assert_eq!(count(&db, "select count(*) from call where external_id = 'call-vn-1-AB12'").await, 2);
+}
