@@ -77,6 +77,12 @@ counter=$(q -c "select counter_id from counter where office_id = '$office' and n
 BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_OFFICE="$office" BENCH_COUNTER="$counter" \
   node scripts/bench-queue.mjs
 
+# The hotline's exchange: signed call events as fast as the two instances take them.
+pbx_secret=bench-pbx-$RANDOM$RANDOM
+pbx=$(q -c "insert into pbx_exchange (name, vendor, secret) values ('Bench', 'generic', '$pbx_secret') returning exchange_id")
+BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_EXCHANGE="$pbx" BENCH_SECRET="$pbx_secret" \
+  node scripts/bench-pbx.mjs
+
 # Evaluation: 1,000,000 rated transactions over the last year in every commune of the province
 # (one office, three counters and three officials each), loaded with the trigger off and the
 # monthly sums rebuilt once, as a bulk import would. Then the ranking queries, timed over HTTP.
