@@ -60,7 +60,10 @@ await pool(all, 16, async (e, i) => {
 const seconds = (now() - t0) / 1000;
 if (accepted !== all.length) throw new Error(`pbx: ${accepted} of ${all.length} events accepted`);
 let dup = 0;
-await pool(all.filter((_, i) => i % 10 === 0), 16, async (e, i) => { dup += (await send(i + 1, JSON.stringify(e))).duplicates; });
+await pool(all.filter((_, i) => i % 10 === 0), 16, async (e, i) => {
+  const v = await send(i + 1, JSON.stringify(e)); // read before adding: `dup += await …` loses updates
+  dup += v.duplicates;
+});
 if (dup !== Math.ceil(all.length / 10)) throw new Error(`pbx: ${dup} resent events taken as duplicates`);
 log(`${all.length} events of ${all.length / 4} calls in ${fmt(seconds)} s; resent ${dup}, all duplicates`);
 console.log(`pbx_events_per_s: ${fmt(all.length / seconds)} /s`);
