@@ -81,7 +81,7 @@ BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_OFFICE="$offic
 pbx_secret=bench-pbx-$RANDOM$RANDOM
 pbx=$(q -c "insert into pbx_exchange (name, vendor, secret) values ('Bench', 'generic', '$pbx_secret') returning exchange_id")
 BENCH_A=http://127.0.0.1:3201 BENCH_B=http://127.0.0.1:3202 BENCH_EXCHANGE="$pbx" BENCH_SECRET="$pbx_secret" \
-  node scripts/bench-pbx.mjs
+  RUST_LOG=warn target/release/server pbx-load
 
 # Evaluation: 1,000,000 rated transactions over the last year in every commune of the province
 # (one office, three counters and three officials each), loaded with the trigger off and the

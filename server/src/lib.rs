@@ -4,6 +4,7 @@
 pub mod config;
 pub mod embedded_db;
 pub mod http;
+pub mod pbx_load;
 pub mod telemetry;
 
 use app::{

@@ -1,5 +1,6 @@
 //! `server` serves the app. `server db-start` / `server db-stop` manage the embedded cluster
-//! for scripts (tests, benchmarks).
+//! for scripts (tests, benchmarks); `server pbx-load` sends a telephone exchange's load for
+//! `make bench`.
 
 use anyhow::Context;
 use server::{
@@ -22,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
             EmbeddedPg::start(&config.embedded_dir, config.embedded_port)?.stop(true);
             Ok(())
         }
-        Some(other) => anyhow::bail!("unknown command {other}; use no argument, db-start or db-stop"),
+        Some("pbx-load") => server::pbx_load::run().await,
+        Some(other) => anyhow::bail!("unknown command {other}; use no argument, db-start, db-stop or pbx-load"),
         None => run(config).await,
     }
 }

@@ -70,51 +70,54 @@ pub struct Recorded {
     pub duplicates: usize,
 }
 
-/// Records a webhook's events in one transaction: all of them or none.
+impl Recorded {
+    fn count(&mut self, new: bool) {
+        if new { self.accepted += 1 } else { self.duplicates += 1 }
+    }
+}
+
+/// Records a webhook's events: a batch in one transaction, all of them or none. A single event
+/// needs none: each of its two statements stands alone, and a retry after a failure between
+/// them finds the call and records the event.
 pub async fn record(db: &PgPool, ex: &Exchange, events: &[CallEvent]) -> Result<Recorded, AppError> {
-    let mut tx = db.begin().await?;
     let mut done = Recorded::default();
+    if let [e] = events {
+        let mut conn = db.acquire().await?;
+        done.count(record_one(&mut conn, ex, e).await?);
+        return Ok(done);
+    }
+    let mut tx = db.begin().await?;
     for e in events {
-        // Two events of a new call may arrive at once: the unique key makes them one call.
-        let call_id = sqlx::query_scalar!(
-            r#"insert into call (exchange_id, external_id, direction) values ($1, $2, $3)
-               on conflict (exchange_id, external_id) do update set external_id = excluded.external_id
-               returning call_id"#,
-            ex.exchange_id,
-            e.call,
-            e.direction.as_str()
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let new = sqlx::query_scalar!(
-            r#"insert into call_event (call_id, kind, dedupe, occurred_at, payload) values ($1, $2, $3, $4, $5)
-               on conflict do nothing returning 1 as "one!""#,
-            call_id,
-            e.kind.as_str(),
-            e.dedupe(),
-            e.at,
-            e.raw
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if new.is_none() {
-            done.duplicates += 1;
-            continue;
-        }
-        apply(&mut tx, call_id, e).await?;
-        done.accepted += 1;
+        done.count(record_one(&mut tx, ex, e).await?);
     }
     tx.commit().await?;
     Ok(done)
 }
 
-/// Folds one event into its call. Each time keeps the earliest report of a once-only moment
-/// (ringing, answer) and the latest end, so the order events arrive in does not matter; the
-/// call belongs to the extension that took it last.
-async fn apply(conn: &mut sqlx::PgConnection, call_id: Uuid, e: &CallEvent) -> Result<(), AppError> {
+/// Whether the event was new. Two round trips: the call (two events of a new call may arrive at
+/// once: the unique key makes them one call), then the event and its fold into the call in one
+/// statement, which changes nothing when the event was reported before.
+async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent) -> Result<bool, AppError> {
+    let call_id = sqlx::query_scalar!(
+        r#"insert into call (exchange_id, external_id, direction) values ($1, $2, $3)
+           on conflict (exchange_id, external_id) do update set external_id = excluded.external_id
+           returning call_id"#,
+        ex.exchange_id,
+        e.call,
+        e.direction.as_str()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    // Each time keeps the earliest report of a once-only moment (ringing, answer) and the latest
+    // end, so the order events arrive in does not matter; the call belongs to the extension that
+    // took it last.
     let takes = matches!(e.kind, EventKind::Answered | EventKind::Transferred);
-    sqlx::query!(
-        r#"update call set
+    let folded = sqlx::query!(
+        r#"with new as (
+             insert into call_event (call_id, kind, dedupe, occurred_at, payload) values ($1, $5, $12, $6, $13)
+             on conflict do nothing returning call_id
+           )
+           update call set
              caller = case when caller = '' then coalesce($2, '') else caller end,
              callee = case when callee = '' then coalesce($3, '') else callee end,
              queue = coalesce(queue, $4),
@@ -132,7 +135,7 @@ async fn apply(conn: &mut sqlx::PgConnection, call_id: Uuid, e: &CallEvent) -> R
              recording_url = case when $5 = 'recording' then $10 else recording_url end,
              ivr_choice = case when $5 = 'ivr' then $11 else ivr_choice end,
              survey_digits = case when $5 = 'survey' then $11 else survey_digits end
-           where call_id = $1"#,
+           from new where call.call_id = new.call_id"#,
         call_id,
         e.from,
         e.to,
@@ -143,9 +146,12 @@ async fn apply(conn: &mut sqlx::PgConnection, call_id: Uuid, e: &CallEvent) -> R
         e.extension,
         e.cause,
         e.recording_url,
-        e.digits
+        e.digits,
+        e.dedupe(),
+        e.raw
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(folded == 1)
 }
