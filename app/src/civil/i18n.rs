@@ -2,7 +2,7 @@
 //! they travel in those pages' lazy chunk, not with the first page.
 
 use super::{Status, Step, Tab, domain::Channel, domain::DossierKind};
-use crate::kernel::locale::{Locale, Texts, tr};
+use crate::kernel::locale::texts_table;
 
 #[derive(Debug)]
 pub struct CMsgs {
@@ -158,19 +158,7 @@ pub struct CMsgs {
     pub fig_delivered: &'static str,
 }
 
-impl Texts for CMsgs {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::Vi => &VI,
-            Locale::En => &EN,
-        }
-    }
-}
-
-/// One civil-registration text of the current locale, read reactively.
-pub fn ct(f: fn(&'static CMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    tr(f)
-}
+texts_table!(CMsgs, ct, "civil-registration");
 
 impl CMsgs {
     pub fn label(&self, key: &str) -> String {

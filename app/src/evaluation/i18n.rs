@@ -2,7 +2,7 @@
 //! translation does not compile. SIPAS item wording follows the national survey form.
 
 use crate::kernel::conflict::EvaluationConflict;
-use crate::kernel::locale::{Locale, Texts, tr};
+use crate::kernel::locale::texts_table;
 
 #[derive(Debug)]
 pub struct EMsgs {
@@ -110,19 +110,7 @@ impl EMsgs {
     }
 }
 
-impl Texts for EMsgs {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::Vi => &VI,
-            Locale::En => &EN,
-        }
-    }
-}
-
-/// One evaluation text of the current locale, read reactively.
-pub fn et(f: fn(&'static EMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    tr(f)
-}
+texts_table!(EMsgs, et, "evaluation");
 
 pub static VI: EMsgs = EMsgs {
     rate_title: "Đánh giá mức độ hài lòng",

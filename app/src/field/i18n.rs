@@ -1,6 +1,6 @@
 //! Texts of the field app (Vietnamese first).
 
-use crate::kernel::locale::{Locale, Texts, tr};
+use crate::kernel::locale::texts_table;
 
 #[derive(Debug)]
 pub struct FMsgs {
@@ -319,16 +319,4 @@ static EN: FMsgs = FMsgs {
     saved: "Saved.",
 };
 
-impl Texts for FMsgs {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::Vi => &VI,
-            Locale::En => &EN,
-        }
-    }
-}
-
-/// One field-app text of the current locale, read reactively.
-pub fn ft(f: fn(&'static FMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    tr(f)
-}
+texts_table!(FMsgs, ft, "field-app");

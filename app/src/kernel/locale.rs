@@ -93,3 +93,24 @@ pub fn tr<T: Texts>(f: fn(&'static T) -> &'static str) -> impl Fn() -> &'static 
     let table = texts::<T>();
     move || f(table())
 }
+
+/// A feature's table: `texts_table!(QMsgs, qt, "queue")` makes `QMsgs` a [`Texts`] of the module's
+/// `VI` and `EN` statics, and `qt(|q| q.x)` its shortcut for one text.
+macro_rules! texts_table {
+    ($ty:ident, $short:ident, $what:literal) => {
+        impl $crate::kernel::locale::Texts for $ty {
+            fn of(locale: $crate::kernel::locale::Locale) -> &'static Self {
+                match locale {
+                    $crate::kernel::locale::Locale::Vi => &VI,
+                    $crate::kernel::locale::Locale::En => &EN,
+                }
+            }
+        }
+
+        #[doc = concat!("One ", $what, " text of the current locale, read reactively.")]
+        pub fn $short(f: fn(&'static $ty) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+            $crate::kernel::locale::tr(f)
+        }
+    };
+}
+pub(crate) use texts_table;

@@ -1,6 +1,6 @@
 //! Texts of the letters' pages (Vietnamese first, English); only the lazy civil chunk uses them.
 
-use crate::kernel::locale::{Locale, Texts, tr};
+use crate::kernel::locale::texts_table;
 
 #[derive(Debug)]
 pub struct LMsgs {
@@ -29,19 +29,7 @@ pub struct LMsgs {
     pub unsigned_note: &'static str,
 }
 
-impl Texts for LMsgs {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::Vi => &VI,
-            Locale::En => &EN,
-        }
-    }
-}
-
-/// One letter text of the current locale, read reactively.
-pub fn lt(f: fn(&'static LMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    tr(f)
-}
+texts_table!(LMsgs, lt, "letter");
 
 pub static VI: LMsgs = LMsgs {
     letters_title: "Thư chúc mừng, chia buồn",

@@ -2,7 +2,7 @@
 //! missing translation does not compile.
 
 use crate::kernel::conflict::QueueConflict;
-use crate::kernel::locale::{Locale, Texts, tr};
+use crate::kernel::locale::texts_table;
 
 #[derive(Debug)]
 pub struct QMsgs {
@@ -154,19 +154,7 @@ impl QMsgs {
     }
 }
 
-impl Texts for QMsgs {
-    fn of(locale: Locale) -> &'static Self {
-        match locale {
-            Locale::Vi => &VI,
-            Locale::En => &EN,
-        }
-    }
-}
-
-/// One queue text of the current locale, read reactively.
-pub fn qt(f: fn(&'static QMsgs) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    tr(f)
-}
+texts_table!(QMsgs, qt, "queue");
 
 pub static VI: QMsgs = QMsgs {
     add_device: "Thêm thiết bị",

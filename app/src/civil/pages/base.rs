@@ -35,10 +35,9 @@ pub(super) fn FormField(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let m = texts::<CMsgs>();
-    let locale = use_locale();
     let id = format!("f-{key}");
     let err_id = format!("{id}-err");
-    let err = move || error.get().and_then(|e| e.field(key)).map(|fe| locale.get().msgs().field_error(fe));
+    let err = crate::ui::field::field_error(error, key);
     let name = format!("f[{key}]");
     let control = match input {
         Input::Sex => view! {
