@@ -134,9 +134,11 @@ pub async fn load(db: &PgPool) -> Result<Vec<DemoAccount>, AppError> {
     let phu_cat = commune_agencies[1].1;
 
     // (username, display name, role, agency, commune jurisdiction; None = whole province)
-    let staff: [(&str, &str, Role, Uuid, Option<&str>); 10] = [
+    let staff: [(&str, &str, Role, Uuid, Option<&str>); 12] = [
         ("tinh.quantri", "Lê Thị Hồng Nhung", Role::ProvinceAdmin, centre, None),
         ("tinh.tongdai", "Phạm Minh Tuấn", Role::HotlineAgent, centre, None),
+        ("tinh.tongdai2", "Ngô Thị Thu Trang", Role::HotlineAgent, centre, None),
+        ("tinh.tongdai3", "Lý Quốc Bảo", Role::HotlineAgent, centre, None),
         ("tinh.motcua", "Đặng Thu Hà", Role::CounterOfficer, centre, None),
         ("bv.quynhon", "Bệnh viện Đa khoa tỉnh Gia Lai", Role::HealthFacility, hospital, None),
         ("quynhon.quantri", "Trần Văn Bình", Role::AgencyAdmin, quy_nhon, Some("21583")),
@@ -171,6 +173,7 @@ pub async fn load(db: &PgPool) -> Result<Vec<DemoAccount>, AppError> {
     let communes: Vec<(&str, &str)> =
         COMMUNES.iter().map(|(code, _, _, _, address)| (*code, address.split(',').next().unwrap_or(address))).collect();
     crate::civil::registry::seed(db, &communes, 150).await?;
+    crate::hotline::demo::load(db, centre).await?;
     accounts.push(DemoAccount {
         login: format!("{DEMO_CITIZEN_PHONE} (SMS code at /dev/inbox)"),
         role: Role::Citizen,

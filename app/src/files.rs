@@ -35,3 +35,12 @@ pub async fn get(files: &dyn ObjectStore, key: &str) -> Result<bytes::Bytes, App
         Err(e) => Err(AppError::internal("object store read failed", &e)),
     }
 }
+
+/// Deletes a file; one already gone is not an error.
+pub async fn delete(files: &dyn ObjectStore, key: &str) -> Result<(), AppError> {
+    let path = Path::parse(key).map_err(|e| AppError::internal("bad object key", &e))?;
+    match files.delete(&path).await {
+        Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+        Err(e) => Err(AppError::internal("object store delete failed", &e)),
+    }
+}

@@ -258,6 +258,7 @@ impl Msgs {
             Conflict::Queue(c) => QMsgs::of(self.locale).conflict(c),
             Conflict::Evaluation(c) => EMsgs::of(self.locale).conflict(c),
             Conflict::Civil(c) => (self.civil_conflict)(c),
+            Conflict::Hotline(c) => crate::hotline::i18n::HMsgs::of(self.locale).conflict(c),
             Conflict::Refused(r) => (self.refusal)(r),
             Conflict::BadCode => self.err_bad_code,
             Conflict::CalendarDuplicate => self.err_calendar_duplicate,

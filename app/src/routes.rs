@@ -9,7 +9,9 @@
 //! Every page streams in order: complete HTML without JavaScript (slow phones, wasm not yet
 //! loaded), Suspense boundaries awaited in place.
 
-use crate::{audit, civil, evaluation, field, home, hospital, identity, letters, notify, queue, reference, ui};
+use crate::{
+    audit, civil, evaluation, field, home, hospital, hotline, identity, letters, notify, queue, reference, ui,
+};
 use leptos::prelude::*;
 use leptos_router::{
     Lazy, LazyRoute, PossibleRouteMatch, SsrMode,
@@ -92,6 +94,14 @@ app_routes! {
     group CalendarRoute { "/admin/calendar" => view! { <reference::pages::CalendarPage /> } }
     group AuditRoute { "/admin/audit" => view! { <audit::pages::AuditPage /> } }
     group DevInboxRoute { "/dev/inbox" => view! { <notify::pages::DevInboxPage /> } }
+    group FaqRoute { "/faq" => view! { <hotline::pages::FaqPage /> } }
+    // The hotline: the agent's console, the knowledge base, figures and administration.
+    group HotlineRoute {
+        "/hotline" => view! { <hotline::pages::ConsolePage /> },
+        "/hotline/kb" => view! { <hotline::pages::KnowledgePage /> },
+        "/hotline/figures" => view! { <hotline::pages::FiguresPage /> },
+        "/admin/hotline" => view! { <hotline::pages::HotlineAdminPage /> },
+    }
     // The citizen's queue pages, and rating a service.
     group CitizenQueueRoute {
         "/book" => view! { <queue::pages::booking::BookPage /> },

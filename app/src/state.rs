@@ -14,7 +14,8 @@ pub struct AppState {
     pub db: PgPool,
     pub settings: Arc<Settings>,
     pub notifier: Arc<dyn Notifier>,
-    pub queue: crate::queue::events::QueueHub,
+    /// LISTEN/NOTIFY fan-out to this instance's event streams.
+    pub live: crate::kernel::live::LiveHub,
     /// The national population database (the synthetic local one here).
     pub registry: Arc<dyn crate::civil::registry::PopulationRegistry>,
     /// Uploaded files (local folder or S3-compatible store).

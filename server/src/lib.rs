@@ -4,7 +4,9 @@
 pub mod config;
 pub mod embedded_db;
 pub mod http;
+pub mod jobs;
 pub mod pbx_load;
+pub mod pbx_sim;
 pub mod telemetry;
 
 use app::{
@@ -45,7 +47,7 @@ pub fn app_state(db: PgPool, leptos_options: LeptosOptions, settings: Settings, 
     let registry_pool =
         sqlx::postgres::PgPoolOptions::new().max_connections(4).connect_lazy_with((*db.connect_options()).clone());
     let registry = Arc::new(app::civil::registry::LocalRegistry { db: registry_pool });
-    AppState { leptos_options, db, settings: Arc::new(settings), notifier, queue: Default::default(), registry, files }
+    AppState { leptos_options, db, settings: Arc::new(settings), notifier, live: Default::default(), registry, files }
 }
 
 /// The app's routes, listed once a process. Listing renders the app with every resource's

@@ -1,6 +1,6 @@
 //! `server` serves the app. `server db-start` / `server db-stop` manage the embedded cluster
 //! for scripts (tests, benchmarks); `server pbx-load` sends a telephone exchange's load for
-//! `make bench`.
+//! `make bench`; `server pbx-sim` is the local telephone exchange.
 
 use anyhow::Context;
 use server::{
@@ -24,7 +24,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some("pbx-load") => server::pbx_load::run().await,
-        Some(other) => anyhow::bail!("unknown command {other}; use no argument, db-start, db-stop or pbx-load"),
+        Some("pbx-sim") => server::pbx_sim::run(&std::env::args().skip(2).collect::<Vec<_>>()).await,
+        Some(other) => {
+            anyhow::bail!("unknown command {other}; use no argument, db-start, db-stop, pbx-load or pbx-sim")
+        }
         None => run(config).await,
     }
 }
@@ -69,9 +72,13 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
     }
     let options = server::leptos_options(&config.site_root, &config.site_pkg_dir, config.addr);
     let files = app::files::open(&config.files).map_err(|e| anyhow::anyhow!("opening the file store: {e}"))?;
+    if config.demo_data {
+        app::hotline::demo::activity(&db, files.as_ref()).await.map_err(|e| anyhow::anyhow!("demo calls: {e}"))?;
+    }
     let state = server::app_state(db.clone(), options, config.settings.clone(), files);
     tokio::spawn(app::notify::service::run_dispatcher(db.clone(), state.notifier.clone()));
-    state.queue.start(db.clone());
+    state.live.start(db.clone());
+    server::jobs::start(state.clone());
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.with_context(|| format!("binding {}", config.addr))?;
     tracing::info!("listening on http://{}", config.addr);

@@ -392,6 +392,13 @@ pub struct Tracking {
     pub needs: Option<String>,
 }
 
+/// What the tracking page found by code and phone: a dossier, or a case opened by the hotline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Tracked {
+    Dossier(Tracking),
+    Case(crate::evaluation::CaseTracking),
+}
+
 /// A registry person shown while filling a form (before the dossier exists).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonPreview {

@@ -3,7 +3,7 @@
 // A server function takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use super::{DossierView, PersonPreview, ReceivedDossier, Status, Tracking, Verification, WorkQueue};
+use super::{DossierView, PersonPreview, ReceivedDossier, Status, Tracked, Verification, WorkQueue};
 use crate::kernel::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -159,9 +159,10 @@ pub async fn civil_verify(token: String) -> Result<Verification, AppError> {
     super::work::verify(&st.db, &token, &meta).await
 }
 
-/// A citizen follows a dossier with its code and the phone number on it.
+/// A citizen follows a dossier, or a case the hotline opened, with its code and the phone
+/// number on it.
 #[server(endpoint = "civil_track")]
-pub async fn civil_track(code: String, phone: String) -> Result<Tracking, AppError> {
+pub async fn civil_track(code: String, phone: String) -> Result<Tracked, AppError> {
     let st = crate::state::state()?;
     limit_public(&st, "track").await?;
     super::work::track(&st.db, &code, &phone).await

@@ -177,6 +177,9 @@ pub struct CaseSummary {
     pub dues: CaseDues,
     pub late: Option<String>,
     pub excerpt: String,
+    pub kind: domain::CaseKind,
+    /// 1: its agency's head was told it is overdue; 2: the province.
+    pub escalation: i16,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,6 +201,24 @@ pub struct CaseDetail {
     pub answer: Option<String>,
     pub events: Vec<CaseEvent>,
     pub actions: Vec<domain::CaseAction>,
+    /// Offices a case can be transferred to (the province's).
+    pub offices: Vec<(Uuid, String)>,
+    /// The caller's number, masked but for the last three digits (hotline cases).
+    pub phone: Option<String>,
+    pub procedure: Option<String>,
+    pub publish_consent: bool,
+}
+
+/// A case as its caller follows it on the tracking page (code and phone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseTracking {
+    pub code: String,
+    pub kind: domain::CaseKind,
+    pub status: CaseStatus,
+    pub received_at: DateTime<Utc>,
+    pub resolve_due: NaiveDate,
+    pub answer: Option<String>,
+    pub office: String,
 }
 
 /// Band of a figure, for display.

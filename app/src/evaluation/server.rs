@@ -165,13 +165,24 @@ pub async fn feedback_case(id: String) -> Result<CaseDetail, AppError> {
     super::service::case_detail(&st.db, &user, parse_uuid("id", &id)?, chrono::Utc::now()).await
 }
 
+/// `to_office`: where a transferred case goes (ignored for other actions).
 #[server(endpoint = "feedback_case_act")]
-pub async fn feedback_case_act(id: String, action: String, note: String) -> Result<(), AppError> {
+pub async fn feedback_case_act(
+    id: String,
+    action: String,
+    note: String,
+    #[server(default)] to_office: Option<String>,
+) -> Result<(), AppError> {
     let st = crate::state::state()?;
     let user = crate::identity::authz::require_user(&st).await?;
     let action = super::domain::CaseAction::parse(action.trim()).ok_or(AppError::invalid("action"))?;
     let meta = crate::state::request_meta(&st.settings);
-    super::service::case_act(&st.db, &user, &meta, parse_uuid("id", &id)?, action, &note, chrono::Utc::now()).await
+    let to_office = match to_office.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        Some(o) if action == super::domain::CaseAction::Transfer => Some(parse_uuid("to_office", o)?),
+        _ => None,
+    };
+    let id = parse_uuid("id", &id)?;
+    super::service::case_act(&st.db, &user, &meta, id, action, &note, to_office, chrono::Utc::now()).await
 }
 
 #[server(endpoint = "criteria_admin", input = GetUrl)]

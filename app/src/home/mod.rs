@@ -2,6 +2,7 @@
 
 use crate::{
     evaluation::i18n::{EMsgs, et},
+    hotline::i18n::HMsgs,
     i18n::{Locale, Msgs, t, use_locale},
     identity::{Jurisdiction, Role, SessionUser, session::use_session},
     queue::i18n::{QMsgs, qt},
@@ -63,6 +64,16 @@ pub enum Link {
     VisitRequest,
     /// The commune's letter templates.
     LetterTemplates,
+    /// The hotline agent's console.
+    HotlineConsole,
+    /// The hotline's knowledge base (agents draft, agencies approve).
+    Knowledge,
+    /// The hotline's figures.
+    HotlineFigures,
+    /// Exchanges, routing rules, retention.
+    HotlineAdmin,
+    /// The public questions and answers.
+    Faq,
 }
 
 /// The links a role's home shows; each leads to something the role is allowed to use.
@@ -78,7 +89,14 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             Link::Procedures,
             Link::Transparency,
         ]),
-        Role::HotlineAgent => links.extend([Link::VisitRequest, Link::Offices, Link::Procedures]),
+        Role::HotlineAgent => links.extend([
+            Link::HotlineConsole,
+            Link::Knowledge,
+            Link::VisitRequest,
+            Link::Offices,
+            Link::Procedures,
+            Link::Faq,
+        ]),
         Role::HealthFacility => links.extend([Link::SentBirths, Link::ApiDocs]),
         Role::Collector | Role::CivilStatusOfficial | Role::CommuneChairman | Role::CounterOfficer => {
             if role == Role::CounterOfficer {
@@ -105,7 +123,7 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             }
         }
         Role::AgencyAdmin | Role::ProvinceAdmin => {
-            links.extend([Link::Offices, Link::Evaluation, Link::Cases]);
+            links.extend([Link::Offices, Link::Evaluation, Link::Cases, Link::HotlineFigures, Link::Knowledge]);
             if has_commune {
                 links.push(Link::Commune);
             }
@@ -114,6 +132,8 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             }
             if role == Role::ProvinceAdmin {
                 links.push(Link::FacilityKeys);
+                links.push(Link::HotlineConsole);
+                links.push(Link::HotlineAdmin);
             }
             if role == Role::AgencyAdmin && has_commune {
                 links.push(Link::LetterTemplates);
@@ -155,6 +175,7 @@ fn GuestHome() -> impl IntoView {
                 <A href="/login" attr:class="button">{t(|m| m.login_as_staff)}</A>
                 <A href="/transparency" attr:class="button">{et(|e| e.transparency_title)}</A>
                 <A href="/track" attr:class="button">{t(|m| m.open_track)}</A>
+                <A href="/faq" attr:class="button">{crate::hotline::i18n::ht(|h| h.faq_title)}</A>
             </div>
         </section>
     }
@@ -214,6 +235,11 @@ fn UserHome(user: SessionUser) -> impl IntoView {
                             Link::Letters => ("/letters".into(), |l| l.msgs().open_letters),
                             Link::FieldTasks => ("/field".into(), |l| l.msgs().open_field_tasks),
                             Link::LetterTemplates => ("/admin/letters".into(), |l| l.msgs().open_letter_templates),
+                            Link::HotlineConsole => ("/hotline".into(), |l| l.texts::<HMsgs>().console_title),
+                            Link::Knowledge => ("/hotline/kb".into(), |l| l.texts::<HMsgs>().kb_title),
+                            Link::HotlineFigures => ("/hotline/figures".into(), |l| l.texts::<HMsgs>().figures_title),
+                            Link::HotlineAdmin => ("/admin/hotline".into(), |l| l.texts::<HMsgs>().admin_title),
+                            Link::Faq => ("/faq".into(), |l| l.texts::<HMsgs>().faq_title),
                         };
                         let external = matches!(l, Link::ApiDocs).then_some("external");
                         view! {

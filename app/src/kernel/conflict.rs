@@ -71,10 +71,25 @@ keyed!(
     }
 );
 
+keyed!(
+    HotlineConflict {
+        /// Only an answered call is wrapped up or becomes a case.
+        CallNotAnswered = "call_not_answered",
+        /// The call was wrapped up by another agent.
+        CallTaken = "call_taken",
+        ExtensionTaken = "extension_taken",
+        /// Only a missed inbound call is called back.
+        CallNotMissed = "call_not_missed",
+        /// No office answers cases for this procedure and place.
+        NoRoute = "case_no_route",
+    }
+);
+
 /// Every business rule's refusal, by the feature that owns the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
     Queue(QueueConflict),
+    Hotline(HotlineConflict),
     Evaluation(EvaluationConflict),
     Civil(CivilConflict),
     /// A civil-registration rule about the people on a dossier (under age, already married, …).
@@ -91,6 +106,7 @@ impl Conflict {
             Self::Queue(c) => c.key(),
             Self::Evaluation(c) => c.key(),
             Self::Civil(c) => c.key(),
+            Self::Hotline(c) => c.key(),
             Self::Refused(r) => r.key(),
             Self::BadCode => "bad_code",
             Self::CalendarDuplicate => "calendar_duplicate",
@@ -103,6 +119,7 @@ impl Conflict {
             .map(|c| Self::Queue(*c))
             .chain(EvaluationConflict::ALL.iter().map(|c| Self::Evaluation(*c)))
             .chain(CivilConflict::ALL.iter().map(|c| Self::Civil(*c)))
+            .chain(HotlineConflict::ALL.iter().map(|c| Self::Hotline(*c)))
             .chain(Refusal::ALL.iter().map(|r| Self::Refused(*r)))
             .chain([Self::BadCode, Self::CalendarDuplicate]);
         all.into_iter().find(|c| c.key() == key)
@@ -118,7 +135,7 @@ macro_rules! into_conflict {
         }
     )*};
 }
-into_conflict!(QueueConflict => Queue, EvaluationConflict => Evaluation, CivilConflict => Civil, Refusal => Refused);
+into_conflict!(QueueConflict => Queue, EvaluationConflict => Evaluation, CivilConflict => Civil, HotlineConflict => Hotline, Refusal => Refused);
 
 impl Serialize for Conflict {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

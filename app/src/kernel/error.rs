@@ -218,6 +218,7 @@ conflict_error!(
     super::conflict::QueueConflict,
     super::conflict::EvaluationConflict,
     super::conflict::CivilConflict,
+    super::conflict::HotlineConflict,
     Refusal
 );
 

@@ -15,6 +15,8 @@ pub mod time;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod office;
 #[cfg(feature = "ssr")]
 pub mod qr;

@@ -18,7 +18,7 @@ use utoipa::{OpenApi, ToSchema};
     paths(list_provinces, list_communes, former_commune, list_procedures,
           super::queue::create_ticket, super::queue::ticket_status, super::queue::ticket_event, super::queue::call_next,
           super::evaluation::rankings, super::hospital::notify_birth, super::hospital::birth_status,
-          super::pbx::events),
+          super::pbx::events, super::pbx::recording),
     components(schemas(Province, Commune, Successor, Procedure, ErrorBody, super::error::FieldProblem,
                        super::queue::NewTicket, super::queue::Ticket, super::queue::TicketEvent, super::queue::Called,
                        super::evaluation::Rankings, super::evaluation::RankedUnit,

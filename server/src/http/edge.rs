@@ -34,7 +34,7 @@ enum Kind {
     ServerFn,
     /// `/api/v1/…` and the other plain JSON routes under `/api`.
     Api,
-    /// Photos of the field app: a binary body with its own limit.
+    /// Photos of the field app and exchanges' call recordings: a binary body with its own limit.
     Upload,
     /// Pages and static files.
     Page,
@@ -44,6 +44,7 @@ impl Kind {
     fn of(path: &str) -> Self {
         match path.strip_prefix("/api/") {
             Some(rest) if rest.starts_with("field/photos/") => Kind::Upload,
+            Some(rest) if rest.starts_with("v1/pbx/") && rest.ends_with("/recording") => Kind::Upload,
             Some(rest) if rest.starts_with("v1/") || rest == "openapi.json" || rest == "docs" => Kind::Api,
             Some(_) => Kind::ServerFn,
             None => Kind::Page,
@@ -326,6 +327,8 @@ mod tests {
         assert_eq!(Kind::of("/api/v1/births"), Kind::Api);
         assert_eq!(Kind::of("/api/openapi.json"), Kind::Api);
         assert_eq!(Kind::of("/api/field/photos/k/1"), Kind::Upload);
+        assert_eq!(Kind::of("/api/v1/pbx/x/calls/c/recording"), Kind::Upload);
+        assert_eq!(Kind::of("/api/v1/pbx/x/events"), Kind::Api);
         assert_eq!(Kind::of("/book"), Kind::Page);
     }
 

@@ -6,6 +6,7 @@ pub mod error;
 pub mod evaluation;
 pub mod field;
 pub mod hospital;
+pub mod hotline;
 pub mod pbx;
 pub mod queue;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hospital::routes())
         .merge(field::routes())
         .merge(pbx::routes())
+        .merge(hotline::routes())
 }
 
 #[derive(Deserialize)]

@@ -11,15 +11,53 @@ use app::{
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{Path, State},
-    http::HeaderMap,
-    routing::post,
+    extract::{DefaultBodyLimit, Path, State},
+    http::{HeaderMap, StatusCode},
+    routing::{post, put},
 };
 use serde::Serialize;
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/pbx/{exchange_id}/events", post(events))
+    Router::new().route("/api/v1/pbx/{exchange_id}/events", post(events)).route(
+        "/api/v1/pbx/{exchange_id}/calls/{call_id}/recording",
+        put(recording).layer(DefaultBodyLimit::max(hotline::recordings::MAX_RECORDING_BYTES)),
+    )
+}
+
+/// The exchange of a signed request (unknown exchange, bad signature, stale timestamp: 401).
+async fn signed(
+    st: &AppState,
+    exchange_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<hotline::Exchange, HttpError> {
+    let id = uuid::Uuid::parse_str(exchange_id.trim()).map_err(|_| HttpError(AppError::Unauthorized))?;
+    let ex = hotline::exchange(&st.db, id).await?.ok_or(HttpError(AppError::Unauthorized))?;
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    pbx::verify(&ex.secret, header("x-pbx-timestamp"), header("x-pbx-signature"), body, chrono::Utc::now())?;
+    Ok(ex)
+}
+
+/// Uploads a call's recording (our generic format; exchanges that only give a URL have it
+/// fetched instead). The body is the audio (`audio/wav`, `audio/mpeg` or `audio/ogg`), signed
+/// like the events. Sending it again replaces it.
+#[utoipa::path(put, path = "/api/v1/pbx/{exchange_id}/calls/{call_id}/recording", tag = "hotline",
+    params(("exchange_id" = String, Path), ("call_id" = String, Path, description = "The exchange's own call id")),
+    request_body(content = Vec<u8>, content_type = "audio/wav"),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn recording(
+    State(st): State<AppState>,
+    Path((exchange_id, call_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, HttpError> {
+    let ex = signed(&st, &exchange_id, &headers, &body).await?;
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let kind = hotline::recordings::audio_kind(content_type, "").ok_or(HttpError(AppError::invalid("content_type")))?;
+    hotline::recordings::upload(&st.db, st.files.as_ref(), &ex, &call_id, kind, body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// What the webhook changed.
@@ -49,10 +87,7 @@ pub async fn events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Accepted>, HttpError> {
-    let id = uuid::Uuid::parse_str(exchange_id.trim()).map_err(|_| HttpError(AppError::Unauthorized))?;
-    let ex = hotline::exchange(&st.db, id).await?.ok_or(HttpError(AppError::Unauthorized))?;
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
-    pbx::verify(&ex.secret, header("x-pbx-timestamp"), header("x-pbx-signature"), &body, chrono::Utc::now())?;
+    let ex = signed(&st, &exchange_id, &headers, &body).await?;
     let events = ex.vendor.events(&body)?;
     let done = hotline::record(&st.db, &ex, &events).await?;
     Ok(Json(Accepted { accepted: done.accepted, duplicates: done.duplicates }))

@@ -4,7 +4,7 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    kernel::error::AppError,
+    kernel::{error::AppError, live::LiveHub},
     queue::{Priority, service, setup},
     state::AppState,
 };
@@ -36,22 +36,16 @@ pub fn routes() -> Router<AppState> {
 /// One message per change at the office: `{"office_id", "kind", "ticket", "counter"}`.
 /// Public: carries ticket numbers only. Clients reload what they show on each message.
 async fn office_events(State(st): State<AppState>, Path(office_id): Path<Uuid>) -> Response {
-    let rx = st.queue.subscribe();
+    let rx = st.live.subscribe();
     let stream = futures_util::stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) if ev.office_id == office_id || ev.kind == "resync" => {
-                    let data = serde_json::to_string(&ev).unwrap_or_default();
-                    return Some((Ok::<_, Infallible>(Event::default().data(data)), rx));
-                }
-                Ok(_) => continue,
-                // A slow client missed events: tell it to reload everything.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().data(r#"{"kind":"resync"}"#)), rx));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let next = LiveHub::next(&mut rx, app::queue::events::CHANNEL, |payload| {
+            let ev: app::queue::events::QueueEvent = serde_json::from_str(payload).ok()?;
+            (ev.office_id == office_id).then(|| payload.to_owned())
+        })
+        .await?;
+        // A slow client or a reconnected listener may have missed events: tell it to reload.
+        let data = next.unwrap_or_else(|()| r#"{"kind":"resync"}"#.to_owned());
+        Some((Ok::<_, Infallible>(Event::default().data(data)), rx))
     });
     let mut resp = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
     // Proxies (nginx) must not buffer the stream.

@@ -23,7 +23,7 @@ pub async fn spawn_app_with(db: PgPool, settings: Settings) -> TestApp {
     let dir = std::env::temp_dir().join(format!("phucvu-files-{}", uuid::Uuid::new_v4()));
     let files = app::files::open(dir.to_str().unwrap()).unwrap();
     let state = server::app_state(db.clone(), options, settings, files);
-    state.queue.start(db.clone());
+    state.live.start(db.clone());
     tokio::spawn(server::serve(listener, server::router(state), std::future::pending()));
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();

@@ -2,7 +2,14 @@
 
 use super::base::loading;
 use crate::civil::i18n::{CMsgs, ct};
-use crate::civil::server::{CivilTrack, civil_verify};
+use crate::civil::{
+    Tracked,
+    server::{CivilTrack, civil_verify},
+};
+use crate::evaluation::{
+    domain::{CaseKind, CaseStatus},
+    i18n::{EMsgs, et},
+};
 use crate::i18n::texts;
 use crate::{
     i18n::{format_date, format_datetime},
@@ -74,16 +81,34 @@ pub fn TrackPage() -> impl IntoView {
                 <Problem error=Signal::derive(move || err.get().filter(|e| !matches!(e, AppError::NotFound))) />
                 <button type="submit" class="button primary">{ct(|m| m.track)}</button>
             </ActionForm>
-            {move || track.value().get().and_then(Result::ok).map(|r| view! {
-                <dl class="facts" data-testid="tracking">
-                    <dt>{ct(|m| m.dossier_code)}</dt><dd>{r.code.clone()}</dd>
-                    <dt>{ct(|m| m.col_kind)}</dt><dd>{m().kind(r.kind)}</dd>
-                    <dt>{ct(|m| m.status)}</dt><dd data-testid="tracking-status">{m().status(r.status)}</dd>
-                    <dt>{ct(|m| m.received)}</dt><dd>{format_datetime(r.received_at)}</dd>
-                    <dt>{ct(|m| m.due)}</dt><dd>{format_date(r.due_on)}</dd>
-                    <dt>{ct(|m| m.commune)}</dt><dd>{r.agency_name.clone()}</dd>
-                    {r.needs.clone().map(|n| view! { <dt>{ct(|m| m.needs)}</dt><dd>{n}</dd> })}
-                </dl>
+            {move || track.value().get().and_then(Result::ok).map(|found| match found {
+                Tracked::Dossier(r) => view! {
+                    <dl class="facts" data-testid="tracking">
+                        <dt>{ct(|m| m.dossier_code)}</dt><dd>{r.code.clone()}</dd>
+                        <dt>{ct(|m| m.col_kind)}</dt><dd>{m().kind(r.kind)}</dd>
+                        <dt>{ct(|m| m.status)}</dt><dd data-testid="tracking-status">{m().status(r.status)}</dd>
+                        <dt>{ct(|m| m.received)}</dt><dd>{format_datetime(r.received_at)}</dd>
+                        <dt>{ct(|m| m.due)}</dt><dd>{format_date(r.due_on)}</dd>
+                        <dt>{ct(|m| m.commune)}</dt><dd>{r.agency_name.clone()}</dd>
+                        {r.needs.clone().map(|n| view! { <dt>{ct(|m| m.needs)}</dt><dd>{n}</dd> })}
+                    </dl>
+                }.into_any(),
+                Tracked::Case(c) => {
+                    let e = texts::<EMsgs>();
+                    let kind = CaseKind::ALL.iter().position(|k| *k == c.kind).unwrap_or(0);
+                    let status = CaseStatus::ALL.iter().position(|k| *k == c.status).unwrap_or(0);
+                    view! {
+                        <dl class="facts" data-testid="tracking" data-status=c.status.as_str()>
+                            <dt>{ct(|m| m.dossier_code)}</dt><dd>{c.code.clone()}</dd>
+                            <dt>{ct(|m| m.col_kind)}</dt><dd>{move || e().case_kinds[kind]}</dd>
+                            <dt>{ct(|m| m.status)}</dt><dd data-testid="tracking-status">{move || e().case_status[status]}</dd>
+                            <dt>{ct(|m| m.received)}</dt><dd>{format_datetime(c.received_at)}</dd>
+                            <dt>{ct(|m| m.due)}</dt><dd>{format_date(c.resolve_due)}</dd>
+                            <dt>{ct(|m| m.commune)}</dt><dd>{c.office.clone()}</dd>
+                            {c.answer.clone().map(|a| view! { <dt>{et(|m| m.answer)}</dt><dd data-testid="tracking-answer">{a}</dd> })}
+                        </dl>
+                    }.into_any()
+                }
             })}
         </section>
     }

@@ -2,7 +2,7 @@
 //! dossier with its code and phone.
 
 use super::base::today;
-use crate::civil::{Status, Tracking, Verification, domain::DossierKind};
+use crate::civil::{Status, Tracked, Tracking, Verification, domain::DossierKind};
 use crate::kernel::{
     error::{AppError, FieldError, FieldErrors},
     request::RequestMeta,
@@ -52,7 +52,7 @@ pub fn initials(name: &str) -> String {
 
 /// Anyone with the code and the phone on the dossier sees its status and due day. A wrong pair
 /// answers NotFound either way (no hint which half was wrong).
-pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracking, AppError> {
+pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracked, AppError> {
     let mut errs = FieldErrors::default();
     let code = code.trim().to_uppercase();
     if code.is_empty() {
@@ -62,6 +62,11 @@ pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracking, App
     let (Some(phone), true) = (phone, errs.is_empty()) else {
         return Err(AppError::Validation(errs));
     };
+    // Hotline cases (phiếu xử lý) are followed on the same page.
+    if code.starts_with("PA-") {
+        let case = crate::evaluation::api::track_case(db, &code, phone.as_str()).await?;
+        return case.map(Tracked::Case).ok_or(AppError::NotFound);
+    }
     let r = sqlx::query!(
         r#"select d.code, d.kind, d.status, d.received_at, d.due_on, a.name as agency_name,
                   (select n.reasons from dossier_notice n
@@ -76,7 +81,7 @@ pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracking, App
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok(Tracking {
+    Ok(Tracked::Dossier(Tracking {
         code: r.code,
         kind: DossierKind::parse(&r.kind).ok_or(AppError::NotFound)?,
         status: Status::parse(&r.status).ok_or(AppError::NotFound)?,
@@ -84,7 +89,7 @@ pub async fn track(db: &PgPool, code: &str, phone: &str) -> Result<Tracking, App
         due_on: r.due_on,
         agency_name: r.agency_name,
         needs: r.needs,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -42,9 +42,34 @@ impl CaseStatus {
     }
 }
 
+/// What a case is: a question passed on by the hotline, a complaint (phản ánh), a petition
+/// (kiến nghị). Ratings open complaints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseKind {
+    Question,
+    Complaint,
+    Petition,
+}
+
+impl CaseKind {
+    pub const ALL: [CaseKind; 3] = [CaseKind::Question, CaseKind::Complaint, CaseKind::Petition];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseKind::Question => "question",
+            CaseKind::Complaint => "complaint",
+            CaseKind::Petition => "petition",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
 /// What the office head does with a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CaseAction {
+    /// Passes the case to another office that must answer it, with the reason.
+    Transfer,
     Refuse,
     RequestInfo,
     InfoReceived,
@@ -54,8 +79,9 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
-    pub const ALL: [CaseAction; 6] = [
+    pub const ALL: [CaseAction; 7] = [
         CaseAction::Accept,
+        CaseAction::Transfer,
         CaseAction::RequestInfo,
         CaseAction::InfoReceived,
         CaseAction::Resolve,
@@ -64,6 +90,7 @@ impl CaseAction {
     ];
     pub fn as_str(self) -> &'static str {
         match self {
+            CaseAction::Transfer => "transfer",
             CaseAction::Refuse => "refuse",
             CaseAction::RequestInfo => "request_info",
             CaseAction::InfoReceived => "info_received",
@@ -77,12 +104,13 @@ impl CaseAction {
     }
     /// Refusing, asking for more and answering must say something to the citizen.
     pub fn needs_note(self) -> bool {
-        matches!(self, CaseAction::Refuse | CaseAction::RequestInfo | CaseAction::Resolve)
+        matches!(self, CaseAction::Transfer | CaseAction::Refuse | CaseAction::RequestInfo | CaseAction::Resolve)
     }
     /// The state after this action, or None when it does not apply.
     pub fn apply(self, from: CaseStatus) -> Option<CaseStatus> {
         use CaseStatus::*;
         match (self, from) {
+            (CaseAction::Transfer, Received | Accepted) => Some(Received),
             (CaseAction::Refuse, Received) => Some(Refused),
             (CaseAction::RequestInfo, Received | Accepted) => Some(NeedsInfo),
             (CaseAction::InfoReceived, NeedsInfo) => Some(Accepted),
@@ -114,15 +142,30 @@ pub const CASE_RESOLVE_DAYS: u16 = 15;
 
 pub const CASE_PUBLISH_DAYS: u16 = 2;
 
-/// Deadlines of a case received at local time `received`.
-pub fn case_dues(cal: &WorkCalendar, received: chrono::NaiveDateTime) -> CaseDues {
+/// Deadlines of a case received at local time `received`, answered within `resolve_days`
+/// working days (15 on the 766 clock; a question passed on by the hotline, 2). Refusing and
+/// asking for more never come after the answer's own deadline.
+pub fn case_dues(cal: &WorkCalendar, received: chrono::NaiveDateTime, resolve_days: u16) -> CaseDues {
+    let resolve = cal.due_date(received, resolve_days);
     CaseDues {
-        refuse: cal.due_date(received, CASE_REFUSE_DAYS),
-        request_info: cal.due_date(received, CASE_INFO_DAYS),
-        resolve: cal.due_date(received, CASE_RESOLVE_DAYS),
+        refuse: cal.due_date(received, CASE_REFUSE_DAYS).min(resolve),
+        request_info: cal.due_date(received, CASE_INFO_DAYS).min(resolve),
+        resolve,
         publish: None,
     }
 }
+
+/// The step of escalation an open case has reached on `today`: 1 (its agency's head) from the
+/// day after its deadline, 2 (the province) from `PROVINCE_AFTER_DAYS` calendar days later.
+pub fn escalation(status: CaseStatus, dues: &CaseDues, today: NaiveDate) -> u8 {
+    match case_late(status, dues, today) {
+        Some("resolve") if (today - dues.resolve).num_days() > PROVINCE_AFTER_DAYS => 2,
+        Some("resolve") => 1,
+        _ => 0,
+    }
+}
+
+pub const PROVINCE_AFTER_DAYS: i64 = 3;
 
 /// The deadline a case has missed on `today`, if any: while waiting for the citizen nothing runs.
 pub fn case_late(status: CaseStatus, dues: &CaseDues, today: NaiveDate) -> Option<&'static str> {
@@ -140,6 +183,6 @@ pub fn action_on_time(action: CaseAction, dues: &CaseDues, day: NaiveDate) -> bo
         CaseAction::RequestInfo => day <= dues.request_info,
         CaseAction::Resolve => day <= dues.resolve,
         CaseAction::Publish => dues.publish.is_none_or(|p| day <= p),
-        CaseAction::Accept | CaseAction::InfoReceived => true,
+        CaseAction::Accept | CaseAction::InfoReceived | CaseAction::Transfer => true,
     }
 }

@@ -218,7 +218,7 @@ fn feedback_cases_run_on_the_766_clock() {
     use chrono::NaiveTime;
     // Received Fri 28 Aug 2026 at 10:00; 2 Sep is a holiday.
     let at = d(8, 28).and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap());
-    let dues = case_dues(&cal(), at);
+    let dues = case_dues(&cal(), at, CASE_RESOLVE_DAYS);
     assert_eq!(dues.refuse, cal().due_date(at, 2));
     assert!(dues.refuse < dues.request_info && dues.request_info < dues.resolve);
     // 15 working days skip weekends and the holiday.
@@ -232,6 +232,20 @@ fn feedback_cases_run_on_the_766_clock() {
     assert_eq!(CaseAction::Resolve.apply(CaseStatus::Accepted), Some(CaseStatus::Resolved));
     assert_eq!(CaseAction::for_status(CaseStatus::Resolved), vec![CaseAction::Publish]);
     assert!(!CaseStatus::Published.is_open());
+    assert_eq!(CaseAction::Transfer.apply(CaseStatus::Accepted), Some(CaseStatus::Received));
+    assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve), 0);
+    assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve.succ_opt().unwrap()), 1);
+    assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve + chrono::Days::new(4)), 2);
+    assert_eq!(escalation(CaseStatus::NeedsInfo, &dues, dues.resolve + chrono::Days::new(9)), 0);
+}
+
+#[test]
+fn a_question_is_answered_within_two_working_days() {
+    use chrono::NaiveTime;
+    let at = d(8, 28).and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap());
+    let dues = case_dues(&cal(), at, 2);
+    assert_eq!(dues.resolve, cal().due_date(at, 2));
+    assert!(dues.request_info <= dues.resolve && dues.refuse <= dues.resolve);
 }
 
 #[test]

@@ -19,21 +19,43 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-/// What opens a feedback case: a rating now, the hotline and the counter later.
+/// What opens a feedback case: a rating, or a call to the hotline.
 pub struct NewCase {
     pub source: &'static str,
     pub evaluation_id: Option<Uuid>,
     pub office_id: Uuid,
     pub category: &'static str,
     pub content: String,
+    pub kind: domain::CaseKind,
+    pub caller: Option<Caller>,
 }
 
-/// Opens a case on the 766 clock, assigned to an administrator of the office's agency.
+/// Who called the hotline about a case, and about what.
+pub struct Caller {
+    pub phone: String,
+    pub call_id: Option<Uuid>,
+    pub procedure_code: Option<String>,
+    pub commune_code: Option<String>,
+    /// The caller agrees to the answer's publication in the FAQ (without their details).
+    pub publish_consent: bool,
+}
+
+/// Working days to answer a case of this kind (`case_clock`, editable per kind).
+async fn resolve_days(conn: &mut PgConnection, kind: &str) -> Result<u16, sqlx::Error> {
+    let days = sqlx::query_scalar!("select resolve_days from case_clock where kind = $1", kind)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(days.map_or(domain::CASE_RESOLVE_DAYS, |d| d.max(1) as u16))
+}
+
+/// Opens a case on its kind's clock (the 766 clock for complaints), assigned to an
+/// administrator of the office's agency.
 pub async fn open_case(conn: &mut PgConnection, c: NewCase, now: DateTime<Utc>) -> Result<(Uuid, String), AppError> {
     let office = crate::kernel::office::office_row(conn, c.office_id).await?;
     let cal = crate::reference::api::load_calendar(conn).await?;
     let local = now.with_timezone(&vn_offset()).naive_local();
-    let dues = domain::case_dues(&cal, local);
+    let days = resolve_days(conn, c.kind.as_str()).await?;
+    let dues = domain::case_dues(&cal, local, days);
     let seq = sqlx::query_scalar!(r#"select nextval('feedback_case_seq') as "n!""#).fetch_one(&mut *conn).await?;
     let code = format!("PA-{}-{:05}", local.format("%y%m%d"), seq);
     // Never the official the case is about.
@@ -49,8 +71,9 @@ pub async fn open_case(conn: &mut PgConnection, c: NewCase, now: DateTime<Utc>) 
     .await?;
     let id = sqlx::query_scalar!(
         r#"insert into feedback_case (code, source, evaluation_id, office_id, agency_id, assigned_to, category, content,
-                                     received_at, refuse_due, info_due, resolve_due)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning case_id"#,
+                                     received_at, refuse_due, info_due, resolve_due, kind, phone, call_id,
+                                     procedure_code, commune_code, publish_consent)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning case_id"#,
         code,
         c.source,
         c.evaluation_id,
@@ -62,7 +85,13 @@ pub async fn open_case(conn: &mut PgConnection, c: NewCase, now: DateTime<Utc>) 
         now,
         dues.refuse,
         dues.request_info,
-        dues.resolve
+        dues.resolve,
+        c.kind.as_str(),
+        c.caller.as_ref().map(|k| k.phone.clone()),
+        c.caller.as_ref().and_then(|k| k.call_id),
+        c.caller.as_ref().and_then(|k| k.procedure_code.clone()),
+        c.caller.as_ref().and_then(|k| k.commune_code.clone()),
+        c.caller.as_ref().is_some_and(|k| k.publish_consent)
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -96,6 +125,8 @@ pub(super) struct CaseLine<'a> {
     pub(super) received_at: DateTime<Utc>,
     pub(super) dues: CaseDues,
     pub(super) content: &'a str,
+    pub(super) kind: &'a str,
+    pub(super) escalation: i16,
 }
 
 impl CaseLine<'_> {
@@ -111,6 +142,8 @@ impl CaseLine<'_> {
             late: domain::case_late(status, &self.dues, today).map(str::to_owned),
             dues: self.dues,
             excerpt: self.content.chars().take(120).collect(),
+            kind: domain::CaseKind::parse(self.kind).unwrap_or(domain::CaseKind::Complaint),
+            escalation: self.escalation,
         }
     }
 }
@@ -128,7 +161,7 @@ pub async fn cases(
     let province_wide = user.role == Role::ProvinceAdmin && user.commune_code.is_none();
     let rows = sqlx::query!(
         r#"select f.case_id, f.code, o.name as office_name, f.category, f.status, f.received_at, f.refuse_due,
-                  f.info_due, f.resolve_due, f.publish_due, f.content
+                  f.info_due, f.resolve_due, f.publish_due, f.content, f.kind, f.escalation
            from feedback_case f join office o using (office_id) join agency a on a.agency_id = f.agency_id
            left join service_evaluation e on e.evaluation_id = f.evaluation_id
            where (($1 and a.province_code = $2) or f.agency_id = $3)
@@ -162,6 +195,8 @@ pub async fn cases(
                 received_at: r.received_at,
                 dues,
                 content: &r.content,
+                kind: &r.kind,
+                escalation: r.escalation,
             }
             .summary(today)
         })
@@ -173,12 +208,13 @@ pub(super) struct CaseRow {
     pub(super) commune_code: String,
     pub(super) status: CaseStatus,
     pub(super) dues: CaseDues,
+    pub(super) kind: String,
 }
 
 pub(super) async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: Uuid) -> Result<CaseRow, AppError> {
     let r = sqlx::query!(
         r#"select f.agency_id, a.province_code, o.commune_code, f.status, f.refuse_due, f.info_due, f.resolve_due,
-                  f.publish_due, e.official_id as "official_id?"
+                  f.publish_due, e.official_id as "official_id?", f.kind
            from feedback_case f join agency a on a.agency_id = f.agency_id join office o using (office_id)
            left join service_evaluation e on e.evaluation_id = f.evaluation_id
            where f.case_id = $1"#,
@@ -201,6 +237,7 @@ pub(super) async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: 
             resolve: r.resolve_due,
             publish: r.publish_due,
         },
+        kind: r.kind,
     })
 }
 
@@ -214,9 +251,11 @@ pub async fn case_detail(
     let row = case_row(&mut conn, user, case_id).await?;
     let r = sqlx::query!(
         r#"select f.code, o.name as office_name, f.category, f.status, f.received_at, f.content, f.source, f.answer,
-                  e.label as "label?", e.service_day as "service_day?", e.overall
+                  e.label as "label?", e.service_day as "service_day?", e.overall, f.kind, f.escalation, f.phone,
+                  p.name as "procedure?", f.publish_consent
            from feedback_case f join office o using (office_id)
            left join service_evaluation e on e.evaluation_id = f.evaluation_id
+           left join procedure p on p.procedure_code = f.procedure_code
            where f.case_id = $1"#,
         case_id
     )
@@ -250,6 +289,8 @@ pub async fn case_detail(
             received_at: r.received_at,
             dues: row.dues,
             content: &r.content,
+            kind: &r.kind,
+            escalation: r.escalation,
         }
         .summary(today),
         content: r.content,
@@ -261,6 +302,22 @@ pub async fn case_detail(
         answer: r.answer,
         events,
         actions: CaseAction::for_status(row.status),
+        offices: sqlx::query!(
+            r#"select o.office_id, o.name from office o join agency a using (agency_id)
+               where a.province_code = $1 and a.kind <> 'health_facility' order by o.name collate vi"#,
+            row.province_code
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.office_id, o.name))
+        .collect(),
+        phone: r.phone.map(|p| {
+            let n = p.chars().count();
+            p.chars().enumerate().map(|(i, c)| if i + 3 < n { '•' } else { c }).collect()
+        }),
+        procedure: r.procedure,
+        publish_consent: r.publish_consent,
     })
 }
 
@@ -273,9 +330,13 @@ pub async fn case_act(
     case_id: Uuid,
     action: CaseAction,
     note: &str,
+    to_office: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     use unicode_normalization::UnicodeNormalization;
+    if action == CaseAction::Transfer && to_office.is_none() {
+        return Err(AppError::validation("to_office", crate::kernel::error::FieldError::Required));
+    }
     let note: String = note.trim().nfc().collect();
     if action.needs_note() && note.is_empty() {
         return Err(AppError::validation("note", crate::kernel::error::FieldError::Required));
@@ -296,7 +357,7 @@ pub async fn case_act(
     let on_time = domain::action_on_time(action, &row.dues, today);
     // The resolve clock starts again from the day the citizen's information came in.
     let resolve_due = match action {
-        CaseAction::InfoReceived => cal.due_date(local, domain::CASE_RESOLVE_DAYS),
+        CaseAction::InfoReceived => cal.due_date(local, resolve_days(&mut tx, &row.kind).await?),
         _ => row.dues.resolve,
     };
     let publish_due = match action {
@@ -318,6 +379,12 @@ pub async fn case_act(
     )
     .execute(&mut *tx)
     .await?;
+    if let (CaseAction::Transfer, Some(office_id)) = (action, to_office) {
+        transfer(&mut tx, case_id, office_id, &row.province_code).await?;
+    }
+    if action == CaseAction::Resolve {
+        answer_caller(&mut tx, case_id, user, &note, on_time, now).await?;
+    }
     sqlx::query!(
         "insert into feedback_event (case_id, at, actor_id, action, note) values ($1, $2, $3, $4, $5)",
         case_id,
@@ -338,4 +405,171 @@ pub async fn case_act(
     )
     .await?;
     Ok(())
+}
+
+/// Moves a case to another office of the province (and an administrator of its agency); the
+/// clock keeps running.
+async fn transfer(conn: &mut PgConnection, case_id: Uuid, office_id: Uuid, province: &str) -> Result<(), AppError> {
+    let office = sqlx::query!(
+        r#"select o.agency_id from office o join agency a using (agency_id) where o.office_id = $1 and a.province_code = $2"#,
+        office_id,
+        province
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::invalid("to_office"))?;
+    sqlx::query!(
+        r#"update feedback_case set office_id = $2, agency_id = $3, escalation = 0,
+                  assigned_to = (select user_id from app_user where agency_id = $3 and role = 'agency_admin' and active
+                                 order by created_at limit 1)
+           where case_id = $1"#,
+        case_id,
+        office_id,
+        office.agency_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A hotline case's answer goes to the caller by SMS (through the outbox, after commit), with
+/// the way to follow the case and the link to rate the answer.
+async fn answer_caller(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    user: &AuthUser,
+    answer: &str,
+    on_time: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(c) = sqlx::query!(
+        r#"select f.code, f.phone as "phone!", f.office_id, f.received_at, o.name as office,
+                  coalesce(f.procedure_code, (select procedure_code from procedure where active order by procedure_code limit 1)) as "procedure!"
+           from feedback_case f join office o using (office_id) where f.case_id = $1 and f.phone is not null"#,
+        case_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let mut text: String = crate::reference::unaccent(answer);
+    if text.chars().count() > 300 {
+        text = text.chars().take(297).collect::<String>() + "...";
+    }
+    let body = format!(
+        "Phieu {} da duoc tra loi: {} Tra cuu: {}/track?code={}",
+        c.code,
+        text,
+        crate::state::public_url(),
+        c.code
+    );
+    crate::notify::api::enqueue(conn, crate::notify::Channel::Sms, &c.phone, "", &body).await?;
+    if crate::identity::domain::PhoneVn::parse(&c.phone).is_ok() {
+        let contact = super::rating::Contact {
+            kind: "case",
+            subject_id: case_id,
+            office_id: c.office_id,
+            official_id: Some(user.user_id),
+            procedure_code: c.procedure,
+            label: c.code,
+            received: c.received_at,
+            phone: c.phone,
+            place: c.office,
+            overdue: !on_time,
+        };
+        super::rating::open_for_contact(conn, contact, now).await?;
+    }
+    Ok(())
+}
+
+/// Follows a case by its code and the caller's phone (the public tracking page).
+pub async fn track_case(
+    db: &PgPool,
+    code: &str,
+    phone: &str,
+) -> Result<Option<crate::evaluation::CaseTracking>, AppError> {
+    let r = sqlx::query!(
+        r#"select f.code, f.kind, f.status, f.received_at, f.resolve_due, f.answer, o.name as office
+           from feedback_case f join office o using (office_id) where f.code = $1 and f.phone = $2"#,
+        code,
+        phone
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(r.map(|r| crate::evaluation::CaseTracking {
+        code: r.code,
+        kind: domain::CaseKind::parse(&r.kind).unwrap_or(domain::CaseKind::Complaint),
+        status: CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Received),
+        received_at: r.received_at,
+        resolve_due: r.resolve_due,
+        answer: r.answer,
+        office: r.office,
+    }))
+}
+
+/// Reminds the handler the day before a case's deadline and escalates overdue ones: to the
+/// agency's head, then to the province (each step once, in the case's log and the audit).
+/// Any instance may run it; the row locks keep two from acting on one case.
+pub async fn case_sweep(db: &PgPool, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let today = vn_day(now);
+    let mut tx = db.begin().await?;
+    let rows = sqlx::query!(
+        r#"select f.case_id, f.code, f.status, f.refuse_due, f.info_due, f.resolve_due, f.publish_due, f.escalation,
+                  f.reminded_at, f.agency_id, a.province_code, u.phone as "head_phone?"
+           from feedback_case f join agency a on a.agency_id = f.agency_id
+                left join app_user u on u.user_id = f.assigned_to
+           where f.status in ('received', 'accepted') for update of f skip locked"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut acted = 0;
+    for r in rows {
+        let status = CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Received);
+        let dues =
+            CaseDues { refuse: r.refuse_due, request_info: r.info_due, resolve: r.resolve_due, publish: r.publish_due };
+        let step = domain::escalation(status, &dues, today) as i16;
+        let remind = r.reminded_at.is_none() && step == 0 && today.succ_opt() == Some(dues.resolve);
+        if step <= r.escalation && !remind {
+            continue;
+        }
+        let action = match (remind, step) {
+            (true, _) => "reminded",
+            (_, 1) => "escalated_agency",
+            _ => "escalated_province",
+        };
+        sqlx::query!(
+            r#"update feedback_case set escalation = greatest(escalation, $2),
+                      reminded_at = case when $3 then $4 else reminded_at end where case_id = $1"#,
+            r.case_id,
+            step,
+            remind,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("insert into feedback_event (case_id, at, action) values ($1, $2, $3)", r.case_id, now, action)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(phone) = r.head_phone.as_deref() {
+            let body = format!(
+                "Phieu {} {}: han tra loi {}.",
+                r.code,
+                if remind { "sap den han" } else { "da qua han" },
+                dues.resolve.format("%d/%m/%Y")
+            );
+            crate::notify::api::enqueue(&mut tx, crate::notify::Channel::Sms, phone, "", &body).await?;
+        }
+        audit::record(
+            &mut tx,
+            None,
+            &RequestMeta::default(),
+            Entry::new(&format!("feedback_case.{action}"), "feedback_case", Some(r.case_id.to_string()))
+                .at(Some(&r.province_code), None),
+        )
+        .await?;
+        acted += 1;
+    }
+    tx.commit().await?;
+    Ok(acted)
 }

@@ -66,6 +66,7 @@ pub async fn open_for_ticket(conn: &mut PgConnection, ticket_id: Uuid, now: Date
         waited_minutes: waited,
         phone: t.phone,
         place: t.office_name,
+        by_phone: false,
     };
     insert_evaluation(conn, e, now).await
 }
@@ -87,6 +88,8 @@ pub(super) struct NewEvaluation {
     pub(super) phone: Option<String>,
     /// Where the citizen was served, for the SMS.
     pub(super) place: String,
+    /// Served on the telephone (the hotline), not in person.
+    pub(super) by_phone: bool,
 }
 
 /// Stores an evaluation once per subject, scored with the criteria set in force on the day it was
@@ -141,7 +144,8 @@ pub(super) async fn insert_evaluation(
     if let (Some(id), Some(phone)) = (inserted, e.phone) {
         // Unaccented: SMS gateways bill diacritics as UCS-2.
         let body = format!(
-            "Cam on ban da den {}. Moi danh gia dich vu (1 lan, trong {} ngay): {}/rate/{}",
+            "Cam on ban da {} {}. Moi danh gia dich vu (1 lan, trong {} ngay): {}/rate/{}",
+            if e.by_phone { "goi" } else { "den" },
             crate::reference::unaccent(&e.place),
             days,
             crate::state::public_url(),
@@ -229,6 +233,46 @@ pub async fn open_for_dossier(
         waited_minutes: None,
         phone: d.phone,
         place: d.office_name.unwrap_or_default(),
+        by_phone: false,
+    };
+    insert_evaluation(conn, e, now).await
+}
+
+/// A hotline call answered or a hotline case closed: rated by the caller through the SMS link,
+/// counted for the office that answered. The agent or official who answered never rates it.
+pub struct Contact {
+    /// `call` or `case`.
+    pub kind: &'static str,
+    pub subject_id: Uuid,
+    pub office_id: Uuid,
+    pub official_id: Option<Uuid>,
+    pub procedure_code: String,
+    pub label: String,
+    pub received: DateTime<Utc>,
+    pub phone: String,
+    pub place: String,
+    /// A case answered after its due day.
+    pub overdue: bool,
+}
+
+/// Opens the evaluation of a call or a case, in the caller's transaction, and sends its link.
+pub async fn open_for_contact(conn: &mut PgConnection, c: Contact, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let e = NewEvaluation {
+        subject_kind: c.kind,
+        subject_id: c.subject_id,
+        office_id: c.office_id,
+        counter_id: None,
+        official_id: c.official_id,
+        procedure_code: c.procedure_code,
+        label: c.label,
+        received_on: vn_day(c.received),
+        service_day: vn_day(now),
+        points: [None; 9],
+        overdue: c.overdue,
+        waited_minutes: None,
+        phone: Some(c.phone),
+        place: c.place,
+        by_phone: true,
     };
     insert_evaluation(conn, e, now).await
 }
@@ -378,6 +422,8 @@ pub async fn submit_rating(
                     office_id: e.office_id,
                     category,
                     content,
+                    kind: domain::CaseKind::Complaint,
+                    caller: None,
                 },
                 now,
             )
@@ -431,4 +477,30 @@ pub async fn counter_rating(
     .await?
     .map(|r| (r.rating_token, r.label));
     Ok(CounterRating { counter_number: k.number, office_name: office.name, pending })
+}
+
+/// The caller's answer to the exchange's survey menu (a digit 1–5 after the call): the rating
+/// of the call's evaluation, when it has one not rated yet. Other digits are ignored.
+pub async fn rate_by_keypad(
+    conn: &mut PgConnection,
+    subject_kind: &str,
+    subject_id: Uuid,
+    digits: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let Some(overall) = digits.trim().parse::<i16>().ok().filter(|d| (1..=5).contains(d)) else {
+        return Ok(false);
+    };
+    let n = sqlx::query!(
+        r#"update service_evaluation set rated_at = $3, overall = $4, rating_channel = 'phone'
+           where subject_kind = $1 and subject_id = $2 and rated_at is null"#,
+        subject_kind,
+        subject_id,
+        now,
+        overall
+    )
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
 }

@@ -1,7 +1,10 @@
 //! The exchanges the province registers and the calls they report: every event once, a call
 //! correct whatever order its events arrive in.
 
-use super::pbx::{CallEvent, EventKind, Vendor};
+use crate::hotline::{
+    CALL_CHANNEL, CallPop,
+    pbx::{CallEvent, EventKind, Vendor},
+};
 use crate::kernel::{
     audit::{self, Entry},
     error::AppError,
@@ -60,6 +63,22 @@ pub async fn register_exchange(
         .details(serde_json::json!({ "name": name, "vendor": vendor.as_str() }));
     audit::commit(tx, Some(user), meta, entry).await?;
     Ok((id, secret))
+}
+
+/// The registered exchanges and how much they reported (province administrators).
+pub async fn exchanges(db: &PgPool, user: &AuthUser) -> Result<Vec<crate::hotline::ExchangeLine>, AppError> {
+    if user.role != Role::ProvinceAdmin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(sqlx::query_as!(
+        crate::hotline::ExchangeLine,
+        r#"select x.exchange_id, x.name, x.vendor, count(c.call_id) as "calls!",
+                  max(coalesce(c.ended_at, c.answered_at, c.ringing_at)) as last_event
+           from pbx_exchange x left join call c using (exchange_id)
+           where x.revoked_at is null group by x.exchange_id order by x.created_at"#
+    )
+    .fetch_all(db)
+    .await?)
 }
 
 /// What a webhook changed.
@@ -135,7 +154,8 @@ async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent)
              recording_url = case when $5 = 'recording' then $10 else recording_url end,
              ivr_choice = case when $5 = 'ivr' then $11 else ivr_choice end,
              survey_digits = case when $5 = 'survey' then $11 else survey_digits end
-           from new where call.call_id = new.call_id"#,
+           from new where call.call_id = new.call_id
+           returning call.extension"#,
         call_id,
         e.from,
         e.to,
@@ -150,8 +170,16 @@ async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent)
         e.dedupe(),
         e.raw
     )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(folded == 1)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(folded) = folded else { return Ok(false) };
+    if let (EventKind::Survey, Some(d)) = (e.kind, e.digits.as_deref()) {
+        crate::evaluation::api::rate_by_keypad(conn, "call", call_id, d, e.at).await?;
+    }
+    // The agent consoles on every instance: a call ringing, taken or ended on an extension.
+    if matches!(e.kind, EventKind::Ringing | EventKind::Answered | EventKind::Transferred | EventKind::Ended) {
+        let pop = CallPop { call_id, kind: e.kind.as_str().into(), extension: folded.extension };
+        crate::kernel::live::notify(conn, CALL_CHANNEL, &serde_json::to_string(&pop).unwrap_or_default()).await?;
+    }
+    Ok(true)
 }
