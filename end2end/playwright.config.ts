@@ -30,6 +30,8 @@ export default defineConfig({
     { name: 'civil', testMatch: /civil\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
     // The collector's phone app, offline and back.
     { name: 'field', testMatch: /field\.spec\.ts/, use: { ...devices['Pixel 7'], launchOptions } },
+    // The hotline: the agent's tablet, the commune's tablet and the caller's phone inside the test.
+    { name: 'hotline', testMatch: /hotline\.spec\.ts/, use: { ...devices['Galaxy Tab S4 landscape'], launchOptions } },
     // Booking to board: its own browser contexts (phone, tablets, TV) inside the test.
     { name: 'queue', testMatch: /(queue|evaluation)\.spec\.ts/, use: { launchOptions } },
     // Every core flow must work before (or without) the wasm: server rendering and plain forms.

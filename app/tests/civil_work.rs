@@ -7,7 +7,7 @@ mod common;
 
 use app::{
     civil::{
-        Status, Step, Tab,
+        Status, Step, Tab, Tracked,
         domain::{DossierKind, Refusal, Sex},
         registry::LocalRegistry,
         work::{self, Action, Filter},
@@ -133,7 +133,9 @@ async fn a_marriage_at_the_counter_is_prefilled_checked_registered_signed_and_ve
     assert_eq!(work::verify(&db, "forged", &meta()).await.unwrap_err(), AppError::NotFound);
 
     // Tracking with the code and the phone; a wrong phone says nothing more than an unknown code.
-    let t = work::track(&db, &r.code.to_lowercase(), "+84905123456").await.unwrap();
+    let Tracked::Dossier(t) = work::track(&db, &r.code.to_lowercase(), "+84905123456").await.unwrap() else {
+        panic!("a dossier code finds the dossier")
+    };
     assert_eq!(t.status, Status::Registered);
     assert_eq!(work::track(&db, &r.code, "0905000000").await.unwrap_err(), AppError::NotFound);
 

@@ -39,8 +39,87 @@ pub async fn run() -> anyhow::Result<()> {
     println!("pbx_events_per_s: {:.1} /s", events.len() as f64 / seconds);
     println!("pbx_webhook_p50_ms: {:.1} ms", pct(0.5));
     println!("pbx_webhook_p99_ms: {:.1} ms", pct(0.99));
+    let mut pops = call_pops(&client, &bases, &urls[0], &secret).await?;
+    pops.sort();
+    let p = |q: f64| pops[((q * pops.len() as f64).ceil() as usize).saturating_sub(1)].as_secs_f64() * 1000.0;
+    println!("call_pop_p50_ms: {:.1} ms", p(0.5));
+    println!("call_pop_p99_ms: {:.1} ms", p(0.99));
     Ok(())
 }
+
+/// The demo agent's console stream on instance B; calls ring on their extension through
+/// instance A one at a time: from each ringing webhook's response to its message on the stream.
+async fn call_pops(
+    client: &reqwest::Client,
+    bases: &[String; 2],
+    url_a: &str,
+    secret: &str,
+) -> anyhow::Result<Vec<Duration>> {
+    let login = client
+        .post(format!("{}/api/login", bases[1]))
+        .form(&[("username", "tinh.tongdai"), ("password", app::demo::DEMO_PASSWORD)])
+        .send()
+        .await?;
+    let cookie: Vec<String> = login
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect();
+    if cookie.is_empty() {
+        bail!("the demo agent could not sign in on {}: {}", bases[1], login.status());
+    }
+    let mut stream = client
+        .get(format!("{}/api/hotline/events", bases[1]))
+        .header(reqwest::header::COOKIE, cookie.join("; "))
+        .send()
+        .await?
+        .error_for_status()?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    tokio::spawn(async move {
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let message: String = buf.drain(..end + 2).collect();
+                if message.contains("\"kind\":\"ringing\"") && tx.send(Instant::now()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    // The stream is open once its first keep-alive or message could arrive; give it a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let run = uuid::Uuid::now_v7();
+    let mut pops = Vec::with_capacity(POPS);
+    for i in 0..POPS {
+        let body = serde_json::json!({"call_id": format!("pop-{run}-{i}"), "event": "ringing", "at": chrono::Utc::now().to_rfc3339(),
+                                      "from": "0905123456", "to": "1022", "extension": "101"})
+        .to_string();
+        let ts = chrono::Utc::now().timestamp();
+        let r = client
+            .post(url_a)
+            .header("content-type", "application/json")
+            .header("x-pbx-timestamp", ts.to_string())
+            .header("x-pbx-signature", app::hotline::pbx::sign(secret, ts, body.as_bytes()))
+            .body(body)
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("ringing webhook {}", r.status());
+        }
+        let answered = Instant::now();
+        let popped = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .context("no pop within 5 s")?
+            .context("stream ended")?;
+        // The message may beat the webhook's response to this client: that is no wait at all.
+        pops.push(popped.saturating_duration_since(answered));
+    }
+    Ok(pops)
+}
+
+const POPS: usize = 200;
 
 /// Ringing, answered, ended and a survey score for each call, an hour ago, as JSON bodies.
 fn events(calls: usize) -> Vec<String> {

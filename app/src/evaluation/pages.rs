@@ -2,7 +2,7 @@
 //! rankings (supervisors and the public), an official's own results, supervisors' re-assessment
 //! and the feedback cases.
 
-use super::domain::{CaseAction, CaseStatus, Satisfaction, UnitFigures, UnitKind};
+use super::domain::{CaseAction, CaseKind, CaseStatus, Satisfaction, UnitFigures, UnitKind};
 use super::i18n::EMsgs;
 use super::server::{
     FeedbackCaseAct, Reassess, SubmitRating, evaluation_ranking, evaluation_trend, feedback_case, feedback_cases,
@@ -553,6 +553,10 @@ fn status_text(m: &'static EMsgs, s: CaseStatus) -> &'static str {
     m.case_status[CaseStatus::ALL.iter().position(|x| *x == s).unwrap_or(0)]
 }
 
+fn kind_index(k: CaseKind) -> usize {
+    CaseKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+}
+
 fn action_text(m: &'static EMsgs, a: CaseAction) -> &'static str {
     m.case_actions[CaseAction::ALL.iter().position(|x| *x == a).unwrap_or(0)]
 }
@@ -581,14 +585,18 @@ pub fn CasesPage() -> impl IntoView {
                             <ul class="cases" data-testid="cases">
                                 {list.into_iter().map(|c| {
                                     let late = c.late.is_some();
+                                    let kind = kind_index(c.kind);
+                                    let escalated = (c.escalation > 0).then_some(c.escalation.clamp(1, 2) as usize - 1);
                                     view! {
-                                        <li class:late=late>
+                                        <li class:late=late data-code=c.code.clone()>
                                             <a href=format!("/cases/{}", c.case_id)><strong>{c.code.clone()}</strong></a>
+                                            " · " {move || locale.get().texts::<EMsgs>().case_kinds[kind]}
                                             " · " {move || status_text(locale.get().texts::<EMsgs>(), c.status)}
                                             " · " {c.office_name.clone()}
                                             <br />
                                             <span class="muted small">{move || (locale.get().texts::<EMsgs>().resolve_by)(&c.dues.resolve.format("%d/%m/%Y").to_string())}</span>
                                             {late.then(|| view! { <span class="badge late">{et(|m| m.late)}</span> })}
+                                            {escalated.map(|i| view! { " " <span class="badge late">{move || locale.get().texts::<EMsgs>().escalated[i]}</span> })}
                                             <p>{c.excerpt.clone()}</p>
                                         </li>
                                     }
@@ -629,7 +637,8 @@ pub fn CasePage() -> impl IntoView {
                                 <h1>{et(|m| m.case_title)} " " {s.code.clone()}</h1>
                                 <p data-testid="case-status" data-status=s.status.as_str()>{move || status_text(locale.get().texts::<EMsgs>(), s.status)}
                                     {s.late.is_some().then(|| view! { " " <span class="badge late">{et(|m| m.late)}</span> })}</p>
-                                <p class="muted">{s.office_name.clone()}</p>
+                                <p class="muted">{move || locale.get().texts::<EMsgs>().case_kinds[kind_index(s.kind)]} " · " {s.office_name.clone()}
+                                    {c.procedure.clone().map(|p| format!(" · {p}"))} {c.phone.clone().map(|p| format!(" · ☎ {p}"))}</p>
                                 {c.transaction.clone().map(|(label, day, overall)| view! {
                                     <p class="muted">{label} " · " {day.format("%d/%m/%Y").to_string()}
                                         {overall.map(|o| view! { " · " {move || satisfaction_label(locale.get().texts::<EMsgs>(), o)} })}</p>
@@ -664,6 +673,14 @@ pub fn CasePage() -> impl IntoView {
                                                 }).collect_view()}
                                             </select>
                                         </label>
+                                        {c.actions.contains(&CaseAction::Transfer).then(|| view! {
+                                            <FieldFrame id="f-to-office".into() label=et(|m| m.transfer_to) error=field_error(err, "to_office")>
+                                                <select id="f-to-office" name="to_office" data-testid="to-office">
+                                                    <option value="">"–"</option>
+                                                    {c.offices.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                                                </select>
+                                            </FieldFrame>
+                                        })}
                                         <FieldFrame id="f-note".into() label=et(|m| m.note)
                                                     error=field_error(err, "note")>
                                             <textarea id="f-note" name="note" rows="3" maxlength="2000" aria-describedby="f-note-err"></textarea>

@@ -185,3 +185,74 @@ async fn stringee_and_omicall_payloads_make_the_same_calls(db: PgPool) {
     assert_eq!(post(&app, omicall, &o_key, &same.to_string(), 0).await.0, 200);
     assert_eq!(count(&db, "select count(*) from call where external_id = 'call-vn-1-AB12'").await, 2);
 }
+
+/// The recording of a call: uploaded by the exchange (signed), played to the hotline only.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_recording_is_uploaded_signed_and_played_to_the_hotline_only(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    let at = chrono::Utc::now().to_rfc3339();
+    let body = generic("rec-1", "answered", &at, json!({"extension": "101", "from": "0905123456"})).to_string();
+    assert_eq!(post(&app, id, &secret, &body, 0).await.0, 200);
+    let audio = app::hotline::sim::wav(1);
+    let put = |secret: &str, content_type: &str| {
+        let ts = chrono::Utc::now().timestamp();
+        app.client
+            .put(app.url(&format!("/api/v1/pbx/{id}/calls/rec-1/recording")))
+            .header("content-type", content_type.to_owned())
+            .header("x-pbx-timestamp", ts.to_string())
+            .header("x-pbx-signature", sign(secret, ts, &audio))
+            .body(audio.clone())
+            .send()
+    };
+    assert_eq!(put("wrong", "audio/wav").await.unwrap().status(), 401);
+    let r = put(&secret, "text/plain").await.unwrap();
+    assert_eq!(r.status(), 422, "not audio");
+    assert_eq!(put(&secret, "audio/wav").await.unwrap().status(), 204);
+    let call: uuid::Uuid =
+        sqlx::query_scalar("select call_id from call where external_id = 'rec-1'").fetch_one(&db).await.unwrap();
+    let url = app.url(&format!("/api/hotline/calls/{call}/recording"));
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    let commune = crate::helpers::spawn_app(db.clone()).await;
+    commune.login("quynhon.quantri", app::demo::DEMO_PASSWORD).await;
+    assert_eq!(commune.client.get(&url).send().await.unwrap().status(), 403);
+    app.login("tinh.tongdai", app::demo::DEMO_PASSWORD).await;
+    let r = app.client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "audio/wav");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert_eq!(r.bytes().await.unwrap().len(), audio.len());
+    assert_eq!(count(&db, "select count(*) from audit_event where action = 'call.recording_played'").await, 1);
+}
+
+/// A call ringing through one instance pops the agent's console on the other.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_ringing_call_pops_the_agents_console_on_the_other_instance(db: PgPool) {
+    let a = spawn_app(db.clone()).await;
+    let b = crate::helpers::spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    assert_eq!(b.client.get(b.url("/api/hotline/events")).send().await.unwrap().status(), 401);
+    b.login("tinh.tongdai", app::demo::DEMO_PASSWORD).await;
+    let mut stream = b.client.get(b.url("/api/hotline/events")).send().await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let at = chrono::Utc::now().to_rfc3339();
+    // Another extension's call is not this agent's.
+    let other = generic("pop-x", "ringing", &at, json!({"from": "0905000001", "extension": "102"})).to_string();
+    assert_eq!(post(&a, id, &secret, &other, 0).await.0, 200);
+    let mine = generic("pop-1", "ringing", &at, json!({"from": "0905123456", "extension": "101"})).to_string();
+    let sent = std::time::Instant::now();
+    assert_eq!(post(&a, id, &secret, &mine, 0).await.0, 200);
+    let call: uuid::Uuid =
+        sqlx::query_scalar("select call_id from call where external_id = 'pop-1'").fetch_one(&db).await.unwrap();
+    let mut seen = String::new();
+    while !seen.contains(&call.to_string()) {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("the pop")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(sent.elapsed() < std::time::Duration::from_secs(1), "within a second: {:?}", sent.elapsed());
+    assert!(seen.contains("\"kind\":\"ringing\"") && !seen.contains("\"extension\":\"102\""), "{seen}");
+}

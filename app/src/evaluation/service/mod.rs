@@ -4,11 +4,13 @@
 mod base;
 pub mod cases;
 pub mod criteria;
+pub mod intake;
 pub mod ranking;
 pub mod rating;
 
 pub use base::*;
 pub use cases::*;
 pub use criteria::*;
+pub use intake::*;
 pub use ranking::*;
 pub use rating::*;

@@ -3,7 +3,7 @@
 //! on the phone or the counter's tablet.
 
 use super::base::{criteria_set, criteria_sets, from_points, to_points, to_sources, vn_day};
-use super::cases::{NewCase, open_case};
+use super::intake::{NewCase, open_case};
 use crate::evaluation::domain::{self, CriteriaSet, RatingAnswers, TicketFacts};
 use crate::evaluation::{CounterRating, LinkState, RatingContext, RatingReceipt};
 use crate::kernel::conflict::EvaluationConflict;

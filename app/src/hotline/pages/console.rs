@@ -3,7 +3,7 @@
 //! what the system knows about the number; the agent answers from the knowledge base, wraps
 //! the call up, opens a case, or works the callback list.
 
-use super::{call_time, outcome_badge, seconds};
+use super::base::{call_time, outcome_badge, seconds};
 use crate::hotline::{
     CallLine, CallPop, CallerView, Console, KbEntry,
     i18n::{HMsgs, ht},

@@ -2,7 +2,7 @@
 //! talking time, callbacks, cases per agency and kind with their on-time rate, satisfaction
 //! per agency and agent; the calls as CSV.
 
-use super::seconds;
+use super::base::seconds;
 use crate::hotline::{i18n::ht, server::hotline_figures};
 use crate::i18n::{format_date, t};
 use crate::ui::problem::ErrorPanel;
