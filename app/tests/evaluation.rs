@@ -11,7 +11,7 @@ use app::{
     evaluation::{
         LinkState, RankBy,
         domain::{CaseAction, CaseStatus, Period, RatingAnswers, UnitKind},
-        service::{self as eval, RatingChannel},
+        service::{self as eval, CaseStep, RatingChannel},
     },
     identity::{AuthUser, Role},
     kernel::error::AppError,
@@ -254,21 +254,28 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
 
     // The steps: resolving needs an answer; refusing is no longer possible once accepted.
     let id = case.case_id;
-    eval::case_act(&db, &head, &meta(), id, CaseAction::Accept, "", None, now).await.unwrap();
+    eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Accept, ""), now).await.unwrap();
     assert_eq!(
-        eval::case_act(&db, &head, &meta(), id, CaseAction::Refuse, "Không thuộc thẩm quyền", None, now)
+        eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Refuse, "Không thuộc thẩm quyền"), now)
             .await
             .unwrap_err(),
         AppError::from(app::kernel::conflict::EvaluationConflict::CaseState)
     );
     assert!(matches!(
-        eval::case_act(&db, &head, &meta(), id, CaseAction::Resolve, "  ", None, now).await.unwrap_err(),
+        eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Resolve, "  "), now).await.unwrap_err(),
         AppError::Validation(_)
     ));
-    eval::case_act(&db, &head, &meta(), id, CaseAction::Resolve, "Đã bố trí thêm một quầy buổi sáng.", None, now)
-        .await
-        .unwrap();
-    eval::case_act(&db, &head, &meta(), id, CaseAction::Publish, "", None, now).await.unwrap();
+    eval::case_act(
+        &db,
+        &head,
+        &meta(),
+        id,
+        CaseStep::new(CaseAction::Resolve, "Đã bố trí thêm một quầy buổi sáng."),
+        now,
+    )
+    .await
+    .unwrap();
+    eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Publish, ""), now).await.unwrap();
     let detail = eval::case_detail(&db, &head, id, now).await.unwrap();
     assert_eq!(detail.summary.status, CaseStatus::Published);
     assert_eq!(detail.answer.as_deref(), Some("Đã bố trí thêm một quầy buổi sáng."));
@@ -402,7 +409,7 @@ async fn an_office_head_neither_handles_nor_reassesses_a_rating_of_their_own_wor
         eval::reassess(&db, &head, &meta(), id, 7, 2, "Khiếu nại không đúng").await.unwrap_err(),
         AppError::from(app::kernel::conflict::EvaluationConflict::RatingOwnWork)
     );
-    eval::case_act(&db, &province, &meta(), case.case_id, CaseAction::Accept, "", None, now).await.unwrap();
+    eval::case_act(&db, &province, &meta(), case.case_id, CaseStep::new(CaseAction::Accept, ""), now).await.unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]

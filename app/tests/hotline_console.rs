@@ -9,7 +9,7 @@ mod common;
 use app::{
     demo,
     evaluation::{
-        api as evaluation,
+        api::{self as evaluation, CaseStep},
         domain::{CaseAction, CaseStatus},
     },
     hotline::{
@@ -273,19 +273,18 @@ async fn cases_are_routed_answered_by_sms_and_followed_by_code_and_phone(db: PgP
     assert_eq!(d_office, phu_cat, "the rule wins over the commune's office");
 
     // The commune answers; the caller gets the answer and a rating link by SMS.
-    let listed = evaluation::case_act(&db, &agent, &meta(), id, CaseAction::Accept, "", None, now).await;
+    let listed = evaluation::case_act(&db, &agent, &meta(), id, CaseStep::new(CaseAction::Accept, ""), now).await;
     assert_eq!(listed, Err(AppError::Forbidden), "agents do not answer for the commune");
-    let e =
-        evaluation::case_act(&db, &quy_nhon_admin, &meta(), id, CaseAction::Resolve, " ", None, now).await.unwrap_err();
+    let e = evaluation::case_act(&db, &quy_nhon_admin, &meta(), id, CaseStep::new(CaseAction::Resolve, " "), now)
+        .await
+        .unwrap_err();
     assert_eq!(e.field("note"), Some(FieldError::Required), "the answer's text is required");
     evaluation::case_act(
         &db,
         &quy_nhon_admin,
         &meta(),
         id,
-        CaseAction::Resolve,
-        "Kết quả đã trả ngày 03/12.",
-        None,
+        CaseStep::new(CaseAction::Resolve, "Kết quả đã trả ngày 03/12."),
         now,
     )
     .await
@@ -306,14 +305,28 @@ async fn cases_are_routed_answered_by_sms_and_followed_by_code_and_phone(db: PgP
         .fetch_one(&db)
         .await
         .unwrap();
-    let e = evaluation::case_act(&db, &admin, &meta(), q, CaseAction::Transfer, "Thuộc thẩm quyền phường.", None, now)
-        .await
-        .unwrap_err();
+    let e = evaluation::case_act(
+        &db,
+        &admin,
+        &meta(),
+        q,
+        CaseStep::new(CaseAction::Transfer, "Thuộc thẩm quyền phường."),
+        now,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.field("to_office"), Some(FieldError::Required));
-    evaluation::case_act(&db, &admin, &meta(), q, CaseAction::Transfer, "Thuộc thẩm quyền phường.", Some(qn), now)
-        .await
-        .unwrap();
-    let mine = evaluation::case_act(&db, &quy_nhon_admin, &meta(), q, CaseAction::Accept, "", None, now).await;
+    evaluation::case_act(
+        &db,
+        &admin,
+        &meta(),
+        q,
+        CaseStep { action: CaseAction::Transfer, note: "Thuộc thẩm quyền phường.", to_office: Some(qn) },
+        now,
+    )
+    .await
+    .unwrap();
+    let mine = evaluation::case_act(&db, &quy_nhon_admin, &meta(), q, CaseStep::new(CaseAction::Accept, ""), now).await;
     assert_eq!(mine, Ok(()), "now the commune's");
 }
 

@@ -2,6 +2,6 @@
 //! rating endpoints' request limit.
 
 pub use super::service::{
-    Caller, Contact, NewCase, case_act, case_sweep, open_case, open_for_contact, rate_by_keypad, track_case,
+    Caller, CaseStep, Contact, NewCase, case_act, case_sweep, open_case, open_for_contact, rate_by_keypad, track_case,
 };
 pub use super::service::{open_for_dossier, open_for_ticket, rating_rate_limit};

@@ -182,7 +182,8 @@ pub async fn feedback_case_act(
         _ => None,
     };
     let id = parse_uuid("id", &id)?;
-    super::service::case_act(&st.db, &user, &meta, id, action, &note, to_office, chrono::Utc::now()).await
+    let step = super::service::CaseStep { action, note: &note, to_office };
+    super::service::case_act(&st.db, &user, &meta, id, step, chrono::Utc::now()).await
 }
 
 #[server(endpoint = "criteria_admin", input = GetUrl)]

@@ -235,19 +235,33 @@ pub async fn case_detail(
     })
 }
 
+/// What the handler does with a case: the action, its note (the answer, the reason) and, for a
+/// transfer, the office that takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseStep<'a> {
+    pub action: CaseAction,
+    pub note: &'a str,
+    pub to_office: Option<Uuid>,
+}
+
+impl<'a> CaseStep<'a> {
+    pub fn new(action: CaseAction, note: &'a str) -> Self {
+        Self { action, note, to_office: None }
+    }
+}
+
 /// Moves a case on. Errors: Forbidden, NotFound, Conflict(case_state), Validation(note).
-#[tracing::instrument(skip_all, fields(case_id = %case_id, action = action.as_str()))]
+#[tracing::instrument(skip_all, fields(case_id = %case_id, action = step.action.as_str()))]
 pub async fn case_act(
     db: &PgPool,
     user: &AuthUser,
     meta: &RequestMeta,
     case_id: Uuid,
-    action: CaseAction,
-    note: &str,
-    to_office: Option<Uuid>,
+    step: CaseStep<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     use unicode_normalization::UnicodeNormalization;
+    let CaseStep { action, note, to_office } = step;
     if action == CaseAction::Transfer && to_office.is_none() {
         return Err(AppError::validation("to_office", crate::kernel::error::FieldError::Required));
     }
