@@ -377,6 +377,9 @@ async fn the_faq_shows_approved_answers_in_effect_found_with_or_without_diacriti
     let today = app::kernel::time::vn_today(Utc::now());
     let found = kb::search(&db, "dang ky khai sinh", None, today).await.unwrap();
     assert!(found.iter().any(|k| k.question.contains("Đăng ký khai sinh")), "without diacritics");
+    let ranked = kb::search(&db, "giay to khai sinh", None, today).await.unwrap();
+    assert!(ranked.len() >= 2, "every answer with all the words");
+    assert!(ranked[0].question.contains("giấy tờ"), "the one whose question has them first: {}", ranked[0].question);
     let found = kb::search(&db, "kết hôn", Some("1.000894"), today).await.unwrap();
     assert_eq!(found.len(), 2);
 

@@ -23,6 +23,42 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
+/// What the agent has picked and typed for the open call. Kept above the caller's card, which
+/// is drawn again whenever the call changes (answered, ended): nothing typed is lost.
+#[derive(Clone, Copy)]
+struct Draft {
+    call: RwSignal<Option<Uuid>>,
+    proc_q: RwSignal<String>,
+    procedure: RwSignal<String>,
+    kb_q: RwSignal<String>,
+    kb_pick: RwSignal<Option<KbEntry>>,
+    note: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self {
+            call: RwSignal::new(None),
+            proc_q: RwSignal::new(String::new()),
+            procedure: RwSignal::new(String::new()),
+            kb_q: RwSignal::new(String::new()),
+            kb_pick: RwSignal::new(None),
+            note: RwSignal::new(String::new()),
+        }
+    }
+
+    /// A new call starts from an empty draft; the same call keeps it.
+    fn open(self, call: Uuid) {
+        if self.call.get_untracked() != Some(call) {
+            self.call.set(Some(call));
+            for s in [self.proc_q, self.procedure, self.kb_q, self.note] {
+                s.set(String::new());
+            }
+            self.kb_pick.set(None);
+        }
+    }
+}
+
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     let set_ext = ServerAction::<HotlineSetExtension>::new();
@@ -32,6 +68,12 @@ pub fn ConsolePage() -> impl IntoView {
     // Bumped by every message of the stream: the lists reload.
     let live = RwSignal::new(0u32);
     let selected = RwSignal::new(None::<Uuid>);
+    let draft = Draft::new();
+    Effect::new(move |_| {
+        if let Some(id) = selected.get() {
+            draft.open(id);
+        }
+    });
     let console = Resource::new_blocking(
         move || {
             (
@@ -83,7 +125,7 @@ pub fn ConsolePage() -> impl IntoView {
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(Some(v)) => {
                             let communes = console.get().and_then(Result::ok).map(|c| c.communes).unwrap_or_default();
-                            view! { <CallerCard v=v wrap=wrap open_case=open_case communes=communes /> }.into_any()
+                            view! { <CallerCard v=v wrap=wrap open_case=open_case communes=communes draft=draft /> }.into_any()
                         }
                     }
                 })}
@@ -210,6 +252,7 @@ fn CallerCard(
     wrap: ServerAction<HotlineWrapUp>,
     open_case: ServerAction<HotlineOpenCase>,
     communes: Vec<(String, String)>,
+    draft: Draft,
 ) -> impl IntoView {
     let call = v.call.clone();
     let id = call.call_id.to_string();
@@ -217,12 +260,13 @@ fn CallerCard(
     let known = v.known();
     let answered = call.outcome == crate::hotline::Outcome::Answered;
     let h = texts::<HMsgs>();
-    // What the agent picked: the procedure and the knowledge-base answer.
-    let proc_q = RwSignal::new(String::new());
-    let procedure = RwSignal::new(String::new());
-    let kb_q = RwSignal::new(String::new());
-    let kb_pick = RwSignal::new(None::<KbEntry>);
-    let note = RwSignal::new(call.note.clone().unwrap_or_default());
+    let Draft { proc_q, procedure, kb_q, kb_pick, note, .. } = draft;
+    // A call wrapped up before shows what was recorded.
+    if note.get_untracked().is_empty()
+        && let Some(n) = call.note.clone()
+    {
+        note.set(n);
+    }
     let procedures = Resource::new(
         move || proc_q.get(),
         |q| async move { if q.trim().chars().count() < 2 { Ok(vec![]) } else { list_procedures(q).await } },
@@ -277,7 +321,8 @@ fn CallerCard(
             {answered.then(|| view! {
                 <h3>{ht(|m| m.procedure)}</h3>
                 <label>{ht(|m| m.find_procedure)}
-                    <input type="search" data-testid="procedure-q" on:input=move |e| proc_q.set(event_target_value(&e)) />
+                    <input type="search" data-testid="procedure-q" prop:value=move || proc_q.get()
+                        on:input=move |e| proc_q.set(event_target_value(&e)) />
                 </label>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -296,7 +341,8 @@ fn CallerCard(
                 <p data-testid="picked-procedure">{move || procedure.get()}</p>
                 <h3>{ht(|m| m.knowledge)}</h3>
                 <label>{ht(|m| m.search_answers)}
-                    <input type="search" data-testid="kb-q" on:input=move |e| kb_q.set(event_target_value(&e)) />
+                    <input type="search" data-testid="kb-q" prop:value=move || kb_q.get()
+                        on:input=move |e| kb_q.set(event_target_value(&e)) />
                 </label>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -186,6 +186,27 @@ pub async fn set_route(
         return Err(AppError::invalid("kind"));
     }
     let mut tx = db.begin().await?;
+    let known = sqlx::query!(
+        r#"select ($1::text is null or exists (select 1 from procedure where procedure_code = $1)) as "procedure!",
+                  ($2::text is null or exists (select 1 from commune where commune_code = $2)) as "commune!",
+                  exists (select 1 from office o join agency a using (agency_id)
+                          where o.office_id = $3 and a.province_code = $4) as "office!""#,
+        procedure,
+        commune,
+        office_id,
+        user.province_code
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut errs = FieldErrors::default();
+    for (ok, field) in [(known.procedure, "procedure"), (known.commune, "commune"), (known.office, "office")] {
+        if !ok {
+            errs.push(field, FieldError::Invalid);
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
     let id = sqlx::query_scalar!(
         r#"insert into case_route (procedure_code, commune_code, kind, office_id) values ($1, $2, $3, $4)
            on conflict on constraint case_route_key do update set office_id = excluded.office_id
@@ -196,11 +217,7 @@ pub async fn set_route(
         office_id
     )
     .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_foreign_key_violation() => AppError::invalid("office"),
-        _ => AppError::from(e),
-    })?;
+    .await?;
     let entry = Entry::new("case_route.set", "case_route", Some(id.to_string()))
         .at(user.province_code.as_deref(), None)
         .details(json!({ "procedure": procedure, "commune": commune, "kind": kind, "office": office_id }));

@@ -39,36 +39,49 @@ pub async fn search(
     .await?;
     // The newest version in effect decides whether the answer matches, not an older one.
     let keys: Vec<Uuid> = rows.iter().map(|r| r.kb_answer_id).collect();
-    let matching: Vec<Uuid> = sqlx::query_scalar!(
-        r#"select kb_answer_id from kb_answer
+    // How many of the words the question itself has: those answers first.
+    let matching: Vec<(Uuid, i64)> = sqlx::query!(
+        r#"select kb_answer_id,
+                  (select count(*) from unnest($2::text[]) w where f_unaccent(question) like '%' || f_unaccent(w) || '%')
+                      as "in_question!"
+           from kb_answer
            where kb_answer_id = any($1)
              and (select bool_and(search_text like '%' || f_unaccent(w) || '%') from unnest($2::text[]) w) is not false"#,
         &keys,
         &words
     )
     .fetch_all(db)
-    .await?;
-    let mut list: Vec<KbEntry> = rows
+    .await?
+    .into_iter()
+    .map(|r| (r.kb_answer_id, r.in_question))
+    .collect();
+    let score = |id: Uuid| matching.iter().find(|(k, _)| *k == id).map(|(_, n)| *n);
+    let mut list: Vec<(i64, KbEntry)> = rows
         .into_iter()
-        .filter(|r| matching.contains(&r.kb_answer_id))
-        .map(|r| KbEntry {
-            kb_answer_id: r.kb_answer_id,
-            answer_key: r.answer_key,
-            version: r.version,
-            procedure_code: r.procedure_code,
-            procedure: r.procedure,
-            topic: r.topic,
-            question: r.question,
-            answer: r.answer,
-            agency: r.agency,
-            effective_from: r.effective_from,
-            approved: true,
-            helpful: r.helpful,
-            not_helpful: r.not_helpful,
+        .filter_map(|r| {
+            let n = score(r.kb_answer_id)?;
+            Some((
+                n,
+                KbEntry {
+                    kb_answer_id: r.kb_answer_id,
+                    answer_key: r.answer_key,
+                    version: r.version,
+                    procedure_code: r.procedure_code,
+                    procedure: r.procedure,
+                    topic: r.topic,
+                    question: r.question,
+                    answer: r.answer,
+                    agency: r.agency,
+                    effective_from: r.effective_from,
+                    approved: true,
+                    helpful: r.helpful,
+                    not_helpful: r.not_helpful,
+                },
+            ))
         })
         .collect();
-    list.sort_by(|a, b| (&a.topic, &a.question).cmp(&(&b.topic, &b.question)));
-    Ok(list)
+    list.sort_by(|(na, a), (nb, b)| nb.cmp(na).then_with(|| (&a.topic, &a.question).cmp(&(&b.topic, &b.question))));
+    Ok(list.into_iter().map(|(_, k)| k).collect())
 }
 
 /// Every version the user may edit or approve: their agency's (agency administrators), all
