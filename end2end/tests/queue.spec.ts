@@ -194,6 +194,7 @@ test('the office administrator sees waiting times and sets up the office on a ta
   await expect(slot).toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('#f-slot_minutes-err')).toHaveText('Thông tin chưa hợp lệ.');
   await page.reload();
+  await hydrated(page);
   await expect(page.getByLabel('Thời lượng mỗi khung giờ (phút)')).toHaveValue(before);
   // Opening hours typed the way people write them.
   const saturday = page.getByLabel('Thứ Bảy');
