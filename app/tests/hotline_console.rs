@@ -255,6 +255,19 @@ async fn cases_are_routed_answered_by_sms_and_followed_by_code_and_phone(db: PgP
     .await
     .unwrap();
     assert_eq!(q_due, cal.due_date(local, 2), "a question is answered within 2 working days");
+    // The province gives questions three days from now on.
+    assert_eq!(cases::set_clock(&db, &agent, &meta(), "question", "3").await, Err(AppError::Forbidden));
+    let e = cases::set_clock(&db, &admin, &meta(), "question", "0").await.unwrap_err();
+    assert_eq!(e.field("resolve_days"), Some(FieldError::Invalid));
+    cases::set_clock(&db, &admin, &meta(), "question", "3").await.unwrap();
+    let (q3, _) =
+        cases::open_from_call(&db, &agent, &meta(), new("question", "", "", "Hỏi lệ phí."), now).await.unwrap();
+    let q3_due: chrono::NaiveDate = sqlx::query_scalar("select resolve_due from feedback_case where case_id = $1")
+        .bind(q3)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(q3_due, cal.due_date(local, 3));
     assert!(q_office.contains("tỉnh"), "nobody else owns it: the hotline's own office ({q_office})");
 
     // A rule sends death registrations anywhere to Phù Cát.

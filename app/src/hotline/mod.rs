@@ -221,6 +221,8 @@ pub struct AdminView {
     pub routes: Vec<RouteLine>,
     pub offices: Vec<(Uuid, String)>,
     pub recording_days: i32,
+    /// Working days to answer, per kind of case.
+    pub clocks: Vec<(String, i16)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -205,7 +205,8 @@ pub async fn hotline_admin() -> Result<AdminView, AppError> {
         .collect();
     let offices = super::service::cases::offices(&st.db, &user).await?;
     let recording_days = super::service::recordings::recording_days(&st.db).await?;
-    Ok(AdminView { exchanges, routes, offices, recording_days })
+    let clocks = super::service::cases::clocks(&st.db).await?;
+    Ok(AdminView { exchanges, routes, offices, recording_days, clocks })
 }
 
 /// Registers an exchange; answers its id and signing key (shown once).
@@ -231,4 +232,10 @@ pub async fn hotline_set_route(
 pub async fn hotline_set_recording_days(recording_days: String) -> Result<(), AppError> {
     let (st, user, meta) = user_and_meta().await?;
     super::service::recordings::set_recording_days(&st.db, &user, &meta, &recording_days).await
+}
+
+#[server(endpoint = "hotline_case_clock")]
+pub async fn hotline_set_clock(kind: String, resolve_days: String) -> Result<(), AppError> {
+    let (st, user, meta) = user_and_meta().await?;
+    super::service::cases::set_clock(&st.db, &user, &meta, &kind, &resolve_days).await
 }

@@ -256,3 +256,61 @@ async fn a_ringing_call_pops_the_agents_console_on_the_other_instance(db: PgPool
     assert!(sent.elapsed() < std::time::Duration::from_secs(1), "within a second: {:?}", sent.elapsed());
     assert!(seen.contains("\"kind\":\"ringing\"") && !seen.contains("\"extension\":\"102\""), "{seen}");
 }
+
+/// An exchange that gives a recording's URL (Stringee, OMICall): the copier downloads it into
+/// the file store; a URL that fails is tried five times in all, then left.
+#[sqlx::test(migrations = "../migrations")]
+async fn recordings_given_by_url_are_copied_into_the_file_store(db: PgPool) {
+    use axum::{Router, http::header, routing::get};
+    let app = spawn_app(db.clone()).await;
+    let (id, secret) = exchange(&db, "generic").await;
+    // The exchange's own file server.
+    let audio = app::hotline::sim::wav(1);
+    let served = audio.clone();
+    let files_app = Router::new().route(
+        "/rec/{name}",
+        get(move |axum::extract::Path(name): axum::extract::Path<String>| {
+            let served = served.clone();
+            async move {
+                if name == "ok.wav" {
+                    Ok(([(header::CONTENT_TYPE, "audio/wav")], served))
+                } else {
+                    Err(axum::http::StatusCode::NOT_FOUND)
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, files_app).await.unwrap() });
+    let at = chrono::Utc::now().to_rfc3339();
+    for (call, name) in [("url-1", "ok.wav"), ("url-2", "gone.wav")] {
+        let ring = generic(call, "answered", &at, json!({"extension": "101", "from": "0905123456"})).to_string();
+        assert_eq!(post(&app, id, &secret, &ring, 0).await.0, 200);
+        let rec = generic(call, "recording", &at, json!({"recording_url": format!("{base}/rec/{name}")})).to_string();
+        assert_eq!(post(&app, id, &secret, &rec, 0).await.0, 200);
+    }
+    let dir = std::env::temp_dir().join(format!("phucvu-files-{}", uuid::Uuid::new_v4()));
+    let files = app::files::open(dir.to_str().unwrap()).unwrap();
+    let state = server::app_state(
+        db.clone(),
+        server::leptos_options("../public", "pkg", "127.0.0.1:0".parse().unwrap()),
+        Default::default(),
+        files.clone(),
+    );
+    let http = reqwest::Client::new();
+    for _ in 0..6 {
+        server::jobs::copy_recordings(&state, &http).await;
+    }
+    let rows: Vec<(String, Option<String>, i16)> = sqlx::query_as(
+        "select external_id, recording_key, recording_tries from call where external_id like 'url-%' order by 1",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(rows[0].0, "url-1");
+    let key = rows[0].1.clone().expect("copied");
+    assert_eq!(app::files::get(files.as_ref(), &key).await.unwrap().len(), audio.len());
+    assert_eq!(rows[0].2, 1, "one download");
+    assert_eq!((rows[1].1.as_deref(), rows[1].2), (None, 5), "five tries, then left");
+}

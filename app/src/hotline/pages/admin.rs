@@ -3,7 +3,7 @@
 
 use crate::hotline::{
     i18n::ht,
-    server::{HotlineRegisterExchange, HotlineSetRecordingDays, HotlineSetRoute, hotline_admin},
+    server::{HotlineRegisterExchange, HotlineSetClock, HotlineSetRecordingDays, HotlineSetRoute, hotline_admin},
 };
 use crate::i18n::{format_datetime, t};
 use crate::ui::{
@@ -18,13 +18,15 @@ pub fn HotlineAdminPage() -> impl IntoView {
     let register = ServerAction::<HotlineRegisterExchange>::new();
     let route = ServerAction::<HotlineSetRoute>::new();
     let days = ServerAction::<HotlineSetRecordingDays>::new();
+    let clock = ServerAction::<HotlineSetClock>::new();
     let data = Resource::new_blocking(
-        move || (register.version().get(), route.version().get(), days.version().get()),
+        move || (register.version().get(), route.version().get(), days.version().get(), clock.version().get()),
         |_| hotline_admin(),
     );
     let reg_err = Signal::derive(move || register.value().get().and_then(Result::err));
     let route_err = Signal::derive(move || route.value().get().and_then(Result::err));
     let days_err = Signal::derive(move || days.value().get().and_then(Result::err));
+    let clock_err = Signal::derive(move || clock.value().get().and_then(Result::err));
     view! {
         <Title text=ht(|m| m.admin_title) />
         <section class="panel wide">
@@ -89,6 +91,24 @@ pub fn HotlineAdminPage() -> impl IntoView {
                                 <Problem error=route_err />
                                 <button type="submit" class="button primary">{ht(|m| m.save)}</button>
                             </ActionForm>
+                            <h2>{ht(|m| m.clocks)}</h2>
+                            <ul class="cards" data-testid="clocks">
+                                {a.clocks.iter().map(|(kind, d)| {
+                                    let (kind, d) = (kind.clone(), d.to_string());
+                                    view! {
+                                        <li class="card">
+                                            <ActionForm action=clock attr:class="inline">
+                                                <input type="hidden" name="kind" value=kind.clone() />
+                                                <label>{kind.clone()} " · " {ht(|m| m.clock_days)}
+                                                    <input name="resolve_days" inputmode="numeric" value=d />
+                                                </label>
+                                                <button type="submit" class="button">{ht(|m| m.save)}</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <Problem error=clock_err />
                             <h2>{ht(|m| m.retention)}</h2>
                             <ActionForm action=days attr:class="inline" attr:data-testid="retention-form">
                                 <Field name="recording_days" label=ht(|m| m.recording_days) inputmode="numeric" value=a.recording_days.to_string() error=days_err />

@@ -241,3 +241,47 @@ pub async fn offices(db: &PgPool, user: &AuthUser) -> Result<Vec<(Uuid, String)>
     .map(|o| (o.office_id, o.name))
     .collect())
 }
+
+/// Working days to answer each kind of case (`case_clock`).
+pub async fn clocks(db: &PgPool) -> Result<Vec<(String, i16)>, AppError> {
+    Ok(sqlx::query!("select kind, resolve_days from case_clock order by kind")
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.kind, r.resolve_days))
+        .collect())
+}
+
+/// The province administrator sets the working days a kind of case is answered in; cases
+/// opened from then on run on it.
+pub async fn set_clock(
+    db: &PgPool,
+    user: &AuthUser,
+    meta: &RequestMeta,
+    kind: &str,
+    days: &str,
+) -> Result<(), AppError> {
+    if user.role != Role::ProvinceAdmin || user.commune_code.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let kind = CaseKind::parse(kind.trim()).ok_or_else(|| AppError::invalid("kind"))?;
+    let days: i16 = days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=60).contains(d))
+        .ok_or_else(|| AppError::validation("resolve_days", FieldError::Invalid))?;
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "insert into case_clock (kind, resolve_days) values ($1, $2) on conflict (kind) do update set resolve_days = $2",
+        kind.as_str(),
+        days
+    )
+    .execute(&mut *tx)
+    .await?;
+    let entry = Entry::new("case_clock.set", "case_clock", Some(kind.as_str().to_owned()))
+        .at(user.province_code.as_deref(), None)
+        .details(json!({ "resolve_days": days }));
+    audit::commit(tx, Some(user), meta, entry).await?;
+    Ok(())
+}
