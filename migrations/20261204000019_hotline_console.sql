@@ -84,6 +84,10 @@ alter table feedback_case
     add column reminded_at timestamptz,
     -- 1: the agency head was told the case is overdue; 2: the province.
     add column escalation smallint not null default 0;
+-- An official's answer waits for the head's approval before it goes out.
+alter table feedback_case drop constraint feedback_case_status;
+alter table feedback_case add constraint feedback_case_status check (
+    status in ('received', 'needs_info', 'accepted', 'refused', 'resolved', 'published', 'answered'));
 create index feedback_case_phone_idx on feedback_case (phone) where phone is not null;
 
 -- Working days to answer, per kind of case (the 766 clock for complaints and petitions).

@@ -233,8 +233,8 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
     let code = r.case_code.expect("a case");
     assert!(code.starts_with("PA-"));
 
-    // The rated official sees the rating but has no access to cases.
-    assert_eq!(eval::cases(&db, &officer, true, now).await.unwrap_err(), AppError::Forbidden);
+    // The rated official sees the rating but not the case: officials see only the hotline's.
+    assert!(eval::cases(&db, &officer, true, now).await.unwrap().is_empty());
     let mine = eval::my_results(&db, &officer, this_month()).await.unwrap();
     assert_eq!(mine.ratings, 1);
     assert_eq!(mine.recent[0].overall as u8, 2);
@@ -254,6 +254,7 @@ async fn a_low_rating_opens_a_case_for_the_office_head_on_the_766_clock(db: PgPo
 
     // The steps: resolving needs an answer; refusing is no longer possible once accepted.
     let id = case.case_id;
+    assert_eq!(eval::case_detail(&db, &officer, id, now).await.unwrap_err(), AppError::Forbidden, "a case about them");
     eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Accept, ""), now).await.unwrap();
     assert_eq!(
         eval::case_act(&db, &head, &meta(), id, CaseStep::new(CaseAction::Refuse, "Không thuộc thẩm quyền"), now)

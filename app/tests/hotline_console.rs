@@ -292,16 +292,17 @@ async fn cases_are_routed_answered_by_sms_and_followed_by_code_and_phone(db: PgP
         .await
         .unwrap_err();
     assert_eq!(e.field("note"), Some(FieldError::Required), "the answer's text is required");
-    evaluation::case_act(
-        &db,
-        &quy_nhon_admin,
-        &meta(),
-        id,
-        CaseStep::new(CaseAction::Resolve, "Kết quả đã trả ngày 03/12."),
-        now,
-    )
-    .await
-    .unwrap();
+    // The ward's civil-status official writes the answer; it waits for the head.
+    let official = login(&db, "quynhon.hotich").await;
+    let step = CaseStep::new(CaseAction::Resolve, "Kết quả đã trả ngày 03/12.");
+    evaluation::case_act(&db, &official, &meta(), id, step, now).await.unwrap();
+    let t = evaluation::track_case(&db, &code, "0905123456").await.unwrap().unwrap();
+    assert_eq!((t.status, t.answer), (CaseStatus::Answered, None), "not out before the head approves");
+    let early = count(&db, &format!("select count(*) from notification where body like '%{code}%'")).await;
+    assert_eq!(early, 0);
+    let approve = CaseStep::new(CaseAction::Approve, "");
+    assert_eq!(evaluation::case_act(&db, &official, &meta(), id, approve, now).await, Err(AppError::Forbidden));
+    evaluation::case_act(&db, &quy_nhon_admin, &meta(), id, approve, now).await.unwrap();
     let sms: Vec<String> =
         sqlx::query_scalar("select body from notification where recipient = '0905123456' order by created_at")
             .fetch_all(&db)

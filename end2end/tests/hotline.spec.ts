@@ -100,16 +100,25 @@ test('a call pops the console, is answered from the knowledge base and recorded;
   const code = (await agent.getByTestId('case-opened').textContent())!.match(/PA-\d{6}-\d{5}/)![0];
   sim('hangup', '--call', second);
 
-  // The ward's administrator answers it on a tablet.
-  const ward = await tablet(browser, baseURL!, 'quynhon.quantri');
-  await open(ward, '/cases');
-  await ward.getByTestId('cases').locator(`li[data-code="${code}"] a`).click();
-  await hydrated(ward);
-  await expect(ward.getByTestId('case-content')).toContainText('chưa nhận được kết quả');
-  await ward.getByTestId('case-act').locator('select[name="action"]').selectOption('resolve');
-  await ward.locator('#f-note').fill('Kết quả đã có, mời anh chị nhận tại Bộ phận Một cửa từ ngày mai.');
-  await ward.getByTestId('case-act').getByRole('button', { name: 'Lưu' }).click();
-  await expect(ward.getByTestId('case-status')).toHaveAttribute('data-status', 'resolved');
+  // The ward's civil-status official writes the answer; the ward's head approves it.
+  const official = await tablet(browser, baseURL!, 'quynhon.hotich');
+  await open(official, '/cases');
+  await official.getByTestId('cases').locator(`li[data-code="${code}"] a`).click();
+  await hydrated(official);
+  await expect(official.getByTestId('case-content')).toContainText('chưa nhận được kết quả');
+  await expect(official.getByTestId('case-act').locator('option[value="approve"]')).toHaveCount(0);
+  await official.getByTestId('case-act').locator('select[name="action"]').selectOption('resolve');
+  await official.locator('#f-note').fill('Kết quả đã có, mời anh chị nhận tại Bộ phận Một cửa từ ngày mai.');
+  await official.getByTestId('case-act').getByRole('button', { name: 'Lưu' }).click();
+  await expect(official.getByTestId('case-status')).toHaveAttribute('data-status', 'answered');
+  const head = await tablet(browser, baseURL!, 'quynhon.quantri');
+  await open(head, '/cases');
+  await head.getByTestId('cases').locator(`li[data-code="${code}"] a`).click();
+  await hydrated(head);
+  await expect(head.getByTestId('case-answer')).toContainText('Kết quả đã có');
+  await head.getByTestId('case-act').locator('select[name="action"]').selectOption('approve');
+  await head.getByTestId('case-act').getByRole('button', { name: 'Lưu' }).click();
+  await expect(head.getByTestId('case-status')).toHaveAttribute('data-status', 'resolved');
 
   // The caller's phone: the answer and a rating link by SMS; one tap rates it.
   const mobile = await (await browser.newContext({ ...devices['Pixel 7'], baseURL, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' })).newPage();

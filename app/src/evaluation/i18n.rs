@@ -76,9 +76,9 @@ pub struct EMsgs {
     pub all_cases: &'static str,
     pub no_cases: &'static str,
     /// In the order of `CaseStatus::ALL`.
-    pub case_status: [&'static str; 6],
+    pub case_status: [&'static str; 7],
     /// In the order of `CaseAction::ALL`.
-    pub case_actions: [&'static str; 7],
+    pub case_actions: [&'static str; 8],
     /// In the order of `CaseKind::ALL`.
     pub case_kinds: [&'static str; 3],
     pub transfer_to: &'static str,
@@ -208,10 +208,12 @@ pub static VI: EMsgs = EMsgs {
         "Từ chối tiếp nhận",
         "Đã có kết quả",
         "Đã công khai",
+        "Đã trả lời, chờ lãnh đạo duyệt",
     ],
     case_actions: [
         "Tiếp nhận xử lý",
         "Chuyển cơ quan khác xử lý",
+        "Duyệt và gửi câu trả lời",
         "Đề nghị bổ sung thông tin",
         "Đã nhận thông tin bổ sung",
         "Trả lời, giải quyết",
@@ -338,10 +340,19 @@ pub static EN: EMsgs = EMsgs {
     open_cases: "Open",
     all_cases: "All",
     no_cases: "No feedback cases.",
-    case_status: ["Received", "Waiting for information", "In progress", "Refused", "Resolved", "Published"],
+    case_status: [
+        "Received",
+        "Waiting for information",
+        "In progress",
+        "Refused",
+        "Resolved",
+        "Published",
+        "Answer awaiting approval",
+    ],
     case_actions: [
         "Accept",
         "Transfer to another office",
+        "Approve the answer and send it",
         "Ask for more information",
         "Information received",
         "Answer and resolve",

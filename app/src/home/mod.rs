@@ -120,6 +120,10 @@ pub fn home_links(role: Role, jurisdiction: Option<&Jurisdiction>) -> Vec<Link> 
             links.push(Link::Procedures);
             if matches!(role, Role::CounterOfficer | Role::CivilStatusOfficial) {
                 links.push(Link::MyResults);
+                if has_commune {
+                    // The hotline's cases sent to their commune.
+                    links.push(Link::Cases);
+                }
             }
         }
         Role::AgencyAdmin | Role::ProvinceAdmin => {

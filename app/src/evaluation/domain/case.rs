@@ -13,16 +13,19 @@ pub enum CaseStatus {
     Refused,
     Resolved,
     Published,
+    /// An official wrote the answer; the agency's head approves it before it goes out.
+    Answered,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 6] = [
+    pub const ALL: [CaseStatus; 7] = [
         CaseStatus::Received,
         CaseStatus::NeedsInfo,
         CaseStatus::Accepted,
         CaseStatus::Refused,
         CaseStatus::Resolved,
         CaseStatus::Published,
+        CaseStatus::Answered,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +35,7 @@ impl CaseStatus {
             CaseStatus::Refused => "refused",
             CaseStatus::Resolved => "resolved",
             CaseStatus::Published => "published",
+            CaseStatus::Answered => "answered",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -70,6 +74,8 @@ impl CaseKind {
 pub enum CaseAction {
     /// Passes the case to another office that must answer it, with the reason.
     Transfer,
+    /// The head approves an official's answer: it goes to the citizen.
+    Approve,
     Refuse,
     RequestInfo,
     InfoReceived,
@@ -79,9 +85,10 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
-    pub const ALL: [CaseAction; 7] = [
+    pub const ALL: [CaseAction; 8] = [
         CaseAction::Accept,
         CaseAction::Transfer,
+        CaseAction::Approve,
         CaseAction::RequestInfo,
         CaseAction::InfoReceived,
         CaseAction::Resolve,
@@ -91,6 +98,7 @@ impl CaseAction {
     pub fn as_str(self) -> &'static str {
         match self {
             CaseAction::Transfer => "transfer",
+            CaseAction::Approve => "approve",
             CaseAction::Refuse => "refuse",
             CaseAction::RequestInfo => "request_info",
             CaseAction::InfoReceived => "info_received",
@@ -115,13 +123,20 @@ impl CaseAction {
             (CaseAction::RequestInfo, Received | Accepted) => Some(NeedsInfo),
             (CaseAction::InfoReceived, NeedsInfo) => Some(Accepted),
             (CaseAction::Accept, Received) => Some(Accepted),
-            (CaseAction::Resolve, Received | Accepted) => Some(Resolved),
+            (CaseAction::Resolve, Received | Accepted | Answered) => Some(Resolved),
+            (CaseAction::Approve, Answered) => Some(Resolved),
             (CaseAction::Publish, Resolved) => Some(Published),
             _ => None,
         }
     }
     pub fn for_status(status: CaseStatus) -> Vec<CaseAction> {
         Self::ALL.into_iter().filter(|a| a.apply(status).is_some()).collect()
+    }
+
+    /// What an official of the answering office (not its head) may do: take the case, ask the
+    /// caller for more and write the answer, which then waits for the head's approval.
+    pub fn for_official(self) -> bool {
+        matches!(self, CaseAction::Accept | CaseAction::RequestInfo | CaseAction::InfoReceived | CaseAction::Resolve)
     }
 }
 
@@ -170,7 +185,7 @@ pub const PROVINCE_AFTER_DAYS: i64 = 3;
 /// The deadline a case has missed on `today`, if any: while waiting for the citizen nothing runs.
 pub fn case_late(status: CaseStatus, dues: &CaseDues, today: NaiveDate) -> Option<&'static str> {
     match status {
-        CaseStatus::Received | CaseStatus::Accepted if today > dues.resolve => Some("resolve"),
+        CaseStatus::Received | CaseStatus::Accepted | CaseStatus::Answered if today > dues.resolve => Some("resolve"),
         CaseStatus::Resolved if dues.publish.is_some_and(|p| today > p) => Some("publish"),
         _ => None,
     }
@@ -181,7 +196,7 @@ pub fn action_on_time(action: CaseAction, dues: &CaseDues, day: NaiveDate) -> bo
     match action {
         CaseAction::Refuse => day <= dues.refuse,
         CaseAction::RequestInfo => day <= dues.request_info,
-        CaseAction::Resolve => day <= dues.resolve,
+        CaseAction::Resolve | CaseAction::Approve => day <= dues.resolve,
         CaseAction::Publish => dues.publish.is_none_or(|p| day <= p),
         CaseAction::Accept | CaseAction::InfoReceived | CaseAction::Transfer => true,
     }

@@ -233,6 +233,14 @@ fn feedback_cases_run_on_the_766_clock() {
     assert_eq!(CaseAction::for_status(CaseStatus::Resolved), vec![CaseAction::Publish]);
     assert!(!CaseStatus::Published.is_open());
     assert_eq!(CaseAction::Transfer.apply(CaseStatus::Accepted), Some(CaseStatus::Received));
+    assert_eq!(CaseAction::Approve.apply(CaseStatus::Answered), Some(CaseStatus::Resolved));
+    assert_eq!(CaseAction::Approve.apply(CaseStatus::Accepted), None, "nothing to approve");
+    assert!(!CaseAction::Approve.for_official() && CaseAction::Resolve.for_official());
+    assert_eq!(
+        case_late(CaseStatus::Answered, &dues, dues.resolve.succ_opt().unwrap()),
+        Some("resolve"),
+        "not out yet"
+    );
     assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve), 0);
     assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve.succ_opt().unwrap()), 1);
     assert_eq!(escalation(CaseStatus::Accepted, &dues, dues.resolve + chrono::Days::new(4)), 2);

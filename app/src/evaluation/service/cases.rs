@@ -29,6 +29,14 @@ pub(super) fn handles_cases(user: &AuthUser, agency: Uuid, province: &str) -> bo
     }
 }
 
+/// The agency's civil-status and one-stop officials work the hotline's cases sent to it (not
+/// complaints about ratings, which may be about them); their answers wait for the head.
+fn official_of(user: &AuthUser, agency: Uuid, source: &str) -> bool {
+    matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer)
+        && user.agency_id == Some(agency)
+        && source == "hotline"
+}
+
 /// A case's list line; which deadline it has missed depends on today.
 pub(super) struct CaseLine<'a> {
     pub(super) id: Uuid,
@@ -69,7 +77,8 @@ pub async fn cases(
     open_only: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    if !matches!(user.role, Role::AgencyAdmin | Role::ProvinceAdmin) {
+    let official = matches!(user.role, Role::CivilStatusOfficial | Role::CounterOfficer);
+    if !matches!(user.role, Role::AgencyAdmin | Role::ProvinceAdmin) && !official {
         return Err(AppError::Forbidden);
     }
     let province_wide = user.role == Role::ProvinceAdmin && user.commune_code.is_none();
@@ -81,12 +90,14 @@ pub async fn cases(
            where (($1 and a.province_code = $2) or f.agency_id = $3)
              and (not $4 or f.status not in ('refused', 'published'))
              and e.official_id is distinct from $5
+             and (not $6 or f.source = 'hotline')
            order by f.status in ('refused', 'published'), f.resolve_due, f.received_at limit 500"#,
         province_wide,
         user.province_code.clone().unwrap_or_default(),
         user.agency_id.unwrap_or(Uuid::nil()),
         open_only,
-        user.user_id
+        user.user_id,
+        official
     )
     .fetch_all(db)
     .await?;
@@ -123,12 +134,14 @@ pub(super) struct CaseRow {
     pub(super) status: CaseStatus,
     pub(super) dues: CaseDues,
     pub(super) kind: String,
+    /// The user is one of the answering agency's officials, not its head.
+    pub(super) official: bool,
 }
 
 pub(super) async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: Uuid) -> Result<CaseRow, AppError> {
     let r = sqlx::query!(
         r#"select f.agency_id, a.province_code, o.commune_code, f.status, f.refuse_due, f.info_due, f.resolve_due,
-                  f.publish_due, e.official_id as "official_id?", f.kind
+                  f.publish_due, e.official_id as "official_id?", f.kind, f.source
            from feedback_case f join agency a on a.agency_id = f.agency_id join office o using (office_id)
            left join service_evaluation e on e.evaluation_id = f.evaluation_id
            where f.case_id = $1"#,
@@ -138,7 +151,8 @@ pub(super) async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: 
     .await?
     .ok_or(AppError::NotFound)?;
     // A case about one's own work goes to someone else.
-    if !handles_cases(user, r.agency_id, &r.province_code) || r.official_id == Some(user.user_id) {
+    let official = official_of(user, r.agency_id, &r.source);
+    if !(handles_cases(user, r.agency_id, &r.province_code) || official) || r.official_id == Some(user.user_id) {
         return Err(AppError::Forbidden);
     }
     Ok(CaseRow {
@@ -152,6 +166,7 @@ pub(super) async fn case_row(conn: &mut PgConnection, user: &AuthUser, case_id: 
             publish: r.publish_due,
         },
         kind: r.kind,
+        official,
     })
 }
 
@@ -215,7 +230,7 @@ pub async fn case_detail(
             .map(|(l, d)| (l, d, r.overall.and_then(|o| Satisfaction::from_score(o as u8)))),
         answer: r.answer,
         events,
-        actions: CaseAction::for_status(row.status),
+        actions: CaseAction::for_status(row.status).into_iter().filter(|a| !row.official || a.for_official()).collect(),
         offices: sqlx::query!(
             r#"select o.office_id, o.name from office o join agency a using (agency_id)
                where a.province_code = $1 and a.kind <> 'health_facility' order by o.name collate vi"#,
@@ -278,7 +293,12 @@ pub async fn case_act(
         .fetch_optional(&mut *tx)
         .await?;
     let row = case_row(&mut tx, user, case_id).await?;
+    if row.official && !action.for_official() {
+        return Err(AppError::Forbidden);
+    }
     let next = action.apply(row.status).ok_or_else(|| AppError::from(EvaluationConflict::CaseState))?;
+    // An official's answer waits for the head; the head's goes out at once.
+    let next = if row.official && action == CaseAction::Resolve { CaseStatus::Answered } else { next };
     let local = now.with_timezone(&vn_offset()).naive_local();
     let cal = crate::reference::api::load_calendar(&mut tx).await?;
     let today = local.date();
@@ -288,10 +308,8 @@ pub async fn case_act(
         CaseAction::InfoReceived => cal.due_date(local, resolve_days(&mut tx, &row.kind).await?),
         _ => row.dues.resolve,
     };
-    let publish_due = match action {
-        CaseAction::Resolve => Some(cal.due_date(local, domain::CASE_PUBLISH_DAYS)),
-        _ => row.dues.publish,
-    };
+    let sent = next == CaseStatus::Resolved;
+    let publish_due = if sent { Some(cal.due_date(local, domain::CASE_PUBLISH_DAYS)) } else { row.dues.publish };
     sqlx::query!(
         r#"update feedback_case set status = $2, resolve_due = $3, publish_due = $4,
                   answer = case when $5 then $6 else answer end,
@@ -310,8 +328,8 @@ pub async fn case_act(
     if let (CaseAction::Transfer, Some(office_id)) = (action, to_office) {
         transfer(&mut tx, case_id, office_id, &row.province_code).await?;
     }
-    if action == CaseAction::Resolve {
-        answer_caller(&mut tx, case_id, user, &note, on_time, now).await?;
+    if sent {
+        answer_caller(&mut tx, case_id, user, on_time, now).await?;
     }
     sqlx::query!(
         "insert into feedback_event (case_id, at, actor_id, action, note) values ($1, $2, $3, $4, $5)",
@@ -366,14 +384,14 @@ async fn answer_caller(
     conn: &mut PgConnection,
     case_id: Uuid,
     user: &AuthUser,
-    answer: &str,
     on_time: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Some(c) = sqlx::query!(
-        r#"select f.code, f.phone as "phone!", f.office_id, f.received_at, o.name as office,
+        r#"select f.code, f.phone as "phone!", f.office_id, f.received_at, o.name as office, f.answer as "answer!",
                   coalesce(f.procedure_code, (select procedure_code from procedure where active order by procedure_code limit 1)) as "procedure!"
-           from feedback_case f join office o using (office_id) where f.case_id = $1 and f.phone is not null"#,
+           from feedback_case f join office o using (office_id)
+           where f.case_id = $1 and f.phone is not null and f.answer is not null"#,
         case_id
     )
     .fetch_optional(&mut *conn)
@@ -381,7 +399,7 @@ async fn answer_caller(
     else {
         return Ok(());
     };
-    let mut text: String = crate::reference::unaccent(answer);
+    let mut text: String = crate::reference::unaccent(&c.answer);
     if text.chars().count() > 300 {
         text = text.chars().take(297).collect::<String>() + "...";
     }
@@ -431,7 +449,8 @@ pub async fn track_case(
         status: CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Received),
         received_at: r.received_at,
         resolve_due: r.resolve_due,
-        answer: r.answer,
+        // An answer waiting for approval is not the agency's answer yet.
+        answer: r.answer.filter(|_| matches!(r.status.as_str(), "resolved" | "published")),
         office: r.office,
     }))
 }

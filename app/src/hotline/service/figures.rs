@@ -74,9 +74,9 @@ pub async fn figures(db: &PgPool, user: &AuthUser, from: NaiveDate, to: NaiveDat
         CaseFigure,
         r#"select a.name as agency, f.kind, count(*) as "cases!",
                   count(*) filter (where f.status in ('resolved', 'published', 'refused')) as "closed!",
-                  count(*) filter (where exists (
-                      select 1 from feedback_event v where v.case_id = f.case_id and v.action = 'resolve'
-                        and (v.at at time zone 'Asia/Ho_Chi_Minh')::date <= f.resolve_due)) as "on_time!",
+                  count(*) filter (where f.status in ('resolved', 'published') and (
+                      select (max(v.at) at time zone 'Asia/Ho_Chi_Minh')::date from feedback_event v
+                      where v.case_id = f.case_id and v.action in ('resolve', 'approve')) <= f.resolve_due) as "on_time!",
                   count(e.rated_at) as "ratings!", avg(e.overall)::float8 as avg_rating
            from feedback_case f join agency a on a.agency_id = f.agency_id
                 left join service_evaluation e on e.subject_kind = 'case' and e.subject_id = f.case_id
