@@ -163,8 +163,13 @@ test('the counter tablet collects a low rating that opens a case the office head
   await head.getByRole('button', { name: 'Lưu' }).click();
   await expect(head.getByTestId('case-status')).toHaveAttribute('data-status', 'resolved');
   await expect(head.getByTestId('case-answer')).toHaveText('Đã bố trí thêm cán bộ hướng dẫn tại sảnh từ tuần sau.');
-  // The rated official has no access to the case and its rater.
+  // The rated official has no access to the case and its rater: officials list only the
+  // hotline's cases sent to their office, and the case's own page is refused.
+  const casePath = new URL(head.url()).pathname;
+  expect(casePath).toMatch(/^\/cases\/[0-9a-f-]{36}$/);
   await officer.goto(`/cases`);
+  await expect(officer.getByRole('link', { name: code })).toHaveCount(0);
+  await officer.goto(casePath);
   await expect(officer.locator('[data-forbidden="true"]')).toBeVisible();
 });
 
