@@ -394,9 +394,11 @@ async fn refused_pages_and_calls_are_audited_and_dossiers_of_another_commune_loo
         let body = get(path).await.text().await.unwrap();
         assert!(body.contains("error-panel") && !body.contains("data-forbidden"), "{path} reads as not found");
     }
-    for path in ["/admin/letters", "/admin/audit", "/cases"] {
+    for path in ["/admin/letters", "/admin/audit", "/hotline", "/admin/hotline"] {
         assert!(get(path).await.text().await.unwrap().contains(r#"data-forbidden="true""#), "{path}");
     }
+    // Officials list the hotline's cases sent to their own office only: none here.
+    assert!(get("/cases").await.text().await.unwrap().contains("Không có phản ánh nào."));
     // Its data loads before the head is sent, so the commune page also says 403.
     assert_eq!(get("/commune/21583").await.status(), 403);
     let call = app.client.get(app.url("/api/commune_overview?code=21583")).send().await.unwrap();
@@ -414,7 +416,7 @@ async fn refused_pages_and_calls_are_audited_and_dossiers_of_another_commune_loo
         .fetch_all(&db)
         .await
         .unwrap();
-        if refused.len() >= 7 {
+        if refused.len() >= 8 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -426,9 +428,10 @@ async fn refused_pages_and_calls_are_audited_and_dossiers_of_another_commune_loo
         format!("dossier {code}"),
         "request /admin/audit".to_owned(),
         "request /admin/letters".to_owned(),
+        "request /admin/hotline".to_owned(),
         "request /api/commune_overview".to_owned(),
-        "request /cases".to_owned(),
         "request /commune/21583".to_owned(),
+        "request /hotline".to_owned(),
     ];
     want.sort();
     assert_eq!(what, want);
@@ -471,6 +474,10 @@ async fn refused_pages_answer_with_the_refusals_status(db: PgPool) {
         "/my/results",
         "/admin/evaluation",
         "/cases",
+        "/hotline",
+        "/hotline/kb",
+        "/hotline/figures",
+        "/admin/hotline",
         "/bookings",
         // Signed-in pages say nothing of what exists before the sign-in.
         "/bookings/KHONGCO",
@@ -491,9 +498,16 @@ async fn refused_pages_answer_with_the_refusals_status(db: PgPool) {
         }
     }
     app.login("phucat.hotich", PW).await;
-    for p in
-        ["/admin/letters", "/admin/audit", "/cases", "/manage/{office}", "/admin/office/{office}", "/counter/{counter}"]
-    {
+    for p in [
+        "/admin/letters",
+        "/admin/audit",
+        "/hotline",
+        "/hotline/figures",
+        "/admin/hotline",
+        "/manage/{office}",
+        "/admin/office/{office}",
+        "/counter/{counter}",
+    ] {
         let s = status(p).await;
         if s != 403 {
             wrong.push(format!("phucat.hotich {p}: {s}"));
