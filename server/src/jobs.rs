@@ -13,12 +13,16 @@ pub fn start(st: AppState) {
             .build()
             .expect("BUG: HTTP client");
         let mut tick = tokio::time::interval(Duration::from_secs(20));
-        loop {
+        for round in 0u64.. {
             tick.tick().await;
             if st.db.is_closed() {
                 return;
             }
             copy_recordings(&st, &http).await;
+            // Retention and drafts are days-long matters: every five minutes is plenty.
+            if round % 15 != 0 {
+                continue;
+            }
             match app::hotline::service::recordings::expire(&st.db, st.files.as_ref(), chrono::Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(recordings = n, "recordings past retention deleted"),

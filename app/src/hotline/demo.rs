@@ -184,13 +184,7 @@ async fn calls(db: &PgPool, agents: &[(Uuid, &str)], now: DateTime<Utc>) -> Resu
     let meta = RequestMeta::default();
     let mut conn = db.acquire().await?;
     for (i, (call, agent, procedure, start)) in answered.iter().enumerate() {
-        let call_id = sqlx::query_scalar!(
-            "select call_id from call where exchange_id = $1 and external_id = $2",
-            DEMO_EXCHANGE,
-            call
-        )
-        .fetch_one(&mut *conn)
-        .await?;
+        let call_id = demo_call(&mut conn, call).await?;
         let user = crate::identity::api::auth_user(&mut conn, *agent).await?;
         let note = ANSWERS.iter().find(|a| a.1 == *procedure).map(|a| a.4).unwrap_or("Đã hướng dẫn người gọi.");
         let w = WrapUp { call_id, procedure_code: procedure, kb_answer_id: None, note };
@@ -231,13 +225,7 @@ async fn calls(db: &PgPool, agents: &[(Uuid, &str)], now: DateTime<Utc>) -> Resu
     }
     // Half of the missed callers were called back.
     for call in missed.iter().step_by(2) {
-        let call_id = sqlx::query_scalar!(
-            "select call_id from call where exchange_id = $1 and external_id = $2",
-            DEMO_EXCHANGE,
-            call
-        )
-        .fetch_one(&mut *conn)
-        .await?;
+        let call_id = demo_call(&mut conn, call).await?;
         let user = crate::identity::api::auth_user(&mut conn, agents[0].0).await?;
         service::console::log_callback(
             db,
@@ -251,6 +239,13 @@ async fn calls(db: &PgPool, agents: &[(Uuid, &str)], now: DateTime<Utc>) -> Resu
         .await?;
     }
     Ok(())
+}
+
+/// The id of the demo exchange's call `external`.
+async fn demo_call(conn: &mut sqlx::PgConnection, external: &str) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!("select call_id from call where exchange_id = $1 and external_id = $2", DEMO_EXCHANGE, external)
+        .fetch_one(conn)
+        .await
 }
 
 /// Recordings of the demo's answered calls (a few seconds of line hum each), copied into the

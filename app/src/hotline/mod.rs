@@ -26,7 +26,8 @@ use uuid::Uuid;
 /// The LISTEN/NOTIFY channel of call events.
 pub const CALL_CHANNEL: &str = "call_event";
 
-/// What the console stream says: a call rang, was taken or ended on an extension.
+/// What the console stream says: a call rang, was taken or ended on an extension. Written as
+/// JSON by the statement that records the event (`service::events`), with these field names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallPop {
     pub call_id: Uuid,
@@ -101,7 +102,6 @@ pub struct CallLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallerView {
     pub call: CallLine,
-    pub wrapped: bool,
     pub bookings: Vec<CallerBooking>,
     pub dossiers: Vec<CallerDossier>,
     pub calls: Vec<CallLine>,
@@ -151,8 +151,6 @@ pub struct Console {
     pub live: Vec<CallLine>,
     pub callbacks: Vec<CallLine>,
     pub recent: Vec<CallLine>,
-    /// Communes a case can be about (those with an agency), code and name.
-    pub communes: Vec<(String, String)>,
 }
 
 /// One knowledge-base answer as agents and the FAQ see it.

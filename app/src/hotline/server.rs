@@ -109,8 +109,7 @@ pub async fn hotline_open_case(
 pub async fn kb_search(q: String, #[server(default)] procedure: String) -> Result<Vec<KbEntry>, AppError> {
     let st = crate::state::state()?;
     let meta = crate::state::request_meta(&st.settings);
-    let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
-    crate::kernel::rate_limit::rate_limit(&st.db, &format!("faq:{who}"), 120, chrono::Utc::now()).await?;
+    crate::kernel::rate_limit::per_client(&st.db, &meta, "faq", 120).await?;
     if q.chars().count() > 200 {
         return Err(AppError::validation("q", crate::kernel::error::FieldError::TooLong { max: 200 }));
     }
@@ -123,8 +122,7 @@ pub async fn kb_search(q: String, #[server(default)] procedure: String) -> Resul
 pub async fn faq_feedback(id: String, helpful: String) -> Result<bool, AppError> {
     let st = crate::state::state()?;
     let meta = crate::state::request_meta(&st.settings);
-    let who = meta.ip.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into());
-    crate::kernel::rate_limit::rate_limit(&st.db, &format!("faq-feedback:{who}"), 30, chrono::Utc::now()).await?;
+    crate::kernel::rate_limit::per_client(&st.db, &meta, "faq-feedback", 30).await?;
     let yes = helpful.trim() == "1";
     super::service::kb::feedback(&st.db, parse_uuid("id", &id)?, yes).await?;
     Ok(yes)

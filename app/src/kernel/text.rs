@@ -97,6 +97,13 @@ pub fn optional_text(raw: &str, max: u16) -> Result<String, crate::kernel::error
     if s.chars().count() > usize::from(max) { Err(crate::kernel::error::FieldError::TooLong { max }) } else { Ok(s) }
 }
 
+/// A phone number shown to someone who need not know it: all but the last three characters
+/// replaced by `with`.
+pub fn mask_phone(phone: &str, with: char) -> String {
+    let n = phone.chars().count();
+    phone.chars().enumerate().map(|(i, c)| if i + 3 < n { with } else { c }).collect()
+}
+
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(s: &str) -> String {
     s.bytes()

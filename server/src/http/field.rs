@@ -3,7 +3,7 @@
 //! idempotency key; sending one again (after a cut connection) changes nothing.
 
 use super::error::HttpError;
-use app::{identity::AuthUser, kernel::error::AppError, state::AppState};
+use app::state::AppState;
 use axum::{
     Router,
     body::Bytes,
@@ -21,11 +21,6 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(app::field::dto::MAX_PHOTO_BYTES + 1024))
 }
 
-async fn user(st: &AppState, headers: &HeaderMap) -> Result<AuthUser, HttpError> {
-    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
-    app::identity::authz::user_from_cookies(&st.db, cookies).await?.ok_or(HttpError(AppError::Unauthorized))
-}
-
 #[derive(Deserialize)]
 struct Purpose {
     purpose: Option<String>,
@@ -39,7 +34,7 @@ async fn put_photo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, HttpError> {
-    let user = user(&st, &headers).await?;
+    let user = super::cookie_user(&st, &headers).await?;
     let purpose = q.purpose.as_deref().unwrap_or("paper");
     app::field::service::store_photo(&st.db, st.files.as_ref(), &user, key, n, purpose, body).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -52,7 +47,7 @@ async fn get_photo(
     Path((key, n)): Path<(Uuid, i16)>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let user = user(&st, &headers).await?;
+    let user = super::cookie_user(&st, &headers).await?;
     let (content_type, bytes) = app::field::service::photo(&st.db, st.files.as_ref(), &user, key, n).await?;
     Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store".into())], bytes).into_response())
 }

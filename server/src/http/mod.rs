@@ -21,6 +21,43 @@ pub(crate) fn bearer_key(headers: &axum::http::HeaderMap) -> Result<&str, error:
         .ok_or(error::HttpError(app::kernel::error::AppError::Unauthorized))
 }
 
+/// The signed-in user of a plain route, from the session cookie (401 without one).
+pub(crate) async fn cookie_user(
+    st: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<app::identity::AuthUser, error::HttpError> {
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    app::identity::authz::user_from_cookies(&st.db, cookies)
+        .await?
+        .ok_or(error::HttpError(app::kernel::error::AppError::Unauthorized))
+}
+
+/// A server-sent event stream of this instance's notices on `channel` that `keep` wants, each
+/// sent as it came; `{"kind":"resync"}` when some may have been missed (a slow client, a
+/// reconnected listener), so the client reloads. Kept alive, never buffered by proxies.
+pub(crate) fn live_events(
+    st: &AppState,
+    channel: &'static str,
+    keep: impl Fn(&str) -> bool + Send + Sync + 'static,
+) -> Response {
+    use app::kernel::live::LiveHub;
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let keep = std::sync::Arc::new(keep);
+    let events = futures_util::stream::unfold(st.live.subscribe(), move |mut rx| {
+        let keep = keep.clone();
+        async move {
+            let next = LiveHub::next(&mut rx, channel, |payload| keep(payload).then(|| payload.to_owned())).await?;
+            let data = next.unwrap_or_else(|()| r#"{"kind":"resync"}"#.to_owned());
+            Some((Ok::<_, std::convert::Infallible>(Event::default().data(data)), rx))
+        }
+    });
+    let mut resp =
+        Sse::new(events).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))).into_response();
+    // Proxies (nginx) must not buffer the stream.
+    resp.headers_mut().insert("x-accel-buffering", HeaderValue::from_static("no"));
+    resp
+}
+
 use app::{i18n::Locale, state::AppState};
 use axum::{
     Router,

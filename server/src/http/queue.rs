@@ -4,7 +4,7 @@
 
 use super::error::{ErrorBody, HttpError};
 use app::{
-    kernel::{error::AppError, live::LiveHub},
+    kernel::error::AppError,
     queue::{Priority, service, setup},
     state::AppState,
 };
@@ -12,15 +12,11 @@ use axum::{
     Json, Router,
     extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
-    response::{
-        IntoResponse, Response,
-        sse::{Event, KeepAlive, Sse},
-    },
+    response::Response,
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::{convert::Infallible, time::Duration};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -36,21 +32,9 @@ pub fn routes() -> Router<AppState> {
 /// One message per change at the office: `{"office_id", "kind", "ticket", "counter"}`.
 /// Public: carries ticket numbers only. Clients reload what they show on each message.
 async fn office_events(State(st): State<AppState>, Path(office_id): Path<Uuid>) -> Response {
-    let rx = st.live.subscribe();
-    let stream = futures_util::stream::unfold(rx, move |mut rx| async move {
-        let next = LiveHub::next(&mut rx, app::queue::events::CHANNEL, |payload| {
-            let ev: app::queue::events::QueueEvent = serde_json::from_str(payload).ok()?;
-            (ev.office_id == office_id).then(|| payload.to_owned())
-        })
-        .await?;
-        // A slow client or a reconnected listener may have missed events: tell it to reload.
-        let data = next.unwrap_or_else(|()| r#"{"kind":"resync"}"#.to_owned());
-        Some((Ok::<_, Infallible>(Event::default().data(data)), rx))
-    });
-    let mut resp = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
-    // Proxies (nginx) must not buffer the stream.
-    resp.headers_mut().insert("x-accel-buffering", header::HeaderValue::from_static("no"));
-    resp
+    super::live_events(&st, app::queue::events::CHANNEL, move |payload| {
+        serde_json::from_str::<app::queue::events::QueueEvent>(payload).is_ok_and(|ev| ev.office_id == office_id)
+    })
 }
 
 /// The device behind the `Authorization: Bearer <key>` header.

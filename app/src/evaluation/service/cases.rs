@@ -241,10 +241,7 @@ pub async fn case_detail(
         .into_iter()
         .map(|o| (o.office_id, o.name))
         .collect(),
-        phone: r.phone.map(|p| {
-            let n = p.chars().count();
-            p.chars().enumerate().map(|(i, c)| if i + 3 < n { '•' } else { c }).collect()
-        }),
+        phone: r.phone.map(|p| crate::kernel::text::mask_phone(&p, '•')),
         procedure: r.procedure,
         publish_consent: r.publish_consent,
     })
@@ -466,7 +463,10 @@ pub async fn case_sweep(db: &PgPool, now: DateTime<Utc>) -> Result<usize, AppErr
                   f.reminded_at, f.agency_id, a.province_code, u.phone as "head_phone?"
            from feedback_case f join agency a on a.agency_id = f.agency_id
                 left join app_user u on u.user_id = f.assigned_to
-           where f.status in ('received', 'accepted') for update of f skip locked"#
+           -- Only cases due tomorrow or late and not yet at the last step can need anything.
+           where f.status in ('received', 'accepted') and f.escalation < 2 and f.resolve_due <= $1
+           for update of f skip locked"#,
+        today + chrono::Days::new(1)
     )
     .fetch_all(&mut *tx)
     .await?;

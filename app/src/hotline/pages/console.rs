@@ -95,6 +95,8 @@ pub fn ConsolePage() -> impl IntoView {
             }
         },
     );
+    // Communes a case can be about: the ones with an agency, as the home-visit form lists them.
+    let communes = Resource::new(|| (), |_| crate::field::server::visit_communes());
     let has_extension = Memo::new(move |_| console.get().and_then(Result::ok).and_then(|c| c.extension).is_some());
     let stream = Memo::new(move |_| has_extension.get().then(|| "/api/hotline/events".to_owned()));
     use_event_source(stream, move |data| {
@@ -124,7 +126,7 @@ pub fn ConsolePage() -> impl IntoView {
                         Ok(None) => view! { <p class="muted" data-testid="no-call">{ht(|m| m.no_call)}</p> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                         Ok(Some(v)) => {
-                            let communes = console.get().and_then(Result::ok).map(|c| c.communes).unwrap_or_default();
+                            let communes = communes.await.unwrap_or_default();
                             view! { <CallerCard v=v wrap=wrap open_case=open_case communes=communes draft=draft /> }.into_any()
                         }
                     }

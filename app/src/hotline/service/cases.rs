@@ -83,24 +83,8 @@ pub async fn open_from_call(
         return Err(AppError::Validation(errs));
     };
     let mut tx = db.begin().await?;
-    let procedure = match c.procedure_code.trim() {
-        "" => None,
-        code => Some(
-            sqlx::query_scalar!("select procedure_code from procedure where procedure_code = $1", code)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::validation("procedure", FieldError::Invalid))?,
-        ),
-    };
-    let commune = match c.commune_code.trim() {
-        "" => None,
-        code => Some(
-            sqlx::query_scalar!("select commune_code from commune where commune_code = $1", code)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::validation("commune", FieldError::Invalid))?,
-        ),
-    };
+    let procedure = super::optional_procedure(&mut tx, c.procedure_code).await?;
+    let commune = super::optional_commune(&mut tx, c.commune_code).await?;
     let call = sqlx::query!(
         "select direction, caller, callee, answered_at from call where call_id = $1 for update",
         c.call_id

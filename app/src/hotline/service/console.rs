@@ -140,16 +140,7 @@ pub async fn console(db: &PgPool, user: &AuthUser) -> Result<Console, AppError> 
     };
     let callbacks = call_lines(&mut conn, CallFilter { callbacks: true, limit: 50, ..Default::default() }).await?;
     let recent = call_lines(&mut conn, CallFilter { limit: 30, ..Default::default() }).await?;
-    let communes = sqlx::query!(
-        r#"select distinct c.commune_code, c.name from agency a join commune c on c.commune_code = a.commune_code
-           order by c.name"#
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.commune_code, r.name))
-    .collect();
-    Ok(Console { extension, live, callbacks, recent, communes })
+    Ok(Console { extension, live, callbacks, recent })
 }
 
 /// One call and everything the system knows about its caller's number.
@@ -160,13 +151,10 @@ pub async fn caller_view(db: &PgPool, user: &AuthUser, call_id: Uuid) -> Result<
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let wrapped = sqlx::query_scalar!(r#"select wrapped_at is not null as "w!" from call where call_id = $1"#, call_id)
-        .fetch_one(&mut *conn)
-        .await?;
     // The citizen's number: the caller of an inbound call, the one called back otherwise.
     let phone = if call.inbound { call.caller.clone() } else { call.callee.clone() };
     if phone.is_empty() {
-        return Ok(CallerView { call, wrapped, bookings: vec![], dossiers: vec![], calls: vec![], cases: vec![] });
+        return Ok(CallerView { call, bookings: vec![], dossiers: vec![], calls: vec![], cases: vec![] });
     }
     let bookings = sqlx::query!(
         r#"select b.code, o.name as office, p.name as procedure, b.starts_at, b.status,
@@ -220,7 +208,7 @@ pub async fn caller_view(db: &PgPool, user: &AuthUser, call_id: Uuid) -> Result<
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(CallerView { call, wrapped, bookings, dossiers, calls, cases })
+    Ok(CallerView { call, bookings, dossiers, calls, cases })
 }
 
 /// Where the hotline answers from: the agent's office (the province's service centre).

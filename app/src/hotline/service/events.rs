@@ -2,7 +2,7 @@
 //! correct whatever order its events arrive in.
 
 use crate::hotline::{
-    CALL_CHANNEL, CallPop,
+    CALL_CHANNEL,
     pbx::{CallEvent, EventKind, Vendor},
 };
 use crate::kernel::{
@@ -131,11 +131,14 @@ async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent)
     // end, so the order events arrive in does not matter; the call belongs to the extension that
     // took it last.
     let takes = matches!(e.kind, EventKind::Answered | EventKind::Transferred);
-    let folded = sqlx::query!(
+    // The agent consoles on every instance: a call ringing, taken or ended on an extension. The
+    // NOTIFY goes in the same statement (`CallPop` as JSON), so an event is still two round trips.
+    let pops = matches!(e.kind, EventKind::Ringing | EventKind::Answered | EventKind::Transferred | EventKind::Ended);
+    let folded = sqlx::query_scalar!(
         r#"with new as (
              insert into call_event (call_id, kind, dedupe, occurred_at, payload) values ($1, $5, $12, $6, $13)
              on conflict do nothing returning call_id
-           )
+           ), folded as (
            update call set
              caller = case when caller = '' then coalesce($2, '') else caller end,
              callee = case when callee = '' then coalesce($3, '') else callee end,
@@ -155,7 +158,14 @@ async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent)
              ivr_choice = case when $5 = 'ivr' then $11 else ivr_choice end,
              survey_digits = case when $5 = 'survey' then $11 else survey_digits end
            from new where call.call_id = new.call_id
-           returning call.extension"#,
+           returning call.call_id, call.extension
+           ), pop as (
+             -- Compact, byte for byte what serde writes for a `CallPop`.
+             select pg_notify($14, format('{"call_id":"%s","kind":"%s","extension":%s}', call_id, $5::text,
+                                          coalesce(to_json(extension)::text, 'null')))
+             from folded where $15
+           )
+           select (select count(*) from pop) as "notified!" from folded"#,
         call_id,
         e.from,
         e.to,
@@ -168,18 +178,17 @@ async fn record_one(conn: &mut sqlx::PgConnection, ex: &Exchange, e: &CallEvent)
         e.recording_url,
         e.digits,
         e.dedupe(),
-        e.raw
+        e.raw,
+        CALL_CHANNEL,
+        pops
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(folded) = folded else { return Ok(false) };
+    if folded.is_none() {
+        return Ok(false);
+    }
     if let (EventKind::Survey, Some(d)) = (e.kind, e.digits.as_deref()) {
         crate::evaluation::api::rate_by_keypad(conn, "call", call_id, d, e.at).await?;
-    }
-    // The agent consoles on every instance: a call ringing, taken or ended on an extension.
-    if matches!(e.kind, EventKind::Ringing | EventKind::Answered | EventKind::Transferred | EventKind::Ended) {
-        let pop = CallPop { call_id, kind: e.kind.as_str().into(), extension: folded.extension };
-        crate::kernel::live::notify(conn, CALL_CHANNEL, &serde_json::to_string(&pop).unwrap_or_default()).await?;
     }
     Ok(true)
 }

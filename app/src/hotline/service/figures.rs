@@ -159,8 +159,7 @@ pub async fn calls_csv(db: &PgPool, user: &AuthUser, from: NaiveDate, to: NaiveD
     );
     for r in rows {
         let number = if r.direction == "in" { &r.caller } else { &r.callee };
-        let n = number.chars().count();
-        let masked: String = number.chars().enumerate().map(|(i, c)| if i + 3 < n { '*' } else { c }).collect();
+        let masked = crate::kernel::text::mask_phone(number, '*');
         let outcome = crate::hotline::Outcome::of(
             r.answered_at.is_some(),
             r.ended_at.is_some(),

@@ -5,7 +5,7 @@
 use crate::hotline::KbEntry;
 use crate::kernel::{
     audit::{self, Entry},
-    error::{AppError, FieldError, FieldErrors},
+    error::{AppError, FieldErrors},
     principal::{AuthUser, Role},
     request::RequestMeta,
 };
@@ -23,65 +23,29 @@ pub async fn search(
     today: NaiveDate,
 ) -> Result<Vec<KbEntry>, AppError> {
     let words: Vec<String> = query.split_whitespace().take(8).map(str::to_owned).collect();
-    let rows = sqlx::query!(
-        r#"select distinct on (k.answer_key) k.kb_answer_id, k.answer_key, k.version, k.procedure_code,
-                  p.name as "procedure?", k.topic, k.question, k.answer, a.name as agency, k.effective_from,
-                  (select count(*) from kb_feedback f where f.kb_answer_id = k.kb_answer_id and f.helpful) as "helpful!",
-                  (select count(*) from kb_feedback f where f.kb_answer_id = k.kb_answer_id and not f.helpful) as "not_helpful!"
-           from kb_answer k join agency a using (agency_id) left join procedure p on p.procedure_code = k.procedure_code
-           where k.status = 'approved' and k.effective_from <= $2
-             and ($1::text is null or k.procedure_code = $1)
-           order by k.answer_key, k.version desc"#,
+    // The newest version in effect decides whether an answer matches, not an older one; answers
+    // whose question itself has the words come first.
+    Ok(sqlx::query_as!(
+        KbEntry,
+        r#"with current as (
+             select distinct on (answer_key) * from kb_answer
+             where status = 'approved' and effective_from <= $2 and ($1::text is null or procedure_code = $1)
+             order by answer_key, version desc)
+           select c.kb_answer_id as "kb_answer_id!", c.answer_key as "answer_key!", c.version as "version!",
+                  c.procedure_code, p.name as "procedure?", c.topic as "topic!", c.question as "question!",
+                  c.answer as "answer!", a.name as agency, c.effective_from as "effective_from!", true as "approved!",
+                  (select count(*) from kb_feedback f where f.kb_answer_id = c.kb_answer_id and f.helpful) as "helpful!",
+                  (select count(*) from kb_feedback f where f.kb_answer_id = c.kb_answer_id and not f.helpful) as "not_helpful!"
+           from current c join agency a using (agency_id) left join procedure p on p.procedure_code = c.procedure_code
+           where (select bool_and(c.search_text like '%' || f_unaccent(w) || '%') from unnest($3::text[]) w) is not false
+           order by (select count(*) from unnest($3::text[]) w where f_unaccent(c.question) like '%' || f_unaccent(w) || '%') desc,
+                    c.topic collate "C", c.question collate "C""#,
         procedure,
-        today
-    )
-    .fetch_all(db)
-    .await?;
-    // The newest version in effect decides whether the answer matches, not an older one.
-    let keys: Vec<Uuid> = rows.iter().map(|r| r.kb_answer_id).collect();
-    // How many of the words the question itself has: those answers first.
-    let matching: Vec<(Uuid, i64)> = sqlx::query!(
-        r#"select kb_answer_id,
-                  (select count(*) from unnest($2::text[]) w where f_unaccent(question) like '%' || f_unaccent(w) || '%')
-                      as "in_question!"
-           from kb_answer
-           where kb_answer_id = any($1)
-             and (select bool_and(search_text like '%' || f_unaccent(w) || '%') from unnest($2::text[]) w) is not false"#,
-        &keys,
+        today,
         &words
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|r| (r.kb_answer_id, r.in_question))
-    .collect();
-    let score = |id: Uuid| matching.iter().find(|(k, _)| *k == id).map(|(_, n)| *n);
-    let mut list: Vec<(i64, KbEntry)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let n = score(r.kb_answer_id)?;
-            Some((
-                n,
-                KbEntry {
-                    kb_answer_id: r.kb_answer_id,
-                    answer_key: r.answer_key,
-                    version: r.version,
-                    procedure_code: r.procedure_code,
-                    procedure: r.procedure,
-                    topic: r.topic,
-                    question: r.question,
-                    answer: r.answer,
-                    agency: r.agency,
-                    effective_from: r.effective_from,
-                    approved: true,
-                    helpful: r.helpful,
-                    not_helpful: r.not_helpful,
-                },
-            ))
-        })
-        .collect();
-    list.sort_by(|(na, a), (nb, b)| nb.cmp(na).then_with(|| (&a.topic, &a.question).cmp(&(&b.topic, &b.question))));
-    Ok(list.into_iter().map(|(_, k)| k).collect())
+    .await?)
 }
 
 /// Every version the user may edit or approve: their agency's (agency administrators), all
@@ -91,9 +55,11 @@ pub async fn versions(db: &PgPool, user: &AuthUser) -> Result<Vec<KbEntry>, AppE
         Role::ProvinceAdmin | Role::AgencyAdmin | Role::HotlineAgent => user.role,
         _ => return Err(AppError::Forbidden),
     };
-    let rows = sqlx::query!(
+    Ok(sqlx::query_as!(
+        KbEntry,
         r#"select k.kb_answer_id, k.answer_key, k.version, k.procedure_code, p.name as "procedure?", k.topic, k.question,
-                  k.answer, a.name as agency, k.effective_from, k.status = 'approved' as "approved!"
+                  k.answer, a.name as agency, k.effective_from, k.status = 'approved' as "approved!",
+                  0::bigint as "helpful!", 0::bigint as "not_helpful!"
            from kb_answer k join agency a using (agency_id) left join procedure p on p.procedure_code = k.procedure_code
            where $1 or ($2 and k.agency_id = $3) or ($4 and k.written_by = $5)
            order by k.created_at desc limit 300"#,
@@ -104,25 +70,7 @@ pub async fn versions(db: &PgPool, user: &AuthUser) -> Result<Vec<KbEntry>, AppE
         user.user_id
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| KbEntry {
-            kb_answer_id: r.kb_answer_id,
-            answer_key: r.answer_key,
-            version: r.version,
-            procedure_code: r.procedure_code,
-            procedure: r.procedure,
-            topic: r.topic,
-            question: r.question,
-            answer: r.answer,
-            agency: r.agency,
-            effective_from: r.effective_from,
-            approved: r.approved,
-            helpful: 0,
-            not_helpful: 0,
-        })
-        .collect())
+    .await?)
 }
 
 /// A new answer or a new version of one.
@@ -152,15 +100,7 @@ pub async fn save(db: &PgPool, user: &AuthUser, meta: &RequestMeta, d: Draft<'_>
         return Err(AppError::Validation(errs));
     };
     let mut tx = db.begin().await?;
-    let procedure = match d.procedure_code.trim() {
-        "" => None,
-        code => Some(
-            sqlx::query_scalar!("select procedure_code from procedure where procedure_code = $1", code)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| AppError::validation("procedure", FieldError::Invalid))?,
-        ),
-    };
+    let procedure = super::optional_procedure(&mut tx, d.procedure_code).await?;
     let (key, version, owner) = match d.answer_key {
         Some(key) => {
             let r = sqlx::query!(
